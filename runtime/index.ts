@@ -1,0 +1,7 @@
+/** tsjit: the runtime entry. */
+export { Tensor, type NestedList, type StridedView } from "./tensor/Tensor.js";
+export { tensor, type TensorData, type TensorOptions } from "./tensor/factory.js";
+export { manualSeed, Generator } from "./tensor/random.js";
+export { promoteTypes, resultType, type DType, type Scalar } from "./tensor/dtype.js";
+export { TsjitError, type ErrorCode } from "./errors.js";
+export * from "./ops/index.js";

@@ -1,0 +1,3 @@
+import type { ElementwiseKernels } from "../elementwise.js";
+
+export const elementwiseKernels: ElementwiseKernels = {};

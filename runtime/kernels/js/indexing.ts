@@ -1,0 +1,3 @@
+import type { IndexingKernels } from "../indexing.js";
+
+export const indexingKernels: IndexingKernels = {};

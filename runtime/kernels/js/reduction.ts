@@ -1,0 +1,3 @@
+import type { ReductionKernels } from "../reduction.js";
+
+export const reductionKernels: ReductionKernels = {};

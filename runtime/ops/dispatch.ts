@@ -1,0 +1,57 @@
+/**
+ * Eager dispatch: pick the overload the arguments bind to, then run it on the
+ * current backend. Every free function and Tensor method goes through `callOp`.
+ */
+import { fail } from "../errors.js";
+import { currentBackend } from "../kernels/index.js";
+import { emptyTensor, type Tensor } from "../tensor/Tensor.js";
+import { bindArguments, describeValue } from "./bind.js";
+import { getOverloads, type OpDef } from "./registry.js";
+
+export interface ResolvedCall {
+  readonly op: OpDef;
+  readonly args: unknown[];
+}
+
+export function resolveCall(name: string, rawArgs: readonly unknown[]): ResolvedCall {
+  const overloads = getOverloads(name);
+  const reasons: string[] = [];
+  for (const op of overloads) {
+    const bound = bindArguments(op.parsed, rawArgs);
+    if (bound.ok) return { op, args: bound.args };
+    reasons.push(bound.reason);
+  }
+  if (overloads.length === 1) fail("ARGUMENT_TYPE", `${name}(): ${reasons[0]}`);
+  const given = rawArgs.filter((a) => a !== undefined).map(describeValue).join(", ");
+  const candidates = overloads.map((o, i) => `  ${o.parsed.text}: ${reasons[i]}`).join("\n");
+  fail("ARGUMENT_TYPE", `${name}(): no overload accepts (${given}); candidates:\n${candidates}`);
+}
+
+export function runOp(op: OpDef, args: unknown[]): unknown {
+  switch (op.kind) {
+    case "kernel": {
+      const outputs = op.infer(args).map((meta) => emptyTensor(meta.shape, meta.dtype));
+      op.run(args, outputs, currentBackend());
+      return returnsSingle(op) ? outputs[0] : outputs;
+    }
+    case "view":
+      return op.view(args);
+    case "composite":
+      return op.compose(args);
+  }
+}
+
+function returnsSingle(op: OpDef): boolean {
+  const returns = op.parsed.returns;
+  return returns.length === 1 && returns[0]!.type.kind !== "List";
+}
+
+export function callOp(name: string, rawArgs: readonly unknown[]): unknown {
+  const { op, args } = resolveCall(name, rawArgs);
+  return runOp(op, args);
+}
+
+/** `callOp` for ops that return one tensor. */
+export function callTensorOp(name: string, rawArgs: readonly unknown[]): Tensor {
+  return callOp(name, rawArgs) as Tensor;
+}

@@ -1,0 +1,13 @@
+/**
+ * Every op family registers itself on import; this module is the one place that
+ * imports them all, so the registry is complete once `tsjit` is loaded.
+ */
+export * from "./creation.js";
+export * from "./conversion.js";
+export * from "./elementwise.js";
+export * from "./reduction.js";
+export * from "./linalg.js";
+export * from "./shape.js";
+export { callOp, resolveCall } from "./dispatch.js";
+export { allOps, getOverloads, hasOp, type OpDef, type TensorMeta } from "./registry.js";
+export { parseSchema, type Schema, type SchemaArgument, type SchemaType } from "./schema.js";

@@ -1,0 +1,2 @@
+// Filled in by the reduction op family.
+export {};

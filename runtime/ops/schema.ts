@@ -1,0 +1,144 @@
+/**
+ * Op schemas in PyTorch's native_functions.yaml spelling, parsed once at registration:
+ *
+ *   aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor
+ *   aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)
+ *
+ * The parsed form is what eager dispatch binds arguments against, and what the
+ * tracer, the @script frontend and the exporters read.
+ */
+import { fail } from "../errors.js";
+
+export type SchemaType =
+  | { readonly kind: "Tensor" | "int" | "float" | "bool" | "str" | "Scalar" | "ScalarType" }
+  | { readonly kind: "List"; readonly element: SchemaType; readonly size?: number }
+  | { readonly kind: "Optional"; readonly inner: SchemaType };
+
+export type DefaultValue = number | boolean | string | null | readonly number[];
+
+export interface SchemaArgument {
+  readonly name: string;
+  readonly type: SchemaType;
+  readonly default?: DefaultValue;
+  readonly keywordOnly: boolean;
+}
+
+export interface SchemaReturn {
+  readonly name?: string;
+  readonly type: SchemaType;
+}
+
+export interface Schema {
+  /** `aten` or `tsjit`. */
+  readonly namespace: string;
+  /** The op's name without namespace or overload, e.g. `log_softmax`. */
+  readonly name: string;
+  /** The overload name (`Tensor`, `dim`), or "" for the default overload. */
+  readonly overload: string;
+  readonly arguments: readonly SchemaArgument[];
+  /** One entry per returned value; a tuple return has several. */
+  readonly returns: readonly SchemaReturn[];
+  readonly text: string;
+}
+
+const SIMPLE_TYPES = new Set(["Tensor", "int", "float", "bool", "str", "Scalar", "ScalarType"]);
+
+export function parseType(text: string): SchemaType {
+  const source = text.trim();
+  if (source.endsWith("?")) return { kind: "Optional", inner: parseType(source.slice(0, -1)) };
+  const list = /^(.*)\[(\d*)\]$/.exec(source);
+  if (list) {
+    const element = parseType(list[1]!);
+    return list[2] ? { kind: "List", element, size: Number(list[2]) } : { kind: "List", element };
+  }
+  if (!SIMPLE_TYPES.has(source)) fail("INVALID_ARGUMENT", `schema: unknown type '${source}'`);
+  return { kind: source as "Tensor" };
+}
+
+export function formatType(type: SchemaType): string {
+  switch (type.kind) {
+    case "Optional":
+      return `${formatType(type.inner)}?`;
+    case "List":
+      return `${formatType(type.element)}[${type.size ?? ""}]`;
+    default:
+      return type.kind;
+  }
+}
+
+function parseDefault(text: string, schemaText: string): DefaultValue {
+  const source = text.trim();
+  if (source === "None") return null;
+  if (source === "True") return true;
+  if (source === "False") return false;
+  if (/^["'].*["']$/.test(source)) return source.slice(1, -1);
+  if (source.startsWith("[")) {
+    const inner = source.slice(1, -1).trim();
+    return inner === "" ? [] : inner.split(",").map((s) => parseNumber(s, schemaText));
+  }
+  return parseNumber(source, schemaText);
+}
+
+function parseNumber(text: string, schemaText: string): number {
+  const value = Number(text.trim());
+  if (Number.isNaN(value)) fail("INVALID_ARGUMENT", `schema '${schemaText}': bad default value '${text.trim()}'`);
+  return value;
+}
+
+/** Splits on commas that are not inside brackets or parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "[" || c === "(") depth++;
+    else if (c === "]" || c === ")") depth--;
+    else if (c === "," && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  const last = text.slice(start).trim();
+  if (last !== "") parts.push(last);
+  return parts.map((p) => p.trim());
+}
+
+export function parseSchema(text: string): Schema {
+  const match = /^(?:(\w+)::)?(\w+)(?:\.(\w+))?\((.*)\)\s*->\s*(.+)$/.exec(text.trim());
+  if (!match) fail("INVALID_ARGUMENT", `schema: cannot parse '${text}'`);
+  const [, namespace = "aten", name, overload = "", argText, returnText] = match;
+  const args: SchemaArgument[] = [];
+  let keywordOnly = false;
+  for (const part of splitTopLevel(argText!)) {
+    if (part === "*") {
+      keywordOnly = true;
+      continue;
+    }
+    const argMatch = /^(.+?)\s+(\w+)(?:\s*=\s*(.+))?$/.exec(part);
+    if (!argMatch) fail("INVALID_ARGUMENT", `schema '${text}': cannot parse argument '${part}'`);
+    const [, typeText, argName, defaultText] = argMatch;
+    const arg: SchemaArgument = {
+      name: argName!,
+      type: parseType(typeText!),
+      keywordOnly,
+      ...(defaultText !== undefined ? { default: parseDefault(defaultText, text) } : {}),
+    };
+    args.push(arg);
+  }
+  return { namespace, name: name!, overload, arguments: args, returns: parseReturns(returnText!), text: text.trim() };
+}
+
+function parseReturns(text: string): SchemaReturn[] {
+  const source = text.trim();
+  const parts = source.startsWith("(") ? splitTopLevel(source.slice(1, -1)) : [source];
+  return parts.map((part) => {
+    const [typeText, name] = part.split(/\s+/);
+    return name ? { type: parseType(typeText!), name } : { type: parseType(typeText!) };
+  });
+}
+
+/** `negative_slope` -> `negativeSlope`: the spelling of keyword arguments in TypeScript options objects. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,155 @@
+/**
+ * The eager Tensor: a strided view over a TypedArray storage.
+ *
+ * Ops are free functions in `runtime/ops`; each op family also installs PyTorch's
+ * method spelling on this class (declaration merging, see `ops/methods.ts`), so
+ * `relu(x)` and `x.relu()` are the same call through the same registry entry.
+ */
+import { fail, formatShape } from "../errors.js";
+import { castScalar, typedArrayFor, type DType, type TypedArray } from "./dtype.js";
+import { contiguousStrides, isContiguousLayout, normalizeDim, numelOf, type Shape } from "./shape.js";
+import { formatTensor } from "./format.js";
+
+/** What kernels read and write: storage plus the layout that addresses it. */
+export interface StridedView {
+  readonly storage: TypedArray;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+}
+
+export type NestedList = number | boolean | NestedList[];
+
+export class Tensor implements StridedView {
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+
+  /** Prefer the creation functions (`tensor`, `zeros`, ...); this wraps existing storage as-is. */
+  constructor(
+    readonly storage: TypedArray,
+    shape: Shape,
+    strides: readonly number[] = contiguousStrides(shape),
+    readonly offset = 0,
+    readonly dtype: DType = "float32",
+  ) {
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze([...strides]);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  numel(): number {
+    return numelOf(this.shape);
+  }
+
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normalizeDim("size", dim, this.ndim)]!;
+  }
+
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.strides];
+    return this.strides[normalizeDim("stride", dim, this.ndim)]!;
+  }
+
+  storageOffset(): number {
+    return this.offset;
+  }
+
+  isContiguous(): boolean {
+    return isContiguousLayout(this.shape, this.strides);
+  }
+
+  /** The value of a one-element tensor as a JS number (bool gives 1 or 0). */
+  item(): number {
+    if (this.numel() !== 1) {
+      fail("INVALID_ARGUMENT", `item(): a Tensor with ${this.numel()} elements (shape ${formatShape(this.shape)}) cannot be converted to a number; only one-element tensors can`);
+    }
+    return this.storage[this.offset]!;
+  }
+
+  /** The elements as nested arrays, like PyTorch's tolist(); bool tensors give booleans. */
+  tolist(): NestedList {
+    const asValue = this.dtype === "bool" ? (v: number) => v !== 0 : (v: number) => v;
+    const build = (dim: number, offset: number): NestedList => {
+      if (dim === this.ndim) return asValue(this.storage[offset]!);
+      const out: NestedList[] = [];
+      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * this.strides[dim]!));
+      return out;
+    };
+    return build(0, this.offset);
+  }
+
+  /** A fresh, contiguous, row-major copy of the elements. */
+  toTypedArray(): TypedArray {
+    const out = typedArrayFor(this.dtype, this.numel());
+    forEachOffset(this, (offset, i) => {
+      out[i] = this.storage[offset]!;
+    });
+    return out;
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /** JS comparisons and arithmetic (`x.mean() > 0.5`) read the value of a one-element tensor. */
+  [Symbol.toPrimitive](hint: string): number | string {
+    if (hint === "string") return this.toString();
+    if (this.numel() !== 1) {
+      fail("INVALID_ARGUMENT", `a Tensor of shape ${formatShape(this.shape)} was used as a number; only one-element tensors can be (call .item(), or reduce it first, e.g. .mean())`);
+    }
+    return this.storage[this.offset]!;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+export function emptyTensor(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(typedArrayFor(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
+}
+
+/** A new Tensor sharing `base`'s storage with another layout. */
+export function viewOf(base: StridedView, shape: Shape, strides: readonly number[], offset: number): Tensor {
+  return new Tensor(base.storage, shape, strides, offset, base.dtype);
+}
+
+export function scalarTensor(value: number, dtype: DType): Tensor {
+  const t = emptyTensor([], dtype);
+  t.storage[0] = castScalar(value, dtype);
+  return t;
+}
+
+/** Visits every element's storage offset in row-major order. For cold paths; kernels iterate rows. */
+export function forEachOffset(view: StridedView, visit: (offset: number, index: number) => void): void {
+  const { shape, strides } = view;
+  const rank = shape.length;
+  const n = numelOf(shape);
+  if (n === 0) return;
+  const counter = new Array<number>(rank).fill(0);
+  let offset = view.offset;
+  for (let i = 0; i < n; i++) {
+    visit(offset, i);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++counter[d]! < shape[d]!) {
+        offset += strides[d]!;
+        break;
+      }
+      offset -= strides[d]! * (shape[d]! - 1);
+      counter[d] = 0;
+    }
+  }
+}
