@@ -48,31 +48,43 @@ function shownIndices(size: number, summarize: boolean): number[] {
   return [0, 1, 2, size - 3, size - 2, size - 1];
 }
 
+/** PyTorch's _Formatter: the column width comes from the nonzero finite values only. */
 function makeFormatter(t: StridedView, summarize: boolean): ElementFormatter {
   const values = shownValues(t, summarize);
-  let format: ElementFormatter;
-  if (t.dtype === "bool") format = (v) => (v ? "True" : "False");
-  else if (t.dtype !== "float32") format = (v) => String(v);
-  else format = floatFormatter(values);
-  const width = Math.max(...values.map((v) => format(v).length));
+  if (t.dtype === "bool") return padded((v) => (v ? "True" : "False"), values);
+  if (t.dtype !== "float32") return padded(String, values);
+  const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
+  if (finite.length === 0) return integralFloat;
+  const magnitudes = finite.map(Math.abs);
+  const max = Math.max(...magnitudes);
+  const min = Math.min(...magnitudes);
+  const intMode = finite.every((v) => Number.isInteger(v));
+  const sciMode = max / min > 1000 || max > 1e8 || (!intMode && min < 1e-4);
+  const format = sciMode ? scientific : intMode ? integralFloat : fixed;
+  return padded(format, finite);
+}
+
+function padded(format: ElementFormatter, widthFrom: number[]): ElementFormatter {
+  const width = Math.max(1, ...widthFrom.map((v) => format(v).length));
   return (v) => format(v).padStart(width);
 }
 
-function floatFormatter(values: number[]): ElementFormatter {
-  const finite = values.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
-  const special = (v: number): string | undefined => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : undefined);
-  if (finite.length === 0) return (v) => special(v) ?? (Object.is(v, -0) ? "-0." : "0.");
-  const max = Math.max(...finite);
-  const min = Math.min(...finite);
-  const intMode = finite.every((v) => Number.isInteger(v));
-  const sciMode = intMode ? max > 1e8 : max / min > 1000 || max > 1e8 || min < 1e-4;
-  if (sciMode) return (v) => special(v) ?? scientific(v);
-  if (intMode) return (v) => special(v) ?? `${v.toFixed(0)}.`;
-  return (v) => special(v) ?? v.toFixed(PRECISION);
+function special(v: number): string | undefined {
+  return Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : undefined;
+}
+
+function integralFloat(v: number): string {
+  return special(v) ?? `${Object.is(v, -0) ? "-0" : v.toFixed(0)}.`;
+}
+
+function fixed(v: number): string {
+  return special(v) ?? v.toFixed(PRECISION);
 }
 
 /** Python's `{:.4e}`: at least two exponent digits. */
 function scientific(v: number): string {
+  const nonFinite = special(v);
+  if (nonFinite) return nonFinite;
   const [mantissa, exponent] = v.toExponential(PRECISION).split("e") as [string, string];
   const sign = exponent.startsWith("-") ? "-" : "+";
   return `${mantissa}e${sign}${exponent.replace(/^[+-]/, "").padStart(2, "0")}`;
@@ -86,8 +98,9 @@ function formatDims(t: StridedView, dim: number, offset: number, indent: number,
   const elided = indices.length < size;
   if (dim === rank - 1) {
     const items = indices.map((i) => format(t.storage[offset + i * t.strides[dim]!]!));
-    if (elided) items.splice(EDGE_ITEMS, 0, "...");
-    return `[${wrapRow(items, indent + 1)}]`;
+    const itemWidth = Math.max(...items.map((s) => s.length)) + 2;
+    if (elided) items.splice(EDGE_ITEMS, 0, " ...");
+    return `[${wrapRow(items, itemWidth, indent)}]`;
   }
   const parts = indices.map((i) => formatDims(t, dim + 1, offset + i * t.strides[dim]!, indent + 1, format, summarize));
   if (elided) parts.splice(EDGE_ITEMS, 0, "...");
@@ -96,11 +109,10 @@ function formatDims(t: StridedView, dim: number, offset: number, indent: number,
 }
 
 /** Fits a row into the line width as PyTorch does, continuing on lines indented under the bracket. */
-function wrapRow(items: string[], indent: number): string {
-  const itemWidth = Math.max(...items.map((s) => s.length)) + 2;
+function wrapRow(items: string[], itemWidth: number, indent: number): string {
   const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / itemWidth));
   if (items.length <= perLine) return items.join(", ");
   const lines: string[] = [];
   for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(", "));
-  return lines.join(",\n" + " ".repeat(indent));
+  return lines.join(",\n" + " ".repeat(indent + 1));
 }
