@@ -5,3 +5,5 @@ export { manualSeed, Generator } from "./tensor/random.js";
 export { promoteTypes, resultType, type DType, type Scalar } from "./tensor/dtype.js";
 export { TsjitError, type ErrorCode } from "./errors.js";
 export * from "./ops/index.js";
+export * as nn from "./nn/index.js";
+export { loadSafetensors, saveSafetensors } from "./nn/safetensors.js";

@@ -1,1 +1,61 @@
-export interface LinalgKernels {}
+/**
+ * Matrix products, convolution and pooling kernels (float32 only).
+ *
+ * Every operand is a StridedView, so transposed, sliced and broadcast (stride 0)
+ * inputs are read in place. Outputs are the caller-allocated contiguous tensors
+ * (or views that address them with the same layout, e.g. with a size-1 dim added).
+ */
+import type { StridedView } from "../tensor/Tensor.js";
+
+export interface Conv2dParams {
+  readonly strideH: number;
+  readonly strideW: number;
+  /** Zero padding before the first row / column; the padding after follows from out's size. */
+  readonly padH: number;
+  readonly padW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly groups: number;
+}
+
+export interface Pool2dParams {
+  readonly kernelH: number;
+  readonly kernelW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padH: number;
+  readonly padW: number;
+}
+
+export interface MaxPool2dParams extends Pool2dParams {
+  readonly dilationH: number;
+  readonly dilationW: number;
+}
+
+export interface AvgPool2dParams extends Pool2dParams {
+  /** Divide by the window size including padded cells (PyTorch's count_include_pad). */
+  readonly countIncludePad: boolean;
+  /** A fixed divisor instead of the window size; 0 for none. */
+  readonly divisorOverride: number;
+}
+
+export interface LinalgKernels {
+  /**
+   * out = alpha * (a @ b) + beta * out, batched: a is [...batch, M, K], b is
+   * [...batch, K, N], out is [...batch, M, N], all with the same batch shape (a
+   * broadcast batch dim has stride 0). With beta = 0, out is only written (BLAS rule:
+   * NaN or garbage in out does not leak through).
+   */
+  matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void;
+  /**
+   * 2-D cross-correlation as PyTorch's conv2d: input [N, C, H, W], weight
+   * [O, C / groups, KH, KW], bias [O] or null, out [N, O, OH, OW].
+   */
+  conv2d(input: StridedView, weight: StridedView, bias: StridedView | null, out: StridedView, params: Conv2dParams): void;
+  /** input [N, C, H, W] -> out [N, C, OH, OW]; padded cells never win (they are -inf). */
+  maxPool2d(input: StridedView, out: StridedView, params: MaxPool2dParams): void;
+  /** input [N, C, H, W] -> out [N, C, OH, OW]. */
+  avgPool2d(input: StridedView, out: StridedView, params: AvgPool2dParams): void;
+  /** input [N, C, H, W] -> out [N, C, OH, OW], windows [floor(i*H/OH), ceil((i+1)*H/OH)). */
+  adaptiveAvgPool2d(input: StridedView, out: StridedView): void;
+}

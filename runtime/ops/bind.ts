@@ -48,14 +48,14 @@ export function bindArguments(schema: Schema, rawArgs: readonly unknown[]): Bind
     const param = known.get(key);
     if (!param) return { ok: false, reason: `got an unexpected keyword argument '${key}' (expected one of: ${[...known.keys()].join(", ")})` };
     const index = params.indexOf(param);
-    if (index < positional.length) return { ok: false, reason: `got argument '${key}' both by position and as a keyword` };
+    if (positional[index] !== undefined) return { ok: false, reason: `got argument '${key}' both by position and as a keyword` };
   }
   const bound: unknown[] = [];
   for (let i = 0; i < params.length; i++) {
     const param = params[i]!;
     const key = camelCase(param.name);
     let value: unknown;
-    if (i < positional.length) value = positional[i];
+    if (positional[i] !== undefined) value = positional[i];
     else if (options[key] !== undefined) value = options[key];
     else if ("default" in param) value = param.default;
     else return { ok: false, reason: `missing required argument '${param.name}' (${formatType(param.type)})` };

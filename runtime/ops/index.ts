@@ -5,9 +5,14 @@
 export * from "./creation.js";
 export * from "./conversion.js";
 export * from "./elementwise.js";
+export * from "./unary.js";
+export * from "./activations.js";
 export * from "./reduction.js";
+export * from "./normalization.js";
 export * from "./linalg.js";
+export * from "./convolution.js";
 export * from "./shape.js";
+export * from "./indexing.js";
 export { callOp, resolveCall } from "./dispatch.js";
 export { allOps, getOverloads, hasOp, type OpDef, type TensorMeta } from "./registry.js";
 export { parseSchema, type Schema, type SchemaArgument, type SchemaType } from "./schema.js";

@@ -1,2 +1,294 @@
-// Filled in by the linalg op family.
-export {};
+/** Matrix products: matmul, mm, bmm, mv, dot, outer, addmm, linear (float32 only). */
+import { check, formatShape } from "../errors.js";
+import type { Backend } from "../kernels/Backend.js";
+import type { Scalar } from "../tensor/dtype.js";
+import { broadcastStrides, contiguousStrides, type Shape } from "../tensor/shape.js";
+import { viewOf, type Tensor } from "../tensor/Tensor.js";
+import { callTensorOp } from "./dispatch.js";
+import { defineOp, type TensorMeta } from "./registry.js";
+import { requireFloat32 } from "./requireFloat32.js";
+
+type Pair = [self: Tensor, other: Tensor];
+
+function requireSameFloatDType(op: string, a: Tensor, b: Tensor): void {
+  check(
+    a.dtype === b.dtype,
+    op,
+    () => `expected both operands to have the same dtype, got ${a.dtype} ${formatShape(a.shape)} and ${b.dtype} ${formatShape(b.shape)}`,
+    "DTYPE_MISMATCH",
+  );
+  requireFloat32(op, "the operands", a);
+}
+
+function requireRank(op: string, argName: string, t: Tensor, rank: number): void {
+  check(t.ndim === rank, op, () => `expected ${argName} to be ${rank}-D, got a ${t.ndim}-D tensor of shape ${formatShape(t.shape)}`, "SHAPE_MISMATCH");
+}
+
+/** The contracted dims: a's last against b's first (1-D) or second-to-last. */
+function requireInnerMatch(op: string, a: Tensor, b: Tensor): void {
+  const aDim = a.ndim - 1;
+  const bDim = b.ndim === 1 ? 0 : b.ndim - 2;
+  check(
+    a.shape[aDim] === b.shape[bDim],
+    op,
+    () => `size mismatch, got ${formatShape(a.shape)} @ ${formatShape(b.shape)} (dim ${aDim} of the first is ${a.shape[aDim]}, dim ${bDim} of the second is ${b.shape[bDim]})`,
+    "SHAPE_MISMATCH",
+  );
+}
+
+function batchOf(t: Tensor): Shape {
+  return t.shape.slice(0, Math.max(0, t.ndim - 2));
+}
+
+function broadcastBatch(op: string, a: Tensor, b: Tensor): number[] {
+  const aBatch = batchOf(a);
+  const bBatch = batchOf(b);
+  const rank = Math.max(aBatch.length, bBatch.length);
+  const batch: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const x = aBatch[i - rank + aBatch.length] ?? 1;
+    const y = bBatch[i - rank + bBatch.length] ?? 1;
+    check(
+      x === y || x === 1 || y === 1,
+      op,
+      () => `batch dimensions ${formatShape(aBatch)} and ${formatShape(bBatch)} of ${formatShape(a.shape)} @ ${formatShape(b.shape)} cannot be broadcast together`,
+      "SHAPE_MISMATCH",
+    );
+    batch.push(x === 1 ? y : x);
+  }
+  return batch;
+}
+
+/** torch.matmul's shape rule: 1-D operands gain a dim for the product and lose it in the result. */
+function inferMatmul(op: string, a: Tensor, b: Tensor): TensorMeta {
+  check(
+    a.ndim >= 1 && b.ndim >= 1,
+    op,
+    () => `both arguments need to be at least 1-D, got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    "SHAPE_MISMATCH",
+  );
+  requireSameFloatDType(op, a, b);
+  requireInnerMatch(op, a, b);
+  const batch = broadcastBatch(op, a, b);
+  const rows = a.ndim > 1 ? [a.shape[a.ndim - 2]!] : [];
+  const cols = b.ndim > 1 ? [b.shape[b.ndim - 1]!] : [];
+  return { shape: [...batch, ...rows, ...cols], dtype: a.dtype };
+}
+
+/** `t` read as [...batch, rows, cols]; a 1-D `t` is a row (the left operand) or a column (the right). */
+function asBatchedMatrix(t: Tensor, batch: Shape, vector: "row" | "column"): Tensor {
+  if (t.ndim === 1) {
+    const n = t.shape[0]!;
+    const s = t.strides[0]!;
+    const [shape, strides] = vector === "row" ? [[1, n], [0, s]] : [[n, 1], [s, 0]];
+    return viewOf(t, [...batch, ...shape], [...batch.map(() => 0), ...strides], t.offset);
+  }
+  const batchStrides = broadcastStrides(batchOf(t), t.strides.slice(0, -2), batch);
+  return viewOf(t, [...batch, ...t.shape.slice(-2)], [...batchStrides, ...t.strides.slice(-2)], t.offset);
+}
+
+/** Writes alpha * (a @ b) + beta * out into the contiguous `out`, with matmul's shape rule. */
+function runMatmul(a: Tensor, b: Tensor, out: Tensor, backend: Backend, alpha = 1, beta = 0): void {
+  const batch = out.shape.slice(0, out.ndim - (a.ndim > 1 ? 1 : 0) - (b.ndim > 1 ? 1 : 0));
+  const left = asBatchedMatrix(a, batch, "row");
+  const right = asBatchedMatrix(b, batch, "column");
+  const shape = [...batch, left.shape[left.ndim - 2]!, right.shape[right.ndim - 1]!];
+  backend.matmul(left, right, viewOf(out, shape, contiguousStrides(shape), out.offset), alpha, beta);
+}
+
+defineOp<Pair>({
+  schema: "matmul(Tensor self, Tensor other) -> Tensor",
+  method: true,
+  kind: "kernel",
+  infer: ([a, b]) => [inferMatmul("matmul", a, b)],
+  run: ([a, b], [out], backend) => runMatmul(a, b, out!, backend),
+});
+
+defineOp<Pair>({
+  schema: "mm(Tensor self, Tensor mat2) -> Tensor",
+  method: true,
+  kind: "kernel",
+  infer: ([a, b]) => {
+    requireRank("mm", "self", a, 2);
+    requireRank("mm", "mat2", b, 2);
+    return [inferMatmul("mm", a, b)];
+  },
+  run: ([a, b], [out], backend) => runMatmul(a, b, out!, backend),
+});
+
+defineOp<Pair>({
+  schema: "bmm(Tensor self, Tensor mat2) -> Tensor",
+  method: true,
+  kind: "kernel",
+  infer: ([a, b]) => {
+    requireRank("bmm", "self", a, 3);
+    requireRank("bmm", "mat2", b, 3);
+    check(
+      a.shape[0] === b.shape[0],
+      "bmm",
+      () => `self and mat2 must have the same batch size, got ${formatShape(a.shape)} and ${formatShape(b.shape)} (${a.shape[0]} vs ${b.shape[0]})`,
+      "SHAPE_MISMATCH",
+    );
+    return [inferMatmul("bmm", a, b)];
+  },
+  run: ([a, b], [out], backend) => runMatmul(a, b, out!, backend),
+});
+
+defineOp<Pair>({
+  schema: "mv(Tensor self, Tensor vec) -> Tensor",
+  method: true,
+  kind: "kernel",
+  infer: ([a, v]) => {
+    requireRank("mv", "self", a, 2);
+    requireRank("mv", "vec", v, 1);
+    return [inferMatmul("mv", a, v)];
+  },
+  run: ([a, v], [out], backend) => runMatmul(a, v, out!, backend),
+});
+
+defineOp<Pair>({
+  schema: "dot(Tensor self, Tensor tensor) -> Tensor",
+  method: true,
+  kind: "kernel",
+  infer: ([a, b]) => {
+    requireRank("dot", "self", a, 1);
+    requireRank("dot", "tensor", b, 1);
+    return [inferMatmul("dot", a, b)];
+  },
+  run: ([a, b], [out], backend) => runMatmul(a, b, out!, backend),
+});
+
+defineOp<Pair>({
+  schema: "outer(Tensor self, Tensor vec2) -> Tensor",
+  method: true,
+  kind: "kernel",
+  infer: ([a, b]) => {
+    requireRank("outer", "self", a, 1);
+    requireRank("outer", "vec2", b, 1);
+    requireSameFloatDType("outer", a, b);
+    return [{ shape: [a.shape[0]!, b.shape[0]!], dtype: a.dtype }];
+  },
+  run: ([a, b], [out], backend) => {
+    const column = viewOf(a, [a.shape[0]!, 1], [a.strides[0]!, 0], a.offset);
+    const row = viewOf(b, [1, b.shape[0]!], [0, b.strides[0]!], b.offset);
+    backend.matmul(column, row, out!, 1, 0);
+  },
+});
+
+/** Checks that `t` broadcasts to exactly `shape` (it may not grow it), as expand does. */
+function requireBroadcastsTo(op: string, argName: string, t: Tensor, shape: Shape): void {
+  const lead = shape.length - t.ndim;
+  const fits = lead >= 0 && t.shape.every((d, i) => d === 1 || d === shape[lead + i]);
+  check(fits, op, () => `${argName} of shape ${formatShape(t.shape)} cannot be broadcast to the result shape ${formatShape(shape)}`, "SHAPE_MISMATCH");
+}
+
+function copyBroadcast(src: Tensor, out: Tensor, backend: Backend): void {
+  backend.copy(viewOf(src, out.shape, broadcastStrides(src.shape, src.strides, out.shape), src.offset), out);
+}
+
+defineOp<[self: Tensor, mat1: Tensor, mat2: Tensor, beta: Scalar, alpha: Scalar]>({
+  schema: "addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
+  method: true,
+  kind: "kernel",
+  infer: ([self, mat1, mat2]) => {
+    requireRank("addmm", "mat1", mat1, 2);
+    requireRank("addmm", "mat2", mat2, 2);
+    const meta = inferMatmul("addmm", mat1, mat2);
+    requireSameFloatDType("addmm", self, mat1);
+    requireBroadcastsTo("addmm", "self", self, meta.shape);
+    return [meta];
+  },
+  run: ([self, mat1, mat2, beta, alpha], [out], backend) => {
+    // beta 0 ignores self entirely (NaN in it does not propagate), as in PyTorch.
+    if (Number(beta) !== 0) copyBroadcast(self, out!, backend);
+    runMatmul(mat1, mat2, out!, backend, Number(alpha), Number(beta));
+  },
+});
+
+defineOp<[input: Tensor, weight: Tensor, bias: Tensor | null]>({
+  schema: "linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor",
+  kind: "kernel",
+  infer: ([input, weight, bias]) => {
+    check(input.ndim >= 1, "linear", () => `input must be at least 1-D, got shape ${formatShape(input.shape)}`, "SHAPE_MISMATCH");
+    requireRank("linear", "weight", weight, 2);
+    requireSameFloatDType("linear", input, weight);
+    const inFeatures = input.shape[input.ndim - 1]!;
+    check(
+      inFeatures === weight.shape[1],
+      "linear",
+      () =>
+        `input of shape ${formatShape(input.shape)} has ${inFeatures} features in its last dim but weight of shape ${formatShape(weight.shape)} expects in_features = ${weight.shape[1]}`,
+      "SHAPE_MISMATCH",
+    );
+    const shape = [...input.shape.slice(0, -1), weight.shape[0]!];
+    if (bias) {
+      requireSameFloatDType("linear", input, bias);
+      requireBroadcastsTo("linear", "bias", bias, shape);
+    }
+    return [{ shape, dtype: input.dtype }];
+  },
+  run: ([input, weight, bias], [out], backend) => {
+    if (bias) copyBroadcast(bias, out!, backend);
+    const transposed = viewOf(weight, [weight.shape[1]!, weight.shape[0]!], [weight.strides[1]!, weight.strides[0]!], weight.offset);
+    runMatmul(input, transposed, out!, backend, 1, bias ? 1 : 0);
+  },
+});
+
+export interface AddmmOptions {
+  readonly beta?: Scalar;
+  readonly alpha?: Scalar;
+}
+
+/** torch.matmul: dot, matrix-vector, matrix-matrix or batched (batch dims broadcast) product. */
+export function matmul(input: Tensor, other: Tensor): Tensor {
+  return callTensorOp("matmul", [input, other]);
+}
+
+export function mm(input: Tensor, mat2: Tensor): Tensor {
+  return callTensorOp("mm", [input, mat2]);
+}
+
+export function bmm(input: Tensor, mat2: Tensor): Tensor {
+  return callTensorOp("bmm", [input, mat2]);
+}
+
+export function mv(input: Tensor, vec: Tensor): Tensor {
+  return callTensorOp("mv", [input, vec]);
+}
+
+export function dot(input: Tensor, other: Tensor): Tensor {
+  return callTensorOp("dot", [input, other]);
+}
+
+export function outer(input: Tensor, vec2: Tensor): Tensor {
+  return callTensorOp("outer", [input, vec2]);
+}
+
+/** beta * input + alpha * (mat1 @ mat2), input broadcast to the product's shape. */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options?: AddmmOptions): Tensor {
+  return callTensorOp("addmm", [input, mat1, mat2, options]);
+}
+
+/** input @ weight^T + bias: input [..., in_features], weight [out_features, in_features]. */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  return callTensorOp("linear", [input, weight, bias]);
+}
+
+declare module "../tensor/Tensor.js" {
+  interface Tensor {
+    /** `matmul(this, other)` */
+    matmul(other: Tensor): Tensor;
+    /** `mm(this, mat2)`: 2-D @ 2-D. */
+    mm(mat2: Tensor): Tensor;
+    /** `bmm(this, mat2)`: [B, M, K] @ [B, K, N]. */
+    bmm(mat2: Tensor): Tensor;
+    /** `mv(this, vec)`: 2-D @ 1-D. */
+    mv(vec: Tensor): Tensor;
+    /** `dot(this, other)`: the 0-dim inner product of two 1-D tensors. */
+    dot(other: Tensor): Tensor;
+    /** `outer(this, vec2)`: [M] x [N] -> [M, N]. */
+    outer(vec2: Tensor): Tensor;
+    /** `addmm(this, mat1, mat2, options)`: beta * this + alpha * (mat1 @ mat2). */
+    addmm(mat1: Tensor, mat2: Tensor, options?: AddmmOptions): Tensor;
+  }
+}

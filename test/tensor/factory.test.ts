@@ -90,7 +90,7 @@ describe("reading tensors", () => {
   });
 
   it("one-element tensors take part in JS comparisons; others refuse", () => {
-    expect(tensor([0.75]) > 0.5 as unknown).toBe(true);
+    expect((tensor([0.75]) as unknown as number) > 0.5).toBe(true);
     expect(() => (tensor([1, 2]) as unknown as number) > 0).toThrow(/a Tensor of shape \[2\] was used as a number/);
   });
 

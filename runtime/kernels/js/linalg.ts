@@ -1,3 +1,68 @@
 import type { LinalgKernels } from "../linalg.js";
+import type { StridedView } from "../../tensor/Tensor.js";
+import { convKernels } from "./conv.js";
+import { sgemm } from "./gemm.js";
+import { poolKernels } from "./pool.js";
+import { coalesce, forEachRow } from "./rows.js";
 
-export const linalgKernels: LinalgKernels = {};
+function matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void {
+  const rank = out.shape.length;
+  const batchRank = rank - 2;
+  const M = out.shape[rank - 2]!;
+  const N = out.shape[rank - 1]!;
+  const K = a.shape[rank - 1]!;
+  const aRow = a.strides[rank - 2]!;
+  const aCol = a.strides[rank - 1]!;
+  const bRow = b.strides[rank - 2]!;
+  const bCol = b.strides[rank - 1]!;
+  const outRow = out.strides[rank - 2]!;
+  const outCol = out.strides[rank - 1]!;
+  const folded = foldBatchIntoRows(a, b, out);
+  if (folded) {
+    sgemm(
+      folded.rows,
+      N,
+      K,
+      alpha,
+      { data: a.storage, offset: a.offset, rowStride: folded.aRowStride, colStride: aCol },
+      { data: b.storage, offset: b.offset, rowStride: bRow, colStride: bCol },
+      beta,
+      { data: out.storage, offset: out.offset, rowStride: folded.outRowStride, colStride: outCol },
+    );
+    return;
+  }
+  const batchShape = out.shape.slice(0, batchRank);
+  const batchLayouts = [a, b, out].map((v) => ({ strides: v.strides.slice(0, batchRank), offset: v.offset }));
+  forEachRow(batchShape, batchLayouts, (offsets, strides, n) => {
+    for (let i = 0; i < n; i++) {
+      sgemm(
+        M,
+        N,
+        K,
+        alpha,
+        { data: a.storage, offset: offsets[0]! + i * strides[0]!, rowStride: aRow, colStride: aCol },
+        { data: b.storage, offset: offsets[1]! + i * strides[1]!, rowStride: bRow, colStride: bCol },
+        beta,
+        { data: out.storage, offset: offsets[2]! + i * strides[2]!, rowStride: outRow, colStride: outCol },
+      );
+    }
+  });
+}
+
+/**
+ * When b is the same matrix for every batch entry and the batch and row dims of a
+ * and out merge into one, [...batch, M, K] @ [K, N] is one [batch*M, K] @ [K, N]
+ * product: B is packed once instead of once per batch entry.
+ */
+function foldBatchIntoRows(a: StridedView, b: StridedView, out: StridedView): { rows: number; aRowStride: number; outRowStride: number } | null {
+  const rank = out.shape.length;
+  if (rank === 2) return null;
+  for (let d = 0; d < rank - 2; d++) if (b.strides[d] !== 0 && out.shape[d] !== 1) return null;
+  const lead = out.shape.slice(0, rank - 1);
+  const merged = coalesce(lead, [a.strides.slice(0, rank - 1), out.strides.slice(0, rank - 1)]);
+  if (merged.shape.length > 1) return null;
+  const rows = merged.shape[0] ?? 1;
+  return { rows, aRowStride: merged.strides[0]![0] ?? 0, outRowStride: merged.strides[1]![0] ?? 0 };
+}
+
+export const linalgKernels: LinalgKernels = { matmul, ...convKernels, ...poolKernels };
