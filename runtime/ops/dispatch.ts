@@ -8,6 +8,26 @@ import { emptyTensor, type Tensor } from "../tensor/Tensor.js";
 import { bindArguments, describeValue } from "./bind.js";
 import { getOverloads, type OpDef } from "./registry.js";
 
+/** Sees every op that user code calls (not the ops an op calls internally). The tracer is one. */
+export interface OpObserver {
+  onOp(op: OpDef, args: readonly unknown[], result: unknown): void;
+}
+
+let observer: OpObserver | undefined;
+let depth = 0;
+
+/** Installs `next` (or none) and returns the previous observer, for restoring. */
+export function setOpObserver(next: OpObserver | undefined): OpObserver | undefined {
+  const previous = observer;
+  observer = next;
+  return previous;
+}
+
+/** How many ops are running on the stack: 0 in user code, more inside an op. */
+export function opDepth(): number {
+  return depth;
+}
+
 export interface ResolvedCall {
   readonly op: OpDef;
   readonly args: unknown[];
@@ -48,7 +68,15 @@ function returnsSingle(op: OpDef): boolean {
 
 export function callOp(name: string, rawArgs: readonly unknown[]): unknown {
   const { op, args } = resolveCall(name, rawArgs);
-  return runOp(op, args);
+  depth++;
+  let result: unknown;
+  try {
+    result = runOp(op, args);
+  } finally {
+    depth--;
+  }
+  if (depth === 0) observer?.onOp(op, args, result);
+  return result;
 }
 
 /** `callOp` for ops that return one tensor. */

@@ -21,9 +21,29 @@ export interface StridedView {
 
 export type NestedList = number | boolean | NestedList[];
 
+/**
+ * Watches user code turn tensors into JS values. The tracer installs one: a value
+ * read becomes a constant in the trace (and a TracerWarning), and a shape entry
+ * that is read can be recorded as a shape op instead of a constant.
+ */
+export interface TensorObserver {
+  onValueRead(tensor: Tensor, via: string): void;
+  /** Returns what the reader gets in place of `shape`, so that entry reads can be seen. */
+  onShapeRead(tensor: Tensor, shape: readonly number[]): readonly number[];
+}
+
+let observer: TensorObserver | undefined;
+
+/** Installs `next` (or none) and returns the previous observer, for restoring. */
+export function setTensorObserver(next: TensorObserver | undefined): TensorObserver | undefined {
+  const previous = observer;
+  observer = next;
+  return previous;
+}
+
 export class Tensor implements StridedView {
-  readonly shape: Shape;
   readonly strides: readonly number[];
+  private readonly dims: Shape;
 
   /** Prefer the creation functions (`tensor`, `zeros`, ...); this wraps existing storage as-is. */
   constructor(
@@ -33,27 +53,32 @@ export class Tensor implements StridedView {
     readonly offset = 0,
     readonly dtype: DType = "float32",
   ) {
-    this.shape = Object.freeze([...shape]);
+    this.dims = Object.freeze([...shape]);
     this.strides = Object.freeze([...strides]);
   }
 
+  get shape(): Shape {
+    return observer ? observer.onShapeRead(this, this.dims) : this.dims;
+  }
+
   get ndim(): number {
-    return this.shape.length;
+    return this.dims.length;
   }
 
   dim(): number {
-    return this.shape.length;
+    return this.dims.length;
   }
 
   numel(): number {
-    return numelOf(this.shape);
+    return numelOf(this.dims);
   }
 
   size(): number[];
   size(dim: number): number;
   size(dim?: number): number[] | number {
-    if (dim === undefined) return [...this.shape];
-    return this.shape[normalizeDim("size", dim, this.ndim)]!;
+    const shape = this.shape;
+    if (dim === undefined) return [...shape];
+    return shape[normalizeDim("size", dim, shape.length)]!;
   }
 
   stride(): number[];
@@ -68,24 +93,26 @@ export class Tensor implements StridedView {
   }
 
   isContiguous(): boolean {
-    return isContiguousLayout(this.shape, this.strides);
+    return isContiguousLayout(this.dims, this.strides);
   }
 
   /** The value of a one-element tensor as a JS number (bool gives 1 or 0). */
   item(): number {
     if (this.numel() !== 1) {
-      fail("INVALID_ARGUMENT", `item(): a Tensor with ${this.numel()} elements (shape ${formatShape(this.shape)}) cannot be converted to a number; only one-element tensors can`);
+      fail("INVALID_ARGUMENT", `item(): a Tensor with ${this.numel()} elements (shape ${formatShape(this.dims)}) cannot be converted to a number; only one-element tensors can`);
     }
+    observer?.onValueRead(this, "item()");
     return this.storage[this.offset]!;
   }
 
   /** The elements as nested arrays, like PyTorch's tolist(); bool tensors give booleans. */
   tolist(): NestedList {
+    observer?.onValueRead(this, "tolist()");
     const asValue = this.dtype === "bool" ? (v: number) => v !== 0 : (v: number) => v;
     const build = (dim: number, offset: number): NestedList => {
       if (dim === this.ndim) return asValue(this.storage[offset]!);
       const out: NestedList[] = [];
-      for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * this.strides[dim]!));
+      for (let i = 0; i < this.dims[dim]!; i++) out.push(build(dim + 1, offset + i * this.strides[dim]!));
       return out;
     };
     return build(0, this.offset);
@@ -93,23 +120,30 @@ export class Tensor implements StridedView {
 
   /** A fresh, contiguous, row-major copy of the elements. */
   toTypedArray(): TypedArray {
+    observer?.onValueRead(this, "toTypedArray()");
     const out = typedArrayFor(this.dtype, this.numel());
-    forEachOffset(this, (offset, i) => {
+    forEachOffset(this.layout(), (offset, i) => {
       out[i] = this.storage[offset]!;
     });
     return out;
   }
 
   toString(): string {
-    return formatTensor(this);
+    return formatTensor(this.layout());
+  }
+
+  /** This tensor's layout without going through the `shape` getter (for internal reads). */
+  private layout(): StridedView {
+    return { storage: this.storage, shape: this.dims, strides: this.strides, offset: this.offset, dtype: this.dtype };
   }
 
   /** JS comparisons and arithmetic (`x.mean() > 0.5`) read the value of a one-element tensor. */
   [Symbol.toPrimitive](hint: string): number | string {
     if (hint === "string") return this.toString();
     if (this.numel() !== 1) {
-      fail("INVALID_ARGUMENT", `a Tensor of shape ${formatShape(this.shape)} was used as a number; only one-element tensors can be (call .item(), or reduce it first, e.g. .mean())`);
+      fail("INVALID_ARGUMENT", `a Tensor of shape ${formatShape(this.dims)} was used as a number; only one-element tensors can be (call .item(), or reduce it first, e.g. .mean())`);
     }
+    observer?.onValueRead(this, "a JavaScript comparison or arithmetic (Symbol.toPrimitive)");
     return this.storage[this.offset]!;
   }
 
