@@ -8,13 +8,17 @@ export type ErrorCode =
   | "ARGUMENT_TYPE"
   | "ARGUMENT_COUNT"
   | "DTYPE_MISMATCH"
+  | "GRAPH_RUNTIME"
   | "INDEX_OUT_OF_RANGE"
   | "INVALID_ARGUMENT"
   | "INVALID_FILE"
+  | "INVALID_GRAPH"
   | "NOT_IMPLEMENTED"
   | "SHAPE_MISMATCH"
   | "STATE_DICT_MISMATCH"
-  | "UNKNOWN_OP";
+  | "TRACING_CHECK"
+  | "UNKNOWN_OP"
+  | "UNSUPPORTED_VERSION";
 
 export class TsjitError extends Error {
   override readonly name = "TsjitError";

@@ -7,3 +7,8 @@ export { TsjitError, type ErrorCode } from "./errors.js";
 export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export { loadSafetensors, saveSafetensors } from "./nn/safetensors.js";
+export { Graph, parseGraph, printGraph, verifyGraph, graphToJSON, graphFromJSON, type GraphJSON } from "./ir/index.js";
+export { ScriptModule } from "./jit/ScriptModule.js";
+export { ScriptFunction } from "./jit/ScriptFunction.js";
+export { save, load } from "./serialize/index.js";
+export { trace, TracerWarning, type TraceOptions } from "./jit/trace.js";

@@ -17,6 +17,7 @@
  */
 import { fail } from "../errors.js";
 import type { Tensor } from "../tensor/Tensor.js";
+import { printGraph } from "./printer.js";
 import type { IRType } from "./types.js";
 
 export interface SourceRange {
@@ -223,6 +224,11 @@ export class Graph {
     if (this.constants.has(name)) fail("INVALID_ARGUMENT", `IR: tensor constant '${name}' already exists`);
     this.constants.set(name, tensor);
     return { tensor: name };
+  }
+
+  /** The text form (printer.ts). */
+  toString(): string {
+    return printGraph(this);
   }
 
   /** Every node, nested blocks included, in program order. */

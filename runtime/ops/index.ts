@@ -13,6 +13,7 @@ export * from "./linalg.js";
 export * from "./convolution.js";
 export * from "./shape.js";
 export * from "./indexing.js";
+import "./scalar.js";
 export { callOp, resolveCall } from "./dispatch.js";
 export { allOps, getOverloads, hasOp, type OpDef, type TensorMeta } from "./registry.js";
 export { parseSchema, type Schema, type SchemaArgument, type SchemaType } from "./schema.js";

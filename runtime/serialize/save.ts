@@ -1,0 +1,135 @@
+/**
+ * `save(scriptModule | scriptFunction, path?)`: writes a self-contained model file
+ * (Note [Model file layout] in format.ts) and returns its bytes.
+ *
+ * Saving is deterministic: the same module gives the same bytes (tensors are laid
+ * out in sorted-name order by `encodeSafetensors`, program fields in a fixed order,
+ * graphs through the deterministic `graphToJSON`).
+ */
+import { fail } from "../errors.js";
+import type { Graph } from "../ir/Graph.js";
+import { graphToJSON } from "../ir/json.js";
+import { ScriptFunction } from "../jit/ScriptFunction.js";
+import { ScriptModule } from "../jit/ScriptModule.js";
+import { encodeSafetensors } from "../nn/safetensors.js";
+import type { Tensor } from "../tensor/Tensor.js";
+import {
+  constantTensorName,
+  FORMAT_NAME,
+  FORMAT_VERSION,
+  METADATA_FORMAT_KEY,
+  METADATA_PROGRAM_KEY,
+  METADATA_VERSION_KEY,
+  stateTensorName,
+} from "./format.js";
+import { referencedConstants } from "./referencedConstants.js";
+import { isValidClassName, isValidMemberName, programToJSON, type AttributeJSONValue, type ModuleProgram, type Program } from "./program.js";
+
+/**
+ * Saves a ScriptModule (with its submodules, parameters, buffers, attributes and
+ * methods) or a ScriptFunction as one safetensors-compatible file. Writes it to
+ * `path` when one is given (node:fs is imported only then, so this module loads in
+ * browsers) and returns the bytes either way.
+ */
+export async function save(target: ScriptModule | ScriptFunction, path?: string): Promise<Uint8Array> {
+  const bytes = encodeModelFile(target);
+  if (path !== undefined) {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(path, bytes);
+  }
+  return bytes;
+}
+
+/** The bytes of the model file for `target` (synchronous; `save` adds file writing). */
+export function encodeModelFile(target: ScriptModule | ScriptFunction): Uint8Array {
+  const tensors = new Map<string, Tensor>();
+  let program: Program;
+  if (target instanceof ScriptModule) {
+    program = { kind: "module", root: describeModule(target, "", tensors, new Set()) };
+  } else if (target instanceof ScriptFunction) {
+    checkName(target.name, "function name", "save()");
+    const others = [...target.functions.keys()].filter((name) => target.functions.get(name) !== target);
+    if (others.length > 0) fail("NOT_IMPLEMENTED", `save(): function ${target.name} calls other functions (${others.join(", ")}); model files cannot hold them yet`);
+    addConstants(target.graph, "", target.name, tensors, `function ${target.name}`);
+    program = { kind: "function", name: target.name, graph: graphToJSON(target.graph) };
+  } else {
+    fail("ARGUMENT_TYPE", `save(): expected a ScriptModule or ScriptFunction, got ${describeValue(target)}`);
+  }
+  return encodeSafetensors(tensors, {
+    [METADATA_FORMAT_KEY]: FORMAT_NAME,
+    [METADATA_VERSION_KEY]: String(FORMAT_VERSION),
+    [METADATA_PROGRAM_KEY]: JSON.stringify(programToJSON(program)),
+  });
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || typeof value !== "object") return String(value);
+  return (value as object).constructor?.name ?? "an object";
+}
+
+function checkName(name: string, what: string, where: string): void {
+  if (!isValidMemberName(name)) {
+    fail("INVALID_ARGUMENT", `${where}: ${what} ${JSON.stringify(name)} cannot be saved: names must be identifiers or decimal indices (no "." or "/")`);
+  }
+}
+
+function describeModule(module: ScriptModule, path: string, tensors: Map<string, Tensor>, visiting: Set<ScriptModule>): ModuleProgram {
+  const where = `save(): module ${path === "" ? "<root>" : `"${path}"`} (${module.className})`;
+  if (visiting.has(module)) fail("INVALID_ARGUMENT", `${where} contains itself`);
+  visiting.add(module);
+  if (!isValidClassName(module.className)) fail("INVALID_ARGUMENT", `${where}: class name ${JSON.stringify(module.className)} cannot be saved`);
+
+  const parameters: string[] = [];
+  for (const [name, parameter] of module.namedParameters("", false)) {
+    checkName(name, "parameter", where);
+    parameters.push(name);
+    tensors.set(stateTensorName(path, name), parameter);
+  }
+  // Every buffer is saved, persistent or not: the methods may read any of them.
+  const buffers: string[] = [];
+  for (const [name, buffer] of module.namedBuffers("", false)) {
+    checkName(name, "buffer", where);
+    buffers.push(name);
+    tensors.set(stateTensorName(path, name), buffer);
+  }
+  const attributes = new Map<string, AttributeJSONValue>();
+  for (const [name, value] of module.attributes) {
+    checkName(name, "attribute", where);
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      fail("INVALID_ARGUMENT", `${where}: attribute "${name}" is ${value}, which a model file cannot hold (JSON numbers are finite)`);
+    }
+    attributes.set(name, value);
+  }
+  const children = new Map<string, ModuleProgram>();
+  for (const [name, child] of module.namedChildren()) {
+    checkName(name, "submodule", where);
+    if (!(child instanceof ScriptModule)) {
+      fail("ARGUMENT_TYPE", `${where}: submodule "${name}" is a ${child.constructor.name}, not a ScriptModule; trace or script it first`);
+    }
+    children.set(name, describeModule(child, stateTensorName(path, name), tensors, visiting));
+  }
+  if (module.functions.size > 0) {
+    fail("NOT_IMPLEMENTED", `${where}: the module has functions for prim::CallFunction (${[...module.functions.keys()].join(", ")}); model files cannot hold them yet`);
+  }
+  const methods = new Map<string, unknown>();
+  for (const [name, graph] of module.methods) {
+    checkName(name, "method", where);
+    addConstants(graph, path, name, tensors, `${where} method ${name}`);
+    methods.set(name, graphToJSON(graph));
+  }
+  visiting.delete(module);
+  return { className: module.className, training: module.training, parameters, buffers, attributes, children, methods };
+}
+
+/** Stores the tensor constants the graph refers to (unreferenced entries of graph.constants are dropped, as load requires). */
+function addConstants(graph: Graph, modulePath: string, graphName: string, tensors: Map<string, Tensor>, where: string): void {
+  for (const node of graph.allNodes()) {
+    if (node.kind === "prim::CallFunction") fail("NOT_IMPLEMENTED", `save(): ${where} calls a function (prim::CallFunction); model files cannot hold functions yet`);
+  }
+  for (const name of [...referencedConstants(graph)].sort()) {
+    const tensor = graph.constants.get(name);
+    if (tensor === undefined) fail("INVALID_ARGUMENT", `save(): ${where}: tensor constant "${name}" is used but not in graph.constants`);
+    if (name === "") fail("INVALID_ARGUMENT", `save(): ${where}: a tensor constant has an empty name`);
+    tensors.set(constantTensorName(modulePath, graphName, name), tensor);
+  }
+}
