@@ -38,6 +38,12 @@ export function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixR
   if (M === 0 || N === 0) return;
   scale(M, N, beta, c);
   if (K === 0 || alpha === 0) return;
+  if (M < MR) {
+    // Fewer rows than a panel (a batch-1 linear layer): packing B would cost as much as
+    // the product itself, so stream B once instead.
+    for (let i = 0; i < M; i++) gemvRow(i, N, K, alpha, a, b, c);
+    return;
+  }
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
@@ -55,6 +61,58 @@ export function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixR
         }
       }
     }
+  }
+}
+
+/**
+ * C[i, :] += alpha * A[i, :] · B. With B's rows contiguous (`colStride` 1) it adds
+ * scaled rows of B; otherwise (B a transposed weight, columns contiguous) it takes
+ * dot products, four columns at a time so each A element is loaded once per four.
+ */
+function gemvRow(i: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, c: MatrixRef): void {
+  const A = a.data;
+  const B = b.data;
+  const C = c.data;
+  const aRow = a.offset + i * a.rowStride;
+  const aStep = a.colStride;
+  const cRow = c.offset + i * c.rowStride;
+  const cStep = c.colStride;
+  const bk = b.rowStride;
+  const bn = b.colStride;
+  if (bn === 1 && bk !== 1) {
+    for (let k = 0; k < K; k++) {
+      const av = alpha * A[aRow + k * aStep]!;
+      const bRow = b.offset + k * bk;
+      for (let n = 0, o = cRow; n < N; n++, o += cStep) C[o] = C[o]! + av * B[bRow + n]!;
+    }
+    return;
+  }
+  let n = 0;
+  for (; n + 4 <= N; n += 4) {
+    const b0 = b.offset + n * bn;
+    const b1 = b0 + bn;
+    const b2 = b1 + bn;
+    const b3 = b2 + bn;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let k = 0, ai = aRow, kk = 0; k < K; k++, ai += aStep, kk += bk) {
+      const av = A[ai]!;
+      s0 += av * B[b0 + kk]!;
+      s1 += av * B[b1 + kk]!;
+      s2 += av * B[b2 + kk]!;
+      s3 += av * B[b3 + kk]!;
+    }
+    const o = cRow + n * cStep;
+    C[o] = C[o]! + alpha * s0;
+    C[o + cStep] = C[o + cStep]! + alpha * s1;
+    C[o + 2 * cStep] = C[o + 2 * cStep]! + alpha * s2;
+    C[o + 3 * cStep] = C[o + 3 * cStep]! + alpha * s3;
+  }
+  for (; n < N; n++) {
+    const bCol = b.offset + n * bn;
+    let sum = 0;
+    for (let k = 0, ai = aRow, kk = bCol; k < K; k++, ai += aStep, kk += bk) sum += A[ai]! * B[kk]!;
+    const o = cRow + n * cStep;
+    C[o] = C[o]! + alpha * sum;
   }
 }
 
