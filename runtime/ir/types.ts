@@ -4,6 +4,7 @@
  */
 import { fail } from "../errors.js";
 import type { SchemaType } from "../ops/schema.js";
+import { splitTopLevel } from "../util/splitTopLevel.js";
 
 export type IRType =
   | { readonly kind: "Tensor" | "int" | "float" | "bool" | "str" | "None" | "ScalarType" }
@@ -114,19 +115,3 @@ export function parseIRType(text: string): IRType {
   fail("INVALID_ARGUMENT", `IR: unknown type '${source}'`);
 }
 
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "(" || c === "[") depth++;
-    else if (c === ")" || c === "]") depth--;
-    else if (c === "," && depth === 0) {
-      parts.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start).trim());
-  return parts;
-}

@@ -8,6 +8,7 @@
  * tracer, the @script frontend and the exporters read.
  */
 import { fail } from "../errors.js";
+import { splitTopLevel } from "../util/splitTopLevel.js";
 
 export type SchemaType =
   | { readonly kind: "Tensor" | "int" | "float" | "bool" | "str" | "Scalar" | "ScalarType" }
@@ -85,24 +86,6 @@ function parseNumber(text: string, schemaText: string): number {
   return value;
 }
 
-/** Splits on commas that are not inside brackets or parentheses. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "[" || c === "(") depth++;
-    else if (c === "]" || c === ")") depth--;
-    else if (c === "," && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  const last = text.slice(start).trim();
-  if (last !== "") parts.push(last);
-  return parts.map((p) => p.trim());
-}
 
 export function parseSchema(text: string): Schema {
   const match = /^(?:(\w+)::)?(\w+)(?:\.(\w+))?\((.*)\)\s*->\s*(.+)$/.exec(text.trim());

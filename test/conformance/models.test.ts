@@ -4,33 +4,13 @@
  * |got - want| <= 1e-4 + 1e-4 * max|want| (see the fixtures README).
  */
 import { describe, expect, it } from "vitest";
-import { loadSafetensors, nn, type Tensor, TsjitError } from "../../runtime/index.js";
-import { EncoderBlock } from "../../examples/models/attention.js";
-import { CNN } from "../../examples/models/cnn.js";
+import { loadSafetensors, type Tensor, TsjitError } from "../../runtime/index.js";
 import { ControlFlow } from "../../examples/models/controlflow.js";
-import { MLP } from "../../examples/models/mlp.js";
-import { ElmanRNN } from "../../examples/models/rnn.js";
-import { Simple } from "../../examples/models/simple.js";
-import { loadManifest, loadModelCases, MODEL_NAMES, weightsPath, type ModelName } from "../utils/modelFixtures.js";
+import { loadFixtureModel, newFixtureModel } from "../utils/fixtureModels.js";
+import { loadManifest, loadModelCases, MODEL_NAMES, weightsPath } from "../utils/modelFixtures.js";
 
-interface Model extends nn.Module {
-  forward(...inputs: Tensor[]): Tensor;
-}
 
-const MODELS: Record<ModelName, () => Model> = {
-  simple: () => new Simple(),
-  controlflow: () => new ControlFlow(),
-  mlp: () => new MLP(),
-  cnn: () => new CNN(),
-  rnn: () => new ElmanRNN(),
-  attention: () => new EncoderBlock(),
-};
-
-async function loadModel(name: ModelName): Promise<Model> {
-  const model = MODELS[name]();
-  model.loadStateDict(await loadSafetensors(weightsPath(name)));
-  return model.eval();
-}
+const loadModel = loadFixtureModel;
 
 function expectWithinModelTolerance(got: Tensor, want: Tensor, label: string): void {
   expect(got.dtype, label).toBe("float32");
@@ -49,7 +29,7 @@ function expectWithinModelTolerance(got: Tensor, want: Tensor, label: string): v
 
 describe.each(MODEL_NAMES)("model %s", (name) => {
   it("has exactly the state dict keys and shapes PyTorch saved", () => {
-    const shapes = new Map([...MODELS[name]().stateDict()].map(([key, t]) => [key, [...t.shape]]));
+    const shapes = new Map([...newFixtureModel(name).stateDict()].map(([key, t]) => [key, [...t.shape]]));
     expect(shapes).toEqual(new Map(loadManifest(name).params.map((p) => [p.name, p.shape])));
   });
 
@@ -80,7 +60,7 @@ describe("strict loading of a wrong state dict", () => {
     weights.delete("fc2.bias");
     weights.set("fc3.weight", weights.get("fc2.weight")!);
     weights.set("conv1.weight", weights.get("conv2.weight")!);
-    const load = () => new CNN().loadStateDict(weights);
+    const load = () => newFixtureModel("cnn").loadStateDict(weights);
     expect(load).toThrow(TsjitError);
     expect(load).toThrow(
       [

@@ -4,31 +4,14 @@
  * data-dependent branch baked in; traced graphs that follow the batch size.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { loadSafetensors, nn, randn, relu, type Tensor } from "../../runtime/index.js";
+import { nn, randn, relu, type Tensor } from "../../runtime/index.js";
 import { ScriptModule } from "../../runtime/jit/ScriptModule.js";
 import { trace } from "../../runtime/jit/trace.js";
-import { EncoderBlock } from "../../examples/models/attention.js";
-import { CNN } from "../../examples/models/cnn.js";
 import { ControlFlow } from "../../examples/models/controlflow.js";
-import { MLP } from "../../examples/models/mlp.js";
-import { ElmanRNN } from "../../examples/models/rnn.js";
-import { Simple } from "../../examples/models/simple.js";
-import { loadModelCases, MODEL_NAMES, weightsPath, type ModelName } from "../utils/modelFixtures.js";
+import { loadFixtureModel } from "../utils/fixtureModels.js";
+import { loadModelCases, MODEL_NAMES } from "../utils/modelFixtures.js";
 
-const MODELS: Record<ModelName, () => nn.Module> = {
-  simple: () => new Simple(),
-  controlflow: () => new ControlFlow(),
-  mlp: () => new MLP(),
-  cnn: () => new CNN(),
-  rnn: () => new ElmanRNN(),
-  attention: () => new EncoderBlock(),
-};
-
-async function loadModel(name: ModelName): Promise<nn.Module> {
-  const model = MODELS[name]();
-  model.loadStateDict(await loadSafetensors(weightsPath(name)));
-  return model.eval();
-}
+const loadModel = loadFixtureModel;
 
 /** max |got - want| after checking dtype and shape. */
 function maxAbsDiff(got: Tensor, want: Tensor): number {

@@ -3,31 +3,13 @@
  * round-trip, child-process and fuzz tests.
  */
 import { expect } from "vitest";
-import { EncoderBlock } from "../../examples/models/attention.js";
-import { CNN } from "../../examples/models/cnn.js";
-import { ControlFlow } from "../../examples/models/controlflow.js";
-import { MLP } from "../../examples/models/mlp.js";
-import { ElmanRNN } from "../../examples/models/rnn.js";
-import { Simple } from "../../examples/models/simple.js";
-import { loadSafetensors, type nn, type Tensor } from "../../runtime/index.js";
+import type { Tensor } from "../../runtime/index.js";
 import { trace } from "../../runtime/jit/trace.js";
 import type { ScriptModule } from "../../runtime/jit/ScriptModule.js";
-import { loadModelCases, weightsPath, type ModelCase, type ModelName } from "../utils/modelFixtures.js";
+import { loadFixtureModel } from "../utils/fixtureModels.js";
+import { loadModelCases, type ModelCase, type ModelName } from "../utils/modelFixtures.js";
 
-const MODELS: Record<ModelName, () => nn.Module> = {
-  simple: () => new Simple(),
-  controlflow: () => new ControlFlow(),
-  mlp: () => new MLP(),
-  cnn: () => new CNN(),
-  rnn: () => new ElmanRNN(),
-  attention: () => new EncoderBlock(),
-};
-
-export async function eagerModel(name: ModelName): Promise<nn.Module> {
-  const model = MODELS[name]();
-  model.loadStateDict(await loadSafetensors(weightsPath(name)));
-  return model.eval();
-}
+export const eagerModel = loadFixtureModel;
 
 /** Runs `f` with TracerWarnings silenced (controlflow's `item()` is expected to warn). */
 export function quietly<T>(f: () => T): T {
