@@ -12,3 +12,4 @@ export { ScriptModule } from "./jit/ScriptModule.js";
 export { ScriptFunction } from "./jit/ScriptFunction.js";
 export { save, load } from "./serialize/index.js";
 export { trace, TracerWarning, type TraceOptions } from "./jit/trace.js";
+export { script, setRuntimeCompiler, type Script, type ScriptDecorator, type ScriptedFunction, type ScriptPayload } from "./jit/script.js";

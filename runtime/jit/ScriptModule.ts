@@ -19,6 +19,7 @@ import { checkInputs, packOutputs } from "./executor/signature.js";
 import { verifyMethodGraph } from "./executor/verify.js";
 import { inlineCalls } from "./passes/inlineCalls.js";
 import type { ScriptFunction } from "./ScriptFunction.js";
+import { activeRecorder } from "./tracing/activeRecorder.js";
 
 export type AttributeScalar = number | boolean | string;
 
@@ -92,6 +93,9 @@ export class ScriptModule extends Module implements ModuleValue {
   }
 
   runMethod(name: string, inputs: readonly unknown[]): unknown {
+    // Called from code being traced: recorded as one prim::CallMethod (Note [Trace calls script]).
+    const recorder = activeRecorder();
+    if (recorder) return recorder.recordCall({ kind: "method", module: this, name, args: inputs });
     const graph = this.#method(name);
     const checked = checkInputs(`ScriptModule ${this.className}`, name, graph, 1, inputs);
     return packOutputs(this.runMethodOutputs(name, checked));

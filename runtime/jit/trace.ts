@@ -11,10 +11,12 @@ import { describeValue } from "../ops/bind.js";
 import { setTensorObserver, Tensor } from "../tensor/Tensor.js";
 import { ScriptFunction } from "./ScriptFunction.js";
 import { ScriptModule } from "./ScriptModule.js";
+import { mirrorModuleTree } from "./scripting/mirrorModuleTree.js";
 import { checkTrace } from "./tracing/checkTrace.js";
 import { parameterNames } from "./tracing/parameterNames.js";
 import { userSourceRange } from "./tracing/sourceLocation.js";
-import { classNameOf, describeResult, Tracer } from "./tracing/Tracer.js";
+import { describeResult, Tracer } from "./tracing/Tracer.js";
+import { setActiveRecorder } from "./tracing/activeRecorder.js";
 import { tupleOf } from "../ir/types.js";
 
 export { TracerWarning } from "./TracerWarning.js";
@@ -54,6 +56,12 @@ export type TraceableFunction = (...inputs: Tensor[]) => unknown;
  *   `TracerWarning` (`process.emitWarning`) naming the line, once per line per trace.
  *   Other tensors the code uses that are neither inputs, results of ops, nor
  *   parameters/buffers of the module become tensor constants (copies).
+ * - Calls into compiled code stay calls (Note [Trace calls script] in
+ *   tracing/activeRecorder.ts): a function from `script(fn)` is recorded as one
+ *   `prim::CallFunction[name=...]` (its control flow kept; the traced ScriptFunction or
+ *   ScriptModule carries it, so it runs and saves), and a method of a ScriptModule
+ *   submodule as one `prim::CallMethod`. A ScriptModule that is not a submodule of the
+ *   traced module cannot be called from traced code (an error says so).
  * - Shapes: a shape entry the code reads (`x.shape[i]`, `x.size(i)`,
  *   `const [B, T] = x.size()`) is not baked in when it is passed on as is: an integer
  *   argument of a later op equal to the size of exactly one such read is recorded as
@@ -108,11 +116,13 @@ function tensorInputs(inputs: readonly unknown[] | Tensor, what: string): Tensor
 function withTracer<T>(tracer: Tracer, f: () => T): T {
   const previousOps = setOpObserver(tracer);
   const previousTensors = setTensorObserver(tracer);
+  const previousRecorder = setActiveRecorder(tracer);
   try {
     return f();
   } finally {
     setOpObserver(previousOps);
     setTensorObserver(previousTensors);
+    setActiveRecorder(previousRecorder);
   }
 }
 
@@ -136,41 +146,28 @@ function traceOnce(target: Module | TraceableFunction, inputs: Tensor[]): Script
       tracer.frames.pop();
     }
   });
-  return new ScriptFunction(name, graph);
+  const traced = new ScriptFunction(name, graph);
+  addCalledFunctions(traced, graph, tracer);
+  return traced;
 }
 
-/** The ScriptModule tree mirroring `root` (ScriptModules already in the tree are reused). */
-function mirror(root: Module): Map<Module, ScriptModule> {
-  const stateKeys = new Set(root.stateDict().keys());
-  const out = new Map<Module, ScriptModule>();
-  const build = (module: Module, path: string): ScriptModule => {
-    const existing = out.get(module);
-    if (existing) return existing;
-    if (module instanceof ScriptModule) {
-      out.set(module, module);
-      return module;
+/** Gives `owner` the scripted functions its graph calls (Note [Trace calls script]). */
+function addCalledFunctions(owner: ScriptFunction | ScriptModule, graph: Graph, tracer: Tracer): void {
+  for (const node of graph.allNodes()) {
+    if (node.kind !== "prim::CallFunction") continue;
+    const fn = tracer.calledFunctions.get(node.attribute("name") as string);
+    if (fn === undefined) continue;
+    if (owner instanceof ScriptFunction && fn.name === owner.name && fn !== owner) {
+      fail("INVALID_ARGUMENT", `trace(): the traced function and the scripted function it calls are both named "${fn.name}"; rename one`);
     }
-    const sm = new ScriptModule(classNameOf(module));
-    out.set(module, sm);
-    sm.training = module.training;
-    const prefix = path ? `${path}.` : "";
-    for (const [name, p] of module.namedParameters("", false)) sm.addParameter(name, p);
-    for (const [name, b] of module.namedBuffers("", false)) sm.registerBuffer(name, b, { persistent: stateKeys.has(prefix + name) });
-    for (const [name, child] of module.namedChildren()) sm.addModule(name, build(child, prefix + name));
-    for (const [name, value] of Object.entries(module)) {
-      const plain = typeof value === "number" || typeof value === "boolean" || typeof value === "string";
-      if (plain && name !== "training" && !(name in sm) && /^[A-Za-z_$][\w$]*$/.test(name)) sm.addAttribute(name, value);
-    }
-    return sm;
-  };
-  build(root, "");
-  return out;
+    owner.addFunction(fn);
+  }
 }
 
 type Forward = (...args: unknown[]) => unknown;
 
 function traceModule(root: Module, inputs: Tensor[]): ScriptModule {
-  const scriptModules = mirror(root);
+  const scriptModules = mirrorModuleTree(root);
   const tracer = new Tracer();
   /** Modules whose forward graph exists: traced ones, and ScriptModules already in the tree. */
   const traced = new Set<Module>([...scriptModules.keys()].filter((m) => m instanceof ScriptModule));
@@ -192,6 +189,7 @@ function traceModule(root: Module, inputs: Tensor[]): ScriptModule {
       tracer.frames.pop();
     }
     sm.defineMethod("forward", graph);
+    addCalledFunctions(sm, graph, tracer);
     traced.add(module);
     return result;
   };

@@ -14,6 +14,7 @@ export * from "./convolution.js";
 export * from "./shape.js";
 export * from "./indexing.js";
 import "./scalar.js";
+import "./scriptOps.js";
 export { callOp, resolveCall } from "./dispatch.js";
 export { allOps, getOverloads, hasOp, type OpDef, type TensorMeta } from "./registry.js";
 export { parseSchema, type Schema, type SchemaArgument, type SchemaType } from "./schema.js";

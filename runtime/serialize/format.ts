@@ -13,6 +13,9 @@
  *   where <module path> is the dotted path of the module owning the method ("" for the
  *   root, so the root's forward constants are `__constants__//forward/c0`) and <graph> is
  *   the method name; a ScriptFunction's constants are `__constants__//<function name>/<NAME>`.
+ *   The functions of the program's `functions` table (prim::CallFunction) keep theirs under
+ *   the module path `@functions`: `__constants__/@functions/<function name>/<NAME>` ("@"
+ *   is never in a module path).
  *   Module, parameter, buffer and method names never contain "/" or "." (the program
  *   decoder enforces it), so the key splits unambiguously at its first three "/".
  * - Every tensor in the file must be used by the program: a file with a tensor the
@@ -36,6 +39,9 @@ export const METADATA_PROGRAM_KEY = "tsjit.program";
 
 /** Prefix of the tensor names that hold graph tensor constants. */
 export const CONSTANTS_PREFIX = "__constants__/";
+
+/** The module path under which the constants of the program's `functions` table are stored. */
+export const FUNCTIONS_CONSTANTS_PATH = "@functions";
 
 /** The file tensor name of constant `name` of graph `graphName` owned by the module at `modulePath` ("" for the root). */
 export function constantTensorName(modulePath: string, graphName: string, name: string): string {

@@ -19,7 +19,9 @@
  *    (`verifyGraph`); the tensor constants it references exist;
  * 6. module references link: `%self` has the module's class type, every GetAttr on
  *    a module names a member of the right type, every CallMethod names a method of
- *    the callee with the right arity.
+ *    the callee with the right arity and types; every CallFunction names a function of
+ *    the program's `functions` table, likewise; no method or function calls itself,
+ *    directly or through others.
  * A file that passes all of this is a well-formed program; what it computes is what
  * the file says (safetensors has no checksums, so changed weight bytes load fine).
  */
@@ -37,6 +39,7 @@ import {
   CONSTANTS_PREFIX,
   constantTensorName,
   FORMAT_NAME,
+  FUNCTIONS_CONSTANTS_PATH,
   FORMAT_VERSION,
   METADATA_FORMAT_KEY,
   METADATA_PROGRAM_KEY,
@@ -88,24 +91,43 @@ function decodeChecked(bytes: Uint8Array): ScriptModule | ScriptFunction {
   const program = parseProgram(programText);
   const files = new FileTensors(tensors);
   let result: ScriptModule | ScriptFunction;
+  const functionGraphs = new Map<string, Graph>();
+  for (const [name, json] of program.functions ?? []) {
+    const path = childPath("program.functions", name);
+    const graph = decodeGraph(json, path, files.constantsOf(FUNCTIONS_CONSTANTS_PATH, name));
+    if (graph.inputs[0]?.type.kind === "Module") invalid(`${path}: a function graph takes no %self (its first input is a module)`);
+    functionGraphs.set(name, graph);
+  }
+  const functions = atPath("program.functions", () => linkFunctions(functionGraphs));
   if (program.kind === "function") {
     const graph = decodeGraph(program.graph, "program.graph", files.constantsOf("", program.name));
-    for (const node of graph.allNodes()) checkNode(node, new Map(), "program.graph", new Set());
-    result = atPath("program.graph", () => new ScriptFunction(program.name, graph));
+    checkReferences([], functionGraphs, { path: "program.graph", graph });
+    const fn = atPath("program.graph", () => new ScriptFunction(program.name, graph));
+    for (const callee of functions) fn.addFunction(callee);
+    result = fn;
   } else {
     const probe = new ScriptModule("Probe");
     const loaded: LoadedModule[] = [];
     const root = buildModule(program.root, "", "program.root", files, probe, loaded);
-    checkReferences(loaded);
+    checkReferences(loaded, functionGraphs);
     for (const entry of loaded) {
       for (const [method, graph] of entry.graphs) {
         atPath(childPath(`${entry.jsonPath}.methods`, method), () => entry.module.defineMethod(method, graph));
       }
+      const callsFunctions = [...entry.graphs.values()].some((graph) => [...graph.allNodes()].some((node) => node.kind === "prim::CallFunction"));
+      if (callsFunctions) for (const callee of functions) entry.module.addFunction(callee);
     }
     result = root;
   }
   files.checkAllUsed();
   return result;
+}
+
+/** ScriptFunctions for the program's functions table, each able to call every other. */
+function linkFunctions(graphs: ReadonlyMap<string, Graph>): ScriptFunction[] {
+  const all = [...graphs].map(([name, graph]) => new ScriptFunction(name, graph));
+  for (const fn of all) for (const other of all) if (other !== fn) fn.addFunction(other);
+  return all;
 }
 
 /** Checks the tsjit metadata and returns the program text. */
@@ -263,8 +285,15 @@ function decodeGraph(json: unknown, path: string, constants: ConstantGroup): Gra
  * CallMethod passes arguments of the callee's types, and no method calls itself,
  * directly or through others (the executor would recurse until the stack overflows).
  */
-function checkReferences(loaded: readonly LoadedModule[]): void {
+function checkReferences(loaded: readonly LoadedModule[], functions: ReadonlyMap<string, Graph>, main?: { path: string; graph: Graph }): void {
   const calls = new Map<string, { path: string; callees: Set<string> }>();
+  const plain = [...functions].map(([name, graph]) => ({ path: childPath("program.functions", name), graph }));
+  if (main) plain.push(main);
+  for (const { path, graph } of plain) {
+    const callees = new Set<string>();
+    for (const node of graph.allNodes()) checkNode(node, new Map(), path, callees, functions);
+    calls.set(path, { path, callees });
+  }
   for (const entry of loaded) {
     for (const [method, graph] of entry.graphs) {
       const path = childPath(`${entry.jsonPath}.methods`, method);
@@ -274,7 +303,7 @@ function checkReferences(loaded: readonly LoadedModule[]): void {
       }
       const known = new Map<Value, LoadedModuleRef>([[self, { program: entry.program, jsonPath: entry.jsonPath, graphs: entry.graphs }]]);
       const callees = new Set<string>();
-      for (const node of graph.allNodes()) checkNode(node, known, path, callees);
+      for (const node of graph.allNodes()) checkNode(node, known, path, callees, functions);
       calls.set(path, { path, callees });
     }
   }
@@ -342,9 +371,15 @@ function describeNode(node: Node): string {
   return `${node.kind}${attributes ? `[${attributes}]` : ""}${source}`;
 }
 
-function checkNode(node: Node, known: Map<Value, LoadedModuleRef>, path: string, callees: Set<string>): void {
+function checkNode(node: Node, known: Map<Value, LoadedModuleRef>, path: string, callees: Set<string>, functions: ReadonlyMap<string, Graph>): void {
   if (node.kind === "prim::CallFunction") {
-    invalid(`${path}: ${describeNode(node)}: model files cannot hold functions for prim::CallFunction yet`);
+    const name = node.attributes.get("name");
+    const callee = typeof name === "string" ? functions.get(name) : undefined;
+    const where = `${path}: ${describeNode(node)}`;
+    if (callee === undefined) invalid(`${where} calls function ${JSON.stringify(name)}, which program.functions does not have`);
+    checkCallSignature(node, callee, 0, where, "function");
+    callees.add(childPath("program.functions", name as string));
+    return;
   }
   if (node.kind !== "prim::GetAttr" && node.kind !== "prim::CallMethod") return;
   const target = node.inputs[0] === undefined ? undefined : known.get(node.inputs[0]);
@@ -356,22 +391,7 @@ function checkNode(node: Node, known: Map<Value, LoadedModuleRef>, path: string,
   if (node.kind === "prim::CallMethod") {
     const callee = target.graphs.get(name);
     if (callee === undefined) invalid(`${where}: the module has no method "${name}"`);
-    if (node.inputs.length !== callee.inputs.length) {
-      invalid(`${where}: passes ${node.inputs.length - 1} argument(s), but the method takes ${callee.inputs.length - 1}`);
-    }
-    node.inputs.forEach((input, i) => {
-      if (i > 0 && !isSubtype(input.type, callee.inputs[i]!.type)) {
-        invalid(`${where}: argument ${i} has type ${formatIRType(input.type)}, but the method takes ${formatIRType(callee.inputs[i]!.type)}`);
-      }
-    });
-    if (node.outputs.length !== callee.outputs.length) {
-      invalid(`${where}: has ${node.outputs.length} output(s), but the method returns ${callee.outputs.length}`);
-    }
-    node.outputs.forEach((output, i) => {
-      if (!isSubtype(callee.outputs[i]!.type, output.type)) {
-        invalid(`${where}: output ${i} has type ${formatIRType(output.type)}, but the method returns ${formatIRType(callee.outputs[i]!.type)}`);
-      }
-    });
+    checkCallSignature(node, callee, 1, where, "method");
     callees.add(childPath(`${target.jsonPath}.methods`, name));
     return;
   }
@@ -401,6 +421,26 @@ function checkNode(node: Node, known: Map<Value, LoadedModuleRef>, path: string,
     return;
   }
   invalid(`${where}: the module has no parameter, buffer, attribute or submodule "${name}"`);
+}
+
+/** A call node passes arguments of the callee's input types (after `skip` leading inputs: self) and takes outputs of its output types. */
+function checkCallSignature(node: Node, callee: Graph, skip: number, where: string, what: "method" | "function"): void {
+  if (node.inputs.length !== callee.inputs.length) {
+    invalid(`${where}: passes ${node.inputs.length - skip} argument(s), but the ${what} takes ${callee.inputs.length - skip}`);
+  }
+  node.inputs.forEach((input, i) => {
+    if (i >= skip && !isSubtype(input.type, callee.inputs[i]!.type)) {
+      invalid(`${where}: argument ${i - skip + 1} has type ${formatIRType(input.type)}, but the ${what} takes ${formatIRType(callee.inputs[i]!.type)}`);
+    }
+  });
+  if (node.outputs.length !== callee.outputs.length) {
+    invalid(`${where}: has ${node.outputs.length} output(s), but the ${what} returns ${callee.outputs.length}`);
+  }
+  node.outputs.forEach((output, i) => {
+    if (!isSubtype(callee.outputs[i]!.type, output.type)) {
+      invalid(`${where}: output ${i} has type ${formatIRType(output.type)}, but the ${what} returns ${formatIRType(callee.outputs[i]!.type)}`);
+    }
+  });
 }
 
 function attributeFits(value: number | boolean | string, type: IRType): boolean {

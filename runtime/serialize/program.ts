@@ -12,6 +12,10 @@
  * { "kind": "function", "name": "f", "graph": <GraphJSON> }
  * ```
  *
+ * Either kind may add `"functions": { "<name>": <GraphJSON> }`: the free functions that
+ * `prim::CallFunction[name=...]` nodes call (scripted functions, transitively), one
+ * table for the whole program. It is written only when non-empty.
+ *
  * The file is untrusted: `decodeProgram` checks every field (type, allowed names,
  * no unknown or duplicate fields) and names the JSON path of the first wrong one,
  * e.g. `program.root.children.fc1.parameters[0]`. Graph JSON is checked by the IR's
@@ -34,9 +38,12 @@ export interface ModuleProgram {
   readonly methods: ReadonlyMap<string, unknown>;
 }
 
+/** Function name → graph JSON (not yet decoded), for prim::CallFunction. */
+export type FunctionsProgram = ReadonlyMap<string, unknown>;
+
 export type Program =
-  | { readonly kind: "module"; readonly root: ModuleProgram }
-  | { readonly kind: "function"; readonly name: string; readonly graph: unknown };
+  | { readonly kind: "module"; readonly root: ModuleProgram; readonly functions?: FunctionsProgram }
+  | { readonly kind: "function"; readonly name: string; readonly graph: unknown; readonly functions?: FunctionsProgram };
 
 /**
  * Names of parameters, buffers, attributes, submodules and methods: JS identifiers,
@@ -122,15 +129,33 @@ export function decodeProgram(json: unknown): Program {
   const path = "program";
   const object = expectObject(json, path);
   const kind = object["kind"];
+  const hasFunctions = Object.hasOwn(object, "functions");
   if (kind === "module") {
-    expectFields(object, ["kind", "root"], path);
-    return { kind, root: decodeModule(object["root"], `${path}.root`, 0) };
+    expectFields(object, hasFunctions ? ["kind", "root", "functions"] : ["kind", "root"], path);
+    const root = decodeModule(object["root"], `${path}.root`, 0);
+    return hasFunctions ? { kind, root, functions: decodeFunctions(object, path) } : { kind, root };
   }
   if (kind === "function") {
-    expectFields(object, ["kind", "name", "graph"], path);
-    return { kind, name: expectMemberName(object["name"], `${path}.name`), graph: object["graph"] };
+    expectFields(object, hasFunctions ? ["kind", "name", "graph", "functions"] : ["kind", "name", "graph"], path);
+    const name = expectMemberName(object["name"], `${path}.name`);
+    const functions = decodeFunctions(object, path);
+    if (functions.has(name)) invalid(childPath(`${path}.functions`, name), `has the name of the program's own function`);
+    return hasFunctions ? { kind, name, graph: object["graph"], functions } : { kind, name, graph: object["graph"] };
   }
   invalid(`${path}.kind`, `must be "module" or "function", got ${describe(kind)}`);
+}
+
+function decodeFunctions(object: Record<string, unknown>, path: string): Map<string, unknown> {
+  const functions = new Map<string, unknown>();
+  if (!Object.hasOwn(object, "functions")) return functions;
+  const table = expectObject(object["functions"], `${path}.functions`);
+  if (Object.keys(table).length === 0) invalid(`${path}.functions`, "is empty (omit it when there are no functions)");
+  for (const [name, value] of Object.entries(table)) {
+    const where = childPath(`${path}.functions`, name);
+    if (!isValidMemberName(name) || /^[0-9]/.test(name)) invalid(where, "is not a valid function name (expected an identifier)");
+    functions.set(name, value);
+  }
+  return functions;
 }
 
 const MODULE_FIELDS = ["className", "training", "parameters", "buffers", "attributes", "children", "methods"] as const;
@@ -208,7 +233,8 @@ export function moduleToJSON(module: ModuleProgram): Record<string, unknown> {
 }
 
 export function programToJSON(program: Program): Record<string, unknown> {
-  return program.kind === "module"
-    ? { kind: "module", root: moduleToJSON(program.root) }
-    : { kind: "function", name: program.name, graph: program.graph };
+  const json: Record<string, unknown> =
+    program.kind === "module" ? { kind: "module", root: moduleToJSON(program.root) } : { kind: "function", name: program.name, graph: program.graph };
+  if (program.functions !== undefined && program.functions.size > 0) json["functions"] = Object.fromEntries(program.functions);
+  return json;
 }

@@ -369,12 +369,12 @@ describe("save rejects what a file cannot hold", () => {
     expect((await expectTsjitError(() => save(m), "INVALID_ARGUMENT")).message).toContain('attribute "x" is NaN');
   });
 
-  it("refuses graphs that call functions (a file cannot hold them yet)", async () => {
+  it("refuses graphs that call functions it does not have (test/script/runtime/saveFunctions.test.ts saves those it has)", async () => {
     const graph = parseGraph(`graph(%x : Tensor):
   %y : Tensor = prim::CallFunction[name="g"](%x)
   return (%y)`);
-    const error = await expectTsjitError(() => save(new ScriptFunction("f", graph)), "NOT_IMPLEMENTED");
-    expect(error.message).toContain("prim::CallFunction");
+    const error = await expectTsjitError(() => save(new ScriptFunction("f", graph)), "INVALID_ARGUMENT");
+    expect(error.message).toContain(`calls function "g", which it cannot resolve`);
   });
 
   it("keeps metadata strings only", async () => {

@@ -46,7 +46,10 @@ import type { OpDef } from "../../ops/registry.js";
 import type { SchemaArgument, SchemaType } from "../../ops/schema.js";
 import { isDType } from "../../tensor/dtype.js";
 import { Tensor, type TensorObserver } from "../../tensor/Tensor.js";
+import { checkInputs } from "../executor/signature.js";
+import type { ScriptFunction } from "../ScriptFunction.js";
 import { ScriptModule } from "../ScriptModule.js";
+import type { CallRecorder, CompiledCall } from "./activeRecorder.js";
 import { emitTracerWarning, tracerWarningMessage } from "../TracerWarning.js";
 import { calledFromUserCode, formatSourceRange, userSourceRange } from "./sourceLocation.js";
 
@@ -88,8 +91,10 @@ export function classNameOf(module: Module): string {
   return module instanceof ScriptModule ? module.className : module.constructor.name;
 }
 
-export class Tracer implements OpObserver, TensorObserver {
+export class Tracer implements OpObserver, TensorObserver, CallRecorder {
   readonly frames: Frame[] = [];
+  /** Scripted functions the trace calls (Note [Trace calls script]), by name. */
+  readonly calledFunctions = new Map<string, ScriptFunction>();
   /** While > 0, nothing is recorded (a constant being cloned, a submodule's repeated call). */
   muted = 0;
   readonly #warnedSites = new Set<string>();
@@ -180,6 +185,80 @@ export class Tracer implements OpObserver, TensorObserver {
     } else {
       const items = Array.isArray(result) ? result : [];
       returns.forEach((r, i) => this.bindResult(frame, items[i], node.addOutput(fromSchemaType(r.type))));
+    }
+  }
+
+  // --- Calls into compiled graphs (Note [Trace calls script]) ------------------
+
+  recordCall(call: CompiledCall): unknown {
+    const frame = this.current();
+    const source = userSourceRange();
+    const inputs: Value[] = [];
+    let graph: Graph;
+    let name: string;
+    let what: string;
+    if (call.kind === "function") {
+      graph = call.fn.graph;
+      name = call.fn.name;
+      what = `function ${name}`;
+      const known = this.calledFunctions.get(name);
+      if (known !== undefined && known !== call.fn) fail("INVALID_ARGUMENT", `trace(): two different scripted functions named "${name}" are called; give them distinct names`);
+    } else {
+      const method = call.module.methods.get(call.name);
+      if (!method) return this.mute(() => call.module.runMethod(call.name, call.args));
+      graph = method;
+      name = call.name;
+      what = `${call.module.className}.${name}`;
+      const path = frame.moduleNames.get(call.module);
+      if (path === undefined || path === "") {
+        fail(
+          "INVALID_ARGUMENT",
+          `trace(): ${what} is a method of a ScriptModule that is not a submodule of the module being traced, so the trace cannot call it; make it a submodule (a field of the traced module)`,
+        );
+      }
+      inputs.push(this.attributePath(frame, path, undefined, source));
+    }
+    const skip = call.kind === "function" ? 0 : 1;
+    const checked = checkInputs(call.kind === "function" ? "ScriptFunction" : `ScriptModule ${call.module.className}`, name, graph, skip, call.args);
+    const result = this.mute(() => (call.kind === "function" ? call.fn.call(...checked) : call.module.runMethod(call.name, checked)));
+    graph.inputs.slice(skip).forEach((param, i) => inputs.push(this.callArgument(frame, checked[i], param.type, source, what)));
+    const node = this.append(frame, call.kind === "function" ? "prim::CallFunction" : "prim::CallMethod", inputs, source).setAttribute("name", name);
+    const outputs = graph.outputs.map((output) => node.addOutput(output.type));
+    const results = outputs.length === 1 ? [result] : (result as unknown[]);
+    outputs.forEach((output, i) => {
+      const value = results[i];
+      if (output.type.kind === "Tuple" && Array.isArray(value)) {
+        const unpack = this.append(frame, "prim::TupleUnpack", [output], source);
+        output.type.elements.forEach((type, j) => this.bindResult(frame, value[j], unpack.addOutput(type)));
+      } else {
+        this.bindResult(frame, value, output);
+      }
+    });
+    if (call.kind === "function") this.calledFunctions.set(name, call.fn);
+    return result;
+  }
+
+  /** An argument of a call into a compiled graph, as a Value of the callee's declared input type. */
+  callArgument(frame: Frame, value: unknown, type: IRType, source: SourceRange | undefined, what: string): Value {
+    if (value === null || value === undefined) return this.constant(frame, null, NoneType, source);
+    switch (type.kind) {
+      case "Optional":
+        return this.callArgument(frame, value, type.inner, source, what);
+      case "Tensor":
+        return this.tensorValue(frame, value as Tensor, source);
+      case "int":
+      case "float":
+      case "bool":
+      case "str":
+      case "ScalarType":
+        return this.constant(frame, value as number | boolean | string, type, source);
+      case "List":
+        if (type.element.kind === "int" || type.element.kind === "float") return this.constant(frame, [...(value as number[])], type, source);
+        return this.append(frame, "prim::ListConstruct", (value as unknown[]).map((item) => this.callArgument(frame, item, type.element, source, what)), source).addOutput(type);
+      case "Tuple":
+        return this.append(frame, "prim::TupleConstruct", (value as unknown[]).map((item, i) => this.callArgument(frame, item, type.elements[i]!, source, what)), source).addOutput(type);
+      default:
+        fail("ARGUMENT_TYPE", `trace(): cannot pass ${describeResult(value)} to ${what} (declared ${type.kind})`);
     }
   }
 

@@ -1,0 +1,6 @@
+// @ts-nocheck
+import type { Tensor } from "tsjit";
+// expect: TSJ1010 5:20
+export function f(x: Tensor | null): Tensor | null {
+  return x?.relu() ?? null;
+}
