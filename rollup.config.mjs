@@ -8,10 +8,13 @@
 // analysis per file per program] in transformer/analyzeFile.ts). `typescript` stays
 // external; the transformer only ever uses the instance ts-patch hands it.
 import { builtinModules } from "node:module";
+// The tsserver plugin is a separate, self-contained bundle (language-plugin/dist/index.js);
+// its config explains why. It is listed second so the transformer bundle is built first.
+import languagePlugin from "./language-plugin/rollup.config.mjs";
 
 const external = new Set(["typescript", ...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
 
-export default {
+const transformer = {
   input: {
     index: "dist/transformer/index.js",
     diagnostics: "dist/transformer/diagnostics.js",
@@ -34,3 +37,5 @@ export default {
     warn(warning);
   },
 };
+
+export default [transformer, languagePlugin];

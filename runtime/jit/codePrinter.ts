@@ -282,7 +282,9 @@ class CodePrinter {
       if (scalar !== undefined) return scalar;
     }
     if (name === "Bool" || name === "Float" || name === "Int") {
-      return name === "Bool" ? `Boolean(${args[0]})` : name === "Float" ? `Number(${args[0]})` : `Math.trunc(Number(${args[0]}))`;
+      // On a tensor these are what the user wrote: item() of a one-element tensor.
+      const value = overload === "Tensor" ? `${args[0]}.item()` : `Number(${args[0]})`;
+      return name === "Bool" ? (overload === "Tensor" ? `${value} !== 0` : `Boolean(${args[0]})`) : name === "Float" ? value : `Math.trunc(${value})`;
     }
     const positional: string[] = [];
     const keywords: string[] = [];

@@ -105,7 +105,7 @@ describe(".code", () => {
         "  const l = [x, x];",
         "  const len = l.length;",
         "  const item = l[neg];",
-        "  const b = Boolean(item);",
+        "  const b = item.item() !== 0;",
         "  const [a, c] = l;",
         "  const tup = [len, both, q];",
         "  return tup;",

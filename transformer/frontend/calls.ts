@@ -244,6 +244,13 @@ function emitFunctionCall(fc: FunctionCompiler, node: ts.CallExpression, declara
 }
 
 function emitCallArguments(fc: FunctionCompiler, node: ts.CallExpression, declaration: ts.FunctionLikeDeclaration): Value[] | undefined {
+  const params = declaration.parameters;
+  const required = params.filter((p) => !p.questionToken && !p.initializer).length;
+  if (node.arguments.length > params.length || node.arguments.length < required) {
+    const takes = required === params.length ? `${params.length} argument${params.length === 1 ? "" : "s"}` : `${required} to ${params.length} arguments`;
+    fc.report("callArguments", node, [node.expression.getText(), takes, String(node.arguments.length)]);
+    return undefined;
+  }
   const values: Value[] = [];
   let failed = false;
   for (const arg of node.arguments) {
@@ -257,7 +264,7 @@ function emitCallArguments(fc: FunctionCompiler, node: ts.CallExpression, declar
 }
 
 function addCallOutput(fc: FunctionCompiler, call: import("../../runtime/ir/Graph.js").Node, node: ts.CallExpression): Value | undefined {
-  const type = fc.checker.getTypeAtLocation(node);
+  const type = assertedResultType(fc, node) ?? fc.checker.getTypeAtLocation(node);
   if (type.flags & (fc.ts.TypeFlags.Void | fc.ts.TypeFlags.Undefined)) return fc.constant(null, NoneType, node);
   const result = irTypeOf(fc.ts, fc.checker, type);
   if (!result.ok) {
@@ -265,6 +272,22 @@ function addCallOutput(fc: FunctionCompiler, call: import("../../runtime/ir/Grap
     return undefined;
   }
   return call.addOutput(result.type);
+}
+
+/**
+ * `m.forward(x) as Tensor` where m is typed as a plain nn.Module (a ModuleList element,
+ * a field holding a traced module): Module.forward returns unknown, so the result type is
+ * the one the code asserts. The value is still checked where it is used.
+ */
+function assertedResultType(fc: FunctionCompiler, node: ts.CallExpression): ts.Type | undefined {
+  const tsi = fc.ts;
+  const own = fc.checker.getTypeAtLocation(node);
+  if (!(own.flags & (tsi.TypeFlags.Unknown | tsi.TypeFlags.Any))) return undefined;
+  let outer: ts.Node = node;
+  while (outer.parent && tsi.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  const parent = outer.parent;
+  if (parent && (tsi.isAsExpression(parent) || tsi.isTypeAssertionExpression(parent)) && parent.expression === outer) return fc.checker.getTypeFromTypeNode(parent.type);
+  return undefined;
 }
 
 function emitMemberCall(fc: FunctionCompiler, node: ts.CallExpression, callee: ts.PropertyAccessExpression): Value | undefined {

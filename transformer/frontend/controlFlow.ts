@@ -140,7 +140,7 @@ export function emitIf(fc: FunctionCompiler, cond: Value, at: ts.Node, thenArm: 
     }
     arms.forEach((a, i) => {
       const v = a.result.results[r];
-      returnsOf[i]!.push(v ?? placeholder(fc, blocks[i]!, type, at)!);
+      returnsOf[i]!.push(v ?? placeholder(fc, blocks[i]!, type, at, a.result.raised === true)!);
     });
     outputs.push(ifNode.addOutput(type));
   }
@@ -177,7 +177,7 @@ function joinAll(types: readonly IRType[]): IRType | undefined {
 }
 
 /** A value of `type` for an arm that raised (never read): a constant where one exists. */
-function placeholder(fc: FunctionCompiler, block: import("../../runtime/ir/Graph.js").Block, type: IRType, at: ts.Node): Value | undefined {
+function placeholder(fc: FunctionCompiler, block: import("../../runtime/ir/Graph.js").Block, type: IRType, at: ts.Node, raised: boolean): Value | undefined {
   return fc.inBlock(block, () => {
     switch (type.kind) {
       case "int":
@@ -191,7 +191,9 @@ function placeholder(fc: FunctionCompiler, block: import("../../runtime/ir/Graph
       case "Optional":
         return fc.constant(null, type.kind === "None" ? type : { kind: "None" }, at);
       default:
-        fc.report("throwInReturningBranch", at);
+        // An arm that fell through without returning is a missingReturn (reported on the same node, so once).
+        if (raised) fc.report("throwInReturningBranch", at);
+        else fc.report("missingReturn", at, [fc.declaration.name?.getText() ?? "this function"]);
         return fc.constant(null, { kind: "None" }, at);
     }
   });

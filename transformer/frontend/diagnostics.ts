@@ -27,7 +27,7 @@ export interface DiagnosticKind {
 }
 
 const kinds = [
-  ["arrowFunction", "Arrow functions and function expressions are not supported inside @script code", "write the helper as its own function declaration or script(function name(...) {...}) and call it, or inline the code", "const f = (t: Tensor) => relu(t);"],
+  ["arrowFunction", "Arrow functions, function expressions and nested function declarations are not supported inside @script code", "write the helper as its own function declaration or script(function name(...) {...}) and call it, or inline the code", "const f = (t: Tensor) => relu(t);"],
   ["closureCapture", "'{0}' is declared outside this @script function, which cannot capture variables", "pass '{0}' as a parameter, or make it a module-level const with a literal value", "let k = 2; ... script(function f(x: Tensor) { return mul(x, k); })"],
   ["anyType", "'{0}' has type '{1}', which @script cannot compile", "annotate it with Tensor, number, boolean, string, an array or tuple of those, or T | null", "function f(x: any) { ... }"],
   ["asyncCode", "async functions and await are not supported inside @script code", "compute synchronously; await outside the compiled function", "async function f(x: Tensor) { ... }"],
@@ -44,12 +44,12 @@ const kinds = [
   ["unknownCall", "'{0}' is neither a tsjit op nor a compiled function or method", "call a tsjit op (relu, matmul, ...), a function declared in your code, a script(function ...) function, or a method of this module", "console.log(x)"],
   ["moduleMutation", "assigning to module attribute 'this.{0}' is not supported inside @script code", "keep the value in a local variable, or return it", "this.count = this.count + 1;"],
   ["unsupportedField", "'this.{0}' has type '{1}', which @script cannot read", "use a Tensor/Parameter, number, boolean or string field, or an nn.Module submodule", "this.table.get(k)"],
-  ["missingParameterType", "parameter '{0}' needs a type annotation in @script code", "write (x: Tensor), (n: number), (flag: boolean), ...", "function f(x) { ... }"],
+  ["missingParameterType", "parameter '{0}' needs a type annotation in @script code", "write its type: (x: Tensor), (n: number), (flag: boolean), (xs: Tensor[])", "function f(x) { ... }"],
   ["typeMismatch", "'{0}' is {1} on one path and {2} on another; @script needs one type per variable", "use the same type on both paths (e.g. zerosLike(x) instead of 0 for a Tensor)", "let y = x; if (c) { y = 0; }"],
   ["opArguments", "no overload of '{0}' accepts ({1}): {2}", "pass arguments matching one of the op's schemas (see docs/language.md)", "relu(x, 2)"],
   ["unsupportedType", "type '{0}' cannot be represented in @script code", "use Tensor, number, boolean, string, arrays/tuples of those, or T | null", "function f(m: Map<string, Tensor>) { ... }"],
   ["unsupportedStatement", "{0} is not supported inside @script code", "use if/else, for (let i = a; i < b; i++), for (const x of xs), or while", "switch (n) { ... }"],
-  ["unsupportedExpression", "{0} is not supported inside @script code", "use the subset described in docs/language.md", "new Float32Array(4)"],
+  ["unsupportedExpression", "{0} is not supported inside @script code", "rewrite it with locals, ops, if/else and loops (the subset in docs/language.md)", "x instanceof Tensor"],
   ["unsupportedOperator", "operator '{0}' is not supported on {1} in @script code", "{2}", "a + b on Tensors: write add(a, b)"],
   ["unknownMember", "'{0}' is not supported on a value of type {1} in @script code", "use an op (x.relu(), x.reshape(...)), x.shape[i], x.size(i), x.dim(), x.item(), or an array's length/push/[i]", "x.data"],
   ["missingReturn", "not every path of '{0}' returns a value", "end every path with return", "function f(x: Tensor): Tensor { if (c) return x; }"],
@@ -64,6 +64,10 @@ const kinds = [
   ["throwInReturningBranch", "a branch that throws cannot be combined with a branch that returns here", "move the check before: if (bad) throw new Error(...); then return", "if (c) return x; else throw new Error(\"no\");"],
   ["internalError", "internal compiler error: {0}", "please report this with the code that caused it; meanwhile rewrite the construct", "(none)"],
   ["looseEquality", "loose equality ({0}) is not supported inside @script code, except == null / != null", "use === or !==", "if (n == 1) ..."],
+  ["tensorComparison", "'{0}' on a Tensor is not supported in @script code (JavaScript would compare the objects, not their values)", "compare its number, x.item() {0} 0.5, for a one-element Tensor, or call the elementwise op {1}(x, 0.5) for a mask", "if (x > 0.5) ..."],
+  ["returnType", "the return type of '{0}' is inferred as '{1}', which @script cannot represent", "return one type on every path, and write it: function {0}(...): Tensor", "function f(x: Tensor, c: boolean) { if (c) return x; return 0; }"],
+  ["newExpression", "'new {0}(...)' is not supported inside @script code (only throw new Error(message) may use new)", "create tensors with ops (zeros(...), zerosLike(x), tensor-valued ops) and arrays with literals [a, b]", "const buf = new Float32Array(4);"],
+  ["callArguments", "'{0}' takes {1}, but is called with {2}", "pass one argument per parameter of '{0}' (parameters with a default or ? may be left out)", "helper(x, 2) where function helper(x: Tensor)"],
 ] as const satisfies readonly (readonly [string, string, string, string])[];
 
 export type DiagnosticName = (typeof kinds)[number][0];
@@ -95,7 +99,7 @@ export function renderDiagnosticsDoc(): string {
   const lines = [
     "# @script diagnostics",
     "",
-    "<!-- Generated from transformer/frontend/diagnostics.ts by renderDiagnosticsDoc(); test/script/frontend/docs.test.ts checks it is up to date. -->",
+    "<!-- Generated from transformer/frontend/diagnostics.ts by renderDiagnosticsDoc(); do not edit. test/script/frontend/diagnostics.test.ts checks it is up to date; regenerate with: npx vitest run test/script/frontend/diagnostics.test.ts -u -->",
     "",
     "Every problem the `@script` frontend finds is reported on the exact node, with a stable code",
     "printed as `TSJ<code>`. The build reports every error in a file, not just the first.",

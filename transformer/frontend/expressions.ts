@@ -54,7 +54,7 @@ export function emitExpression(fc: FunctionCompiler, node: ts.Expression): Value
   else if (tsi.isAwaitExpression(node)) fc.report("asyncCode", node);
   else if (tsi.isYieldExpression(node)) fc.report("generator", node);
   else if (tsi.isClassExpression(node)) fc.report("classDeclaration", node);
-  else if (tsi.isNewExpression(node)) fc.report("unsupportedExpression", node, [`'new ${node.expression.getText()}(...)'`]);
+  else if (tsi.isNewExpression(node)) fc.report("newExpression", node, [node.expression.getText()]);
   else fc.report("unsupportedExpression", node, [`this expression (${node.getText().slice(0, 40)})`]);
   return undefined;
 }
@@ -88,7 +88,7 @@ function toStr(fc: FunctionCompiler, value: Value, node: ts.Node): Value | undef
   const kind = value.type.kind;
   if (kind === "str") return value;
   if (kind === "int" || kind === "float" || kind === "bool") return fc.op1(`aten::str.${kind}`, [value], StrType, node);
-  fc.report("unsupportedOperator", node, ["string conversion", describeType(value.type), "convert numbers and booleans only; for a Tensor use x.item()"]);
+  fc.report("unsupportedOperator", node, ["string conversion (\"s\" + v, `${v}`)", describeType(value.type), "convert numbers, booleans and strings only; for a one-element Tensor convert x.item()"]);
   return undefined;
 }
 
@@ -313,6 +313,10 @@ function compare(fc: FunctionCompiler, opText: string, a: Value, b: Value, node:
     return fc.op1(`aten::${name}.${a.type.kind}`, [a, b], BoolType, node);
   }
   const bad = isNumber(a.type) ? b : a;
+  if (bad.type.kind === "Tensor" && name !== "eq" && name !== "ne") {
+    fc.report("tensorComparison", node, [opText, name]);
+    return undefined;
+  }
   return badOperator(fc, node, opText, bad.type);
 }
 

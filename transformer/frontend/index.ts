@@ -20,13 +20,10 @@ export { DIAGNOSTICS, renderDiagnosticsDoc, formatDiagnosticMessage } from "./di
 export { isScriptCallee } from "./sites.js";
 import type { ScriptDiagnostic } from "./diagnostics.js";
 
-export interface ScriptPayload {
-  readonly version: 1;
-  readonly kind: "function" | "method" | "class";
-  readonly name: string;
-  readonly graphs: Record<string, GraphJSON>;
-  readonly functions: Record<string, GraphJSON>;
-}
+// One payload type for the producer (this frontend) and the consumer (script.compiled's
+// decoder), so the two cannot drift: the runtime owns it (runtime/jit/scripting/payload.ts).
+export type { ScriptPayload } from "../../runtime/jit/scripting/payload.js";
+import type { ScriptPayload } from "../../runtime/jit/scripting/payload.js";
 
 export type ScriptSite =
   | { kind: "function"; declaration: ts.FunctionDeclaration | ts.FunctionExpression }
@@ -119,11 +116,17 @@ function compileBody(pc: ProgramCompiler, decl: ts.FunctionLikeDeclaration, cls:
   const tsi = pc.ts;
   const fc = new FunctionCompiler(pc, decl, cls);
   const mods = tsi.canHaveModifiers(decl) ? (tsi.getModifiers(decl) ?? []) : [];
-  if (mods.some((m: ts.ModifierLike) => m.kind === tsi.SyntaxKind.AsyncKeyword)) pc.report("asyncCode", decl);
+  const isAsync = mods.some((m: ts.ModifierLike) => m.kind === tsi.SyntaxKind.AsyncKeyword);
+  if (isAsync) pc.report("asyncCode", decl);
   if (decl.asteriskToken) pc.report("generator", decl);
+  // Its return type (a Promise, a Generator) and its await/yield would only repeat the same problem.
+  if (isAsync || decl.asteriskToken) return fc.graph;
   if (className !== undefined) fc.self = fc.graph.addInput(moduleType(className), "self");
   const defaults: [ts.Symbol, ts.Expression][] = [];
   for (const p of decl.parameters) {
+    // A parameter that cannot be compiled is poisoned: its uses are not reported again (as captures).
+    const symbolOfP = tsi.isIdentifier(p.name) ? pc.checker.getSymbolAtLocation(p.name) : undefined;
+    if (symbolOfP) fc.poisoned.add(symbolOfP);
     if (tsi.isIdentifier(p.name) && p.name.text === "this") {
       pc.report("parameterForm", p, ["this"]);
       continue;
@@ -147,6 +150,7 @@ function compileBody(pc: ProgramCompiler, decl: ts.FunctionLikeDeclaration, cls:
     if (p.questionToken && type.kind !== "Optional") type = optionalOf(type);
     if (p.initializer && type.kind !== "Optional") type = optionalOf(type);
     const symbol = pc.checker.getSymbolAtLocation(p.name as ts.Identifier)!;
+    fc.poisoned.delete(symbol);
     fc.env.set(symbol, fc.graph.addInput(type, pname));
     if (p.initializer) defaults.push([symbol, p.initializer]);
   }
@@ -155,6 +159,7 @@ function compileBody(pc: ProgramCompiler, decl: ts.FunctionLikeDeclaration, cls:
   if (returnTsType && !(returnTsType.flags & (tsi.TypeFlags.Void | tsi.TypeFlags.Undefined))) {
     const r = irTypeOf(tsi, pc.checker, returnTsType);
     if (r.ok) fc.returnType = r.type;
+    else if (!decl.type) pc.report("returnType", decl.name ?? decl, [decl.name?.getText() ?? "this function", pc.checker.typeToString(returnTsType)]);
     else if (r.reason === "any") pc.report("anyType", decl.type ?? decl.name ?? decl, ["the return value", pc.checker.typeToString(returnTsType)]);
     else pc.report("unsupportedType", decl.type ?? decl.name ?? decl, [pc.checker.typeToString(returnTsType)]);
   }

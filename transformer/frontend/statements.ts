@@ -17,7 +17,8 @@ import { listOverload } from "./calls.js";
 import type { FunctionCompiler, Key } from "./context.js";
 import { applyRefinements, emitCondition, emitIf, emitLoop, type ArmResult } from "./controlFlow.js";
 import { emitExpression, unwrapOptional } from "./expressions.js";
-import { describeType } from "./types.js";
+import { isTsjitDeclaration } from "./sites.js";
+import { classChain, describeType, isModuleType } from "./types.js";
 
 export type Flow = { kind: "fall" } | { kind: "return"; value: Value | undefined } | { kind: "exit" } | { kind: "raise" };
 
@@ -203,7 +204,11 @@ function emitDeclarations(fc: FunctionCompiler, list: ts.VariableDeclarationList
   const tsi = fc.ts;
   for (const d of list.declarations) {
     if (!d.initializer) {
-      if (tsi.isIdentifier(d.name)) fc.report("uninitializedVariable", d, [d.name.text]);
+      if (tsi.isIdentifier(d.name)) {
+        fc.report("uninitializedVariable", d, [d.name.text]);
+        const symbol = fc.checker.getSymbolAtLocation(d.name);
+        if (symbol) fc.poisoned.add(symbol); // its uses are not reported again
+      }
       else fc.report("destructuring", d.name);
       continue;
     }
@@ -424,7 +429,7 @@ function emitForOf(fc: FunctionCompiler, s: ts.ForOfStatement): void {
   const symbol = fc.checker.getSymbolAtLocation(decl.name);
   if (s.expression.kind !== tsi.SyntaxKind.ThisKeyword && tsi.isPropertyAccessExpression(s.expression) && s.expression.expression.kind === tsi.SyntaxKind.ThisKeyword) {
     const t = fc.checker.getTypeAtLocation(s.expression);
-    if (t.getSymbol()?.getName() === "ModuleList") return emitModuleListLoop(fc, s, s.expression, symbol);
+    if (isModuleListType(fc, t)) return emitModuleListLoop(fc, s, s.expression, symbol);
   }
   const list = emitExpression(fc, s.expression);
   if (!list || !symbol) return;
@@ -461,8 +466,8 @@ function emitForOf(fc: FunctionCompiler, s: ts.ForOfStatement): void {
 /** `for (const m of this.layers)` over an nn.ModuleList whose initializer lists the layers: unrolled. */
 function emitModuleListLoop(fc: FunctionCompiler, s: ts.ForOfStatement, field: ts.PropertyAccessExpression, symbol: ts.Symbol | undefined): void {
   const tsi = fc.ts;
-  const length = moduleListLength(fc, field);
-  if (length === undefined || !symbol || !fc.self) {
+  const elements = moduleListElements(fc, field);
+  if (elements === undefined || !symbol || !fc.self) {
     fc.report("moduleListLength", field, [field.name.text]);
     return;
   }
@@ -472,32 +477,62 @@ function emitModuleListLoop(fc: FunctionCompiler, s: ts.ForOfStatement, field: t
   }
   const listAttr = fc.append("prim::GetAttr", [fc.self], field);
   listAttr.setAttribute("name", field.name.text);
-  const listValue = listAttr.addOutput({ kind: "Module", className: "ModuleList" }, field.name.text);
-  const elementType = fc.checker.getTypeArguments(fc.checker.getTypeAtLocation(field) as ts.TypeReference)[0];
-  const className = elementType?.getSymbol()?.getName() ?? "Module";
-  for (let i = 0; i < length; i++) {
+  // The exact class of the list and of each element, as the runtime names them (a model
+  // file checks every GetAttr against the module tree): from the initializer's types.
+  const listClass = fc.checker.getTypeAtLocation(field).getSymbol()?.getName() ?? "ModuleList";
+  const listValue = listAttr.addOutput({ kind: "Module", className: listClass }, field.name.text);
+  for (let i = 0; i < elements.length; i++) {
+    const elementType = fc.checker.getTypeAtLocation(elements[i]!);
+    const className = isModuleType(tsi, fc.checker, elementType) ? (elementType.getSymbol()?.getName() ?? "Module") : "Module";
     const get = fc.append("prim::GetAttr", [listValue], s.initializer);
     get.setAttribute("name", String(i));
     fc.assign(symbol, get.addOutput({ kind: "Module", className }, symbol.getName()));
     emitStatements(fc, [s.statement]);
   }
-  void tsi;
 }
 
-function moduleListLength(fc: FunctionCompiler, field: ts.PropertyAccessExpression): number | undefined {
+/** Whether `type` is tsjit's nn.ModuleList or a subclass of it (nn.Sequential). */
+function isModuleListType(fc: FunctionCompiler, type: ts.Type): boolean {
+  return classChain(fc.ts, fc.checker, type).some((t) => t.getSymbol()?.getName() === "ModuleList" && (t.getSymbol()?.getDeclarations() ?? []).some((d) => isTsjitDeclaration(d, "nn/layers/containers")));
+}
+
+/**
+ * The modules in `this.<field>` (their expressions), known at build time when the field is
+ * assigned exactly once in the class (its initializer or one assignment), from
+ * `new nn.ModuleList([a, b, ...])` or `new nn.Sequential(a, b, ...)` listing the layers,
+ * and no method of the class grows it (`append`, `extend`, `insert`). Anything else is
+ * undefined (diagnostic moduleListLength): unrolling a different count than the
+ * instance holds would silently skip or miss layers.
+ */
+function moduleListElements(fc: FunctionCompiler, field: ts.PropertyAccessExpression): readonly ts.Expression[] | undefined {
   const tsi = fc.ts;
   const symbol = fc.checker.getSymbolAtLocation(field.name);
+  if (!symbol) return undefined;
   const inits: ts.Expression[] = [];
-  for (const d of symbol?.getDeclarations() ?? []) if (tsi.isPropertyDeclaration(d) && d.initializer) inits.push(d.initializer);
-  const cls = fc.classDeclaration;
-  cls?.members.forEach((m) => {
-    if (!tsi.isConstructorDeclaration(m) || !m.body) return;
-    m.body.statements.forEach((st) => {
-      if (tsi.isExpressionStatement(st) && tsi.isBinaryExpression(st.expression) && tsi.isPropertyAccessExpression(st.expression.left) && st.expression.left.name.text === field.name.text) inits.push(st.expression.right);
-    });
-  });
-  const lengths = inits.map((init) => (tsi.isNewExpression(init) && init.arguments?.length === 1 && tsi.isArrayLiteralExpression(init.arguments[0]!) && !init.arguments[0]!.elements.some(tsi.isSpreadElement) ? init.arguments[0]!.elements.length : undefined));
-  return lengths.length === 1 ? lengths[0] : undefined;
+  for (const d of symbol.getDeclarations() ?? []) if (tsi.isPropertyDeclaration(d) && d.initializer) inits.push(d.initializer);
+  let grown = false;
+  const isField = (n: ts.Expression): boolean => tsi.isPropertyAccessExpression(n) && n.expression.kind === tsi.SyntaxKind.ThisKeyword && fc.checker.getSymbolAtLocation(n.name) === symbol;
+  const visit = (n: ts.Node): void => {
+    if (tsi.isBinaryExpression(n) && n.operatorToken.kind === tsi.SyntaxKind.EqualsToken && isField(n.left)) inits.push(n.right);
+    if (tsi.isCallExpression(n) && tsi.isPropertyAccessExpression(n.expression) && ["append", "extend", "insert"].includes(n.expression.name.text) && isField(n.expression.expression)) grown = true;
+    n.forEachChild(visit);
+  };
+  const classes = new Set<ts.Node>([...(symbol.getDeclarations() ?? []).map((d) => d.parent), ...(fc.classDeclaration ? [fc.classDeclaration] : [])]);
+  for (const cls of classes) if (cls && tsi.isClassLike(cls)) cls.members.forEach(visit);
+  if (grown || inits.length !== 1) return undefined;
+  let init = inits[0]!;
+  while (tsi.isParenthesizedExpression(init) || tsi.isAsExpression(init)) init = init.expression;
+  if (!tsi.isNewExpression(init) || !isModuleListType(fc, fc.checker.getTypeAtLocation(init))) return undefined;
+  const args = init.arguments ?? [];
+  if (args.some(tsi.isSpreadElement)) return undefined;
+  const made = classChain(tsi, fc.checker, fc.checker.getTypeAtLocation(init))[0]?.getSymbol();
+  const library = (made?.getDeclarations() ?? []).some((d) => isTsjitDeclaration(d, "nn/layers/containers"));
+  if (!library) return undefined; // a user subclass: its constructor may build any number of layers
+  if (made?.getName() === "Sequential") return args;
+  if (args.length === 0) return [];
+  const list = args[0]!;
+  if (args.length !== 1 || !tsi.isArrayLiteralExpression(list) || list.elements.some(tsi.isSpreadElement)) return undefined;
+  return list.elements;
 }
 
 export { listOf, NoneType };
