@@ -35,6 +35,7 @@ import { Module } from "../nn/Module.js";
 import { libraryForwardGraph } from "../nn/scripted/layers.js";
 import { describeValue } from "../ops/bind.js";
 import { decodePayload, decodePayloadGraph, type DecodedPayload, type ScriptPayload } from "./scripting/payload.js";
+import { checkUnrolledLists } from "./scripting/checkUnrolledLists.js";
 import { mirrorModuleTree } from "./scripting/mirrorModuleTree.js";
 import { ScriptFunction } from "./ScriptFunction.js";
 import { ScriptModule } from "./ScriptModule.js";
@@ -318,7 +319,11 @@ function defineCompiledMethods(module: Module, sm: ScriptModule, path: string, t
     functionGraphs.set(name, decodePayloadGraph(json, `functions.${name}`, `script(${describe})`));
   }
   for (const fn of functionsOf(functionGraphs)) sm.addFunction(fn);
-  for (const [name, json] of compiled.methods) sm.defineMethod(name, methodGraph(json, sm, `script(${describe}): method ${name}`));
+  for (const [name, json] of compiled.methods) {
+    const graph = methodGraph(json, sm, `script(${describe}): method ${name}`);
+    checkUnrolledLists(sm, name, graph, describe);
+    sm.defineMethod(name, graph);
+  }
   if (compiled.methods.size > 0 || sm.methods.has("forward")) return;
   const library = libraryForwardGraph(module, sm.className, (child) => tree.get(child)?.className ?? classNameOf(child));
   if (library) {

@@ -136,14 +136,16 @@ function compileBody(pc: ProgramCompiler, decl: ts.FunctionLikeDeclaration, cls:
       continue;
     }
     const pname = (p.name as ts.Identifier).text;
-    if (!p.type) {
+    // With a default value (`k = 3`) the checker infers the type from it.
+    if (!p.type && !p.initializer) {
       pc.report("missingParameterType", p, [pname]);
       continue;
     }
     const result = irTypeOf(tsi, pc.checker, pc.checker.getTypeAtLocation(p));
     if (!result.ok) {
-      if (result.reason === "any") pc.report("anyType", p, [pname, p.type.getText()]);
-      else pc.report("unsupportedType", p.type, [p.type.getText()]);
+      const written = p.type?.getText() ?? pc.checker.typeToString(pc.checker.getTypeAtLocation(p));
+      if (result.reason === "any") pc.report("anyType", p, [pname, written]);
+      else pc.report("unsupportedType", p.type ?? p, [written]);
       continue;
     }
     let type = result.type;

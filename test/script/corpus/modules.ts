@@ -178,7 +178,7 @@ export class DefaultArgs extends nn.Module {
     return add(this.scaled(x), this.scaled(x, 3));
   }
 
-  scaled(x: Tensor, factor: number = 2): Tensor {
+  scaled(x: Tensor, factor = 2): Tensor {
     return x.mul(factor);
   }
 }
