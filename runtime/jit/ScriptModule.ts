@@ -21,7 +21,8 @@ import { inlineCalls } from "./passes/inlineCalls.js";
 import type { ScriptFunction } from "./ScriptFunction.js";
 import { activeRecorder } from "./tracing/activeRecorder.js";
 
-export type AttributeScalar = number | boolean | string;
+/** A plain module attribute read by GetAttr; null stands for a field holding no tensor (`bias = null`). */
+export type AttributeScalar = number | boolean | string | null;
 
 export class ScriptModule extends Module implements ModuleValue {
   readonly #members = new Map<string, Parameter | ScriptModule>();
@@ -50,8 +51,8 @@ export class ScriptModule extends Module implements ModuleValue {
   }
 
   addAttribute(name: string, value: AttributeScalar): void {
-    if (!["number", "boolean", "string"].includes(typeof value)) {
-      fail("ARGUMENT_TYPE", `${this.className}.addAttribute("${name}"): an attribute is a number, boolean or string, got ${typeof value}`);
+    if (value !== null && !["number", "boolean", "string"].includes(typeof value)) {
+      fail("ARGUMENT_TYPE", `${this.className}.addAttribute("${name}"): an attribute is a number, boolean, string or null, got ${typeof value}`);
     }
     this.#checkFreeName(name, "addAttribute");
     this.#attributes.set(name, value);

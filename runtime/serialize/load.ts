@@ -408,7 +408,7 @@ function checkNode(node: Node, known: Map<Value, LoadedModuleRef>, path: string,
     return;
   }
   if (program.parameters.includes(name) || program.buffers.includes(name)) {
-    expectType("a tensor", output.type.kind === "Tensor");
+    expectType("a tensor", output.type.kind === "Tensor" || (output.type.kind === "Optional" && output.type.inner.kind === "Tensor"));
     return;
   }
   if (name === "training") {
@@ -443,7 +443,10 @@ function checkCallSignature(node: Node, callee: Graph, skip: number, where: stri
   });
 }
 
-function attributeFits(value: number | boolean | string, type: IRType): boolean {
+function attributeFits(value: number | boolean | string | null, type: IRType): boolean {
+  // A Tensor-typed read of a null field is the refined read inside `if (this.bias !== null)`.
+  if (value === null) return type.kind === "None" || type.kind === "Optional" || type.kind === "Tensor";
+  if (type.kind === "Optional") return attributeFits(value, type.inner);
   switch (type.kind) {
     case "int":
       return typeof value === "number" && Number.isInteger(value);

@@ -23,7 +23,7 @@
  */
 import { fail } from "../errors.js";
 
-export type AttributeJSONValue = number | boolean | string;
+export type AttributeJSONValue = number | boolean | string | null;
 
 /** A decoded module of the program; maps keep the file's order. */
 export interface ModuleProgram {
@@ -194,8 +194,8 @@ function decodeModule(json: unknown, path: string, depth: number): ModuleProgram
   for (const [name, value] of Object.entries(expectObject(object["attributes"], `${path}.attributes`))) {
     const where = childPath(`${path}.attributes`, name);
     if (!isValidMemberName(name)) invalid(where, `is not a valid attribute name (expected an identifier or a decimal index)`);
-    if (typeof value !== "number" && typeof value !== "boolean" && typeof value !== "string") {
-      invalid(where, `must be a number, boolean or string, got ${describe(value)}`);
+    if (value !== null && typeof value !== "number" && typeof value !== "boolean" && typeof value !== "string") {
+      invalid(where, `must be a number, boolean, string or null, got ${describe(value)}`);
     }
     claim(name, where);
     attributes.set(name, value);

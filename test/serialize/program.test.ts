@@ -59,8 +59,7 @@ describe("decodeProgram", () => {
     [{ kind: "module", root: module({ className: "Tensor" }) }, 'program.root.className "Tensor" is not a valid class name'],
     [{ kind: "module", root: module({ className: "a b" }) }, 'program.root.className "a b" is not a valid class name'],
     [{ kind: "module", root: module({ training: "yes" }) }, 'program.root.training must be a boolean, got string "yes"'],
-    [{ kind: "module", root: module({ attributes: { x: [1] } }) }, "program.root.attributes.x must be a number, boolean or string, got an array"],
-    [{ kind: "module", root: module({ attributes: { x: null } }) }, "program.root.attributes.x must be a number, boolean or string, got null"],
+    [{ kind: "module", root: module({ attributes: { x: [1] } }) }, "program.root.attributes.x must be a number, boolean, string or null, got an array"],
     [{ kind: "module", root: module({ attributes: { "a-b": 1 } }) }, 'program.root.attributes["a-b"] is not a valid attribute name'],
     [{ kind: "module", root: module({ children: { fc1: 5 } }) }, "program.root.children.fc1 must be an object, got number 5"],
     [{ kind: "module", root: module({ children: [] }) }, "program.root.children must be an object, got an array"],
@@ -87,6 +86,11 @@ describe("decodeProgram", () => {
     const error = rejects({ kind: "module", root });
     expect(error.message).toContain(`nests modules more than ${MAX_MODULE_DEPTH} deep`);
     expect(error.message).toMatch(/^model file: program\.root(\.children\.c){65} /);
+  });
+
+  it("accepts a null attribute (a field holding no tensor)", () => {
+    const program = decodeProgram({ kind: "module", root: module({ attributes: { bias: null } }) });
+    expect(program.kind === "module" && [...program.root.attributes]).toEqual([["bias", null]]);
   });
 
   it("names invalid JSON text", () => {

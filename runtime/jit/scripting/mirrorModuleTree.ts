@@ -2,7 +2,8 @@
  * The ScriptModule tree mirroring an nn.Module tree, shared by `trace` and
  * `script(moduleInstance)`: the same class names, the same Parameter objects, the
  * buffers (persistent as in the state dict), submodules, and plain number/boolean/string
- * attributes. ScriptModules already in the tree (traced or scripted submodules) are
+ * attributes; a field holding null (an absent optional parameter such as `bias`) becomes
+ * a null attribute, which a graph reads as None. ScriptModules already in the tree (traced or scripted submodules) are
  * reused as they are: that is how a hybrid model keeps its traced parts.
  * Methods are not defined here; the caller adds them.
  */
@@ -29,7 +30,7 @@ export function mirrorModuleTree(root: Module): Map<Module, ScriptModule> {
     for (const [name, b] of module.namedBuffers("", false)) sm.registerBuffer(name, b, { persistent: stateKeys.has(prefix + name) });
     for (const [name, child] of module.namedChildren()) sm.addModule(name, build(child, prefix + name));
     for (const [name, value] of Object.entries(module)) {
-      const plain = typeof value === "number" || typeof value === "boolean" || typeof value === "string";
+      const plain = value === null || typeof value === "number" || typeof value === "boolean" || typeof value === "string";
       if (plain && name !== "training" && !(name in sm) && /^[A-Za-z_$][\w$]*$/.test(name)) sm.addAttribute(name, value);
     }
     return sm;

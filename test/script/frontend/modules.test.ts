@@ -89,8 +89,6 @@ interface Case {
   /** Eager module (the reference) and the module to script (the same one unless the test swaps a part). */
   readonly make: () => { eager: nn.Module; toScript: nn.Module };
   readonly input: readonly number[];
-  /** Known not to work yet, and why: run with it.fails, so the test says when it starts working. */
-  readonly knownGap?: string;
 }
 
 const same = (m: nn.Module) => () => ({ eager: m.eval(), toScript: m });
@@ -118,8 +116,8 @@ const CASES: Record<string, Case> = {
   // A `Parameter | null` field of a user module: the frontend types its GetAttr Tensor?;
   // the mirrored ScriptModule has no "bias" when it is null, and a model file's check wants
   // the GetAttr of a present tensor typed exactly Tensor (runtime/serialize/load.ts).
-  OptionalBias: { make: same(new corpus.OptionalBias(true)), input: V, knownGap: "load rejects a Tensor? GetAttr of a tensor" },
-  OptionalBiasNone: { make: same(new corpus.OptionalBias(false)), input: V, knownGap: "a null field is not mirrored as None" },
+  OptionalBias: { make: same(new corpus.OptionalBias(true)), input: V },
+  OptionalBiasNone: { make: same(new corpus.OptionalBias(false)), input: V },
   HelperCalls: { make: same(new corpus.HelperCalls()), input: V },
   TupleHelper: { make: same(new corpus.TupleHelper()), input: V },
   DefaultArgs: { make: same(new corpus.DefaultArgs()), input: V },
@@ -164,9 +162,7 @@ describe("module corpus: script(instance) == eager, and after save → load", ()
     const loaded = (await load(await save(sm))) as ScriptModule;
     for (const x of inputs.slice(0, 5)) expectClose(loaded.forward(x), eager.forward(x) as Tensor, `${name} loaded`);
   };
-  const names = Object.keys(CASES);
-  it.each(names.filter((n) => !CASES[n]!.knownGap))("%s", check);
-  for (const name of names.filter((n) => CASES[n]!.knownGap)) it.fails(`${name} (known gap: ${CASES[name]!.knownGap})`, () => check(name));
+  it.each(Object.keys(CASES))("%s", check);
 });
 
 // --- What the graphs contain ----------------------------------------------------------------
