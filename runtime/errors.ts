@@ -7,6 +7,7 @@
 export type ErrorCode =
   | "ARGUMENT_TYPE"
   | "ARGUMENT_COUNT"
+  | "BACKEND_UNAVAILABLE"
   | "COMPILE_ERROR"
   | "DTYPE_MISMATCH"
   | "GRAPH_RUNTIME"

@@ -4,6 +4,7 @@ export { tensor, type TensorData, type TensorOptions } from "./tensor/factory.js
 export { manualSeed, Generator } from "./tensor/random.js";
 export { promoteTypes, resultType, type DType, type Scalar } from "./tensor/dtype.js";
 export { TsjitError, type ErrorCode } from "./errors.js";
+export { backend, type BackendInfo } from "./kernels/index.js";
 export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export { loadSafetensors, saveSafetensors } from "./nn/safetensors.js";

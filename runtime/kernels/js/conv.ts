@@ -10,7 +10,8 @@ import type { Conv2dParams, LinalgKernels } from "../linalg.js";
 import type { StridedView } from "../../tensor/Tensor.js";
 import { sgemm, type MatrixRef } from "./gemm.js";
 
-function conv2d(input: StridedView, weight: StridedView, bias: StridedView | null, out: StridedView, p: Conv2dParams): void {
+/** conv2d over a given SGEMM (the native backend passes its own; see ./gemm.ts for the contract). */
+export function conv2dWith(gemm: typeof sgemm, input: StridedView, weight: StridedView, bias: StridedView | null, out: StridedView, p: Conv2dParams): void {
   const [N, , H, W] = input.shape as [number, number, number, number];
   const [O, Cg, KH, KW] = weight.shape as [number, number, number, number];
   const [, , OH, OW] = out.shape as [number, number, number, number];
@@ -43,7 +44,7 @@ function conv2d(input: StridedView, weight: StridedView, bias: StridedView | nul
       }
       const groupWeights = { ...w, offset: w.offset + g * Og * w.rowStride };
       const target = { data: out.storage, offset: out.offset + n * oN + g * Og * oC, rowStride: oC, colStride: oW };
-      sgemm(Og, cols, depth, 1, groupWeights, patches, beta, target);
+      gemm(Og, cols, depth, 1, groupWeights, patches, beta, target);
     }
   }
 }
@@ -178,4 +179,6 @@ function validColumns(KW: number, W: number, OW: number, p: Conv2dParams): { sta
   return { starts, ends };
 }
 
-export const convKernels: Pick<LinalgKernels, "conv2d"> = { conv2d };
+export const convKernels: Pick<LinalgKernels, "conv2d"> = {
+  conv2d: (input, weight, bias, out, p) => conv2dWith(sgemm, input, weight, bias, out, p),
+};

@@ -5,7 +5,8 @@ import { sgemm } from "./gemm.js";
 import { poolKernels } from "./pool.js";
 import { coalesce, forEachRow } from "./rows.js";
 
-function matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void {
+/** matmul over a given SGEMM (the native backend passes its own; see ./gemm.ts for the contract). */
+export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void {
   const rank = out.shape.length;
   const batchRank = rank - 2;
   const M = out.shape[rank - 2]!;
@@ -19,7 +20,7 @@ function matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number,
   const outCol = out.strides[rank - 1]!;
   const folded = foldBatchIntoRows(a, b, out);
   if (folded) {
-    sgemm(
+    gemm(
       folded.rows,
       N,
       K,
@@ -35,7 +36,7 @@ function matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number,
   const batchLayouts = [a, b, out].map((v) => ({ strides: v.strides.slice(0, batchRank), offset: v.offset }));
   forEachRow(batchShape, batchLayouts, (offsets, strides, n) => {
     for (let i = 0; i < n; i++) {
-      sgemm(
+      gemm(
         M,
         N,
         K,
@@ -63,6 +64,10 @@ function foldBatchIntoRows(a: StridedView, b: StridedView, out: StridedView): { 
   if (merged.shape.length > 1) return null;
   const rows = merged.shape[0] ?? 1;
   return { rows, aRowStride: merged.strides[0]![0] ?? 0, outRowStride: merged.strides[1]![0] ?? 0 };
+}
+
+function matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void {
+  matmulWith(sgemm, a, b, out, alpha, beta);
 }
 
 export const linalgKernels: LinalgKernels = { matmul, ...convKernels, ...poolKernels };

@@ -1,0 +1,35 @@
+{
+  # The native kernels (runtime/native/, docs/native.md). Release -O3 and no global
+  # -march: each ISA's kernels are compiled for their ISA by `#pragma GCC target` at
+  # the top of their own file, and runtime/native/isa.cc picks one table at load.
+  "targets": [
+    {
+      "target_name": "tsjit_native",
+      "sources": [
+        "runtime/native/addon.cc",
+        "runtime/native/isa.cc",
+        "runtime/native/sgemm.cc",
+        "runtime/native/threadpool.cc",
+        "runtime/native/f32-gemm/f32-gemm-pack.cc",
+        "runtime/native/f32-gemm/f32-gemm-4x8-scalar.cc",
+        "runtime/native/f32-gemm/f32-gemm-6x16-avx2-fma.cc",
+        "runtime/native/f32-gemm/f32-gemm-12x32-avx512f.cc",
+        "runtime/native/f32-velementwise/f32-velementwise-scalar.cc",
+        "runtime/native/f32-velementwise/f32-velementwise-avx2-fma.cc",
+        "runtime/native/f32-velementwise/f32-velementwise-avx512f.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions", "-O2", "-O0"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-O2", "-O0"],
+      "cflags": ["-O3", "-fexceptions", "-Wno-maybe-uninitialized", "-Wno-uninitialized"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "GCC_OPTIMIZATION_LEVEL": "3"
+      },
+      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
+    }
+  ]
+}

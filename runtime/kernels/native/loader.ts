@@ -1,0 +1,66 @@
+/**
+ * Loads the native addon (build/Release/tsjit_native.node, built by `npm install`;
+ * docs/native.md) when this runs in Node and the file is there. Nothing here is
+ * imported statically from Node's modules, so the runtime still loads where there is
+ * no `process` or no addon: `loadNative()` then reports why, and the JS kernels run.
+ */
+
+/** The raw binding. Every function checks its arguments and throws on a mismatch. */
+export interface NativeBinding {
+  /** threads: what kernels use now (poolThreads unless capped by setNumThreads). */
+  info(): { isa: string; isaReason: string; threads: number; poolThreads: number; supportedIsas: string[] };
+  /** Caps the threads kernels use (at least 1; the pool itself keeps its size). */
+  setNumThreads(n: number): void;
+  /** Switches the kernel table ("avx512" | "avx2" | "generic"); throws when the CPU lacks it. */
+  setIsa(name: string): void;
+  sgemm(
+    M: number, N: number, K: number, alpha: number,
+    A: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
+    B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
+    beta: number,
+    C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
+  ): void;
+  /** op: 0 add, 1 sub, 2 mul, 3 div; n contiguous elements from each offset. */
+  binary(op: number, a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, out: Float32Array, outOffset: number, n: number, alpha: number): void;
+  /** op: 0 relu, 1 tanh, 2 exp, 3 sigmoid. */
+  unary(op: number, x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, n: number): void;
+  /** This machine's FP32 FMA throughput in GFLOP/s with the active ISA, over `ms` milliseconds. */
+  peakGflops(threads: number, ms: number): number;
+}
+
+export type NativeLoad = { readonly binding: NativeBinding; readonly reason: string } | { readonly binding: null; readonly reason: string };
+
+/**
+ * From runtime/kernels/native/ (sources, under vitest), dist/runtime/kernels/native/
+ * (built), or dist/transformer/shared.cjs (the transformer bundle carries the runtime).
+ */
+const CANDIDATES = ["../../../build/Release/tsjit_native.node", "../../../../build/Release/tsjit_native.node", "../../build/Release/tsjit_native.node"];
+
+let loaded: NativeLoad | undefined;
+
+export function loadNative(): NativeLoad {
+  loaded ??= tryLoad();
+  return loaded;
+}
+
+function tryLoad(): NativeLoad {
+  const proc = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
+  if (!proc?.versions?.node) return { binding: null, reason: "not running in Node.js" };
+  const moduleApi = proc.getBuiltinModule?.("node:module") as { createRequire(url: string): (id: string) => unknown } | undefined;
+  const fs = proc.getBuiltinModule?.("node:fs") as { existsSync(path: string): boolean } | undefined;
+  if (!moduleApi || !fs) return { binding: null, reason: `Node.js ${proc.versions.node} lacks process.getBuiltinModule (needs 20.16 or later)` };
+  const require = moduleApi.createRequire(import.meta.url);
+  const resolveFile = (candidate: string): string => decodeURIComponent(new URL(candidate, import.meta.url).pathname);
+  for (const candidate of CANDIDATES) {
+    const file = resolveFile(candidate);
+    if (!fs.existsSync(file)) continue;
+    try {
+      const binding = require(file) as NativeBinding;
+      const info = binding.info();
+      return { binding, reason: `native addon loaded from ${file} (isa ${info.isa}: ${info.isaReason})` };
+    } catch (error) {
+      return { binding: null, reason: `native addon at ${file} failed to load: ${(error as Error).message}` };
+    }
+  }
+  return { binding: null, reason: "native addon not built (no build/Release/tsjit_native.node; `npm install` builds it, docs/native.md)" };
+}

@@ -1,0 +1,28 @@
+// AVX-512F SGEMM: 12x32 microkernel (24 zmm accumulators + 2 for the B row + 1
+// broadcast), GEMV kernels and the peak-FMA loop. Compiled for AVX-512F only here;
+// called only when isa.cc found AVX-512F at load.
+#pragma GCC target("avx512f,avx2,fma")
+#include "../vec-avx512f.h"
+#include "f32-gemm.h"
+#include "f32-gemm-kernels.h"
+
+namespace tsjit {
+
+void tsjit_f32_gemm_ukernel_12x32__avx512f(size_t mr, size_t nr, size_t kc, const float* a, const float* b, float* c,
+                                            ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta) {
+  gemm_ukernel<VecAvx512, 12, 2>(mr, nr, kc, a, b, c, rs_c, cs_c, alpha, beta);
+}
+
+void tsjit_f32_gemv_rows_ukernel__avx512f(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step,
+                                          const float* b, ptrdiff_t rs_b, float* c, ptrdiff_t cs_c) {
+  gemv_rows<VecAvx512, 4>(N, K, alpha, a, a_step, b, rs_b, c, cs_c);
+}
+
+void tsjit_f32_gemv_dots_ukernel__avx512f(size_t N, size_t K, float alpha, const float* a, const float* b,
+                                          ptrdiff_t cs_b, float* c, ptrdiff_t cs_c) {
+  gemv_dots<VecAvx512>(N, K, alpha, a, b, cs_b, c, cs_c);
+}
+
+double tsjit_f32_peak_fma__avx512f(size_t iterations, float* sink) { return peak_fma<VecAvx512, 16>(iterations, sink); }
+
+}  // namespace tsjit

@@ -1,0 +1,26 @@
+// Portable C++ SGEMM: a 4x8 scalar microkernel (the compiler may vectorize it with
+// the baseline ISA), GEMV kernels and the peak loop. Runs on any CPU.
+#include "../vec-scalar.h"
+#include "f32-gemm.h"
+#include "f32-gemm-kernels.h"
+
+namespace tsjit {
+
+void tsjit_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, const float* a, const float* b, float* c,
+                                        ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta) {
+  gemm_ukernel<VecScalar, 4, 8>(mr, nr, kc, a, b, c, rs_c, cs_c, alpha, beta);
+}
+
+void tsjit_f32_gemv_rows_ukernel__scalar(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step,
+                                         const float* b, ptrdiff_t rs_b, float* c, ptrdiff_t cs_c) {
+  gemv_rows<VecScalar, 4>(N, K, alpha, a, a_step, b, rs_b, c, cs_c);
+}
+
+void tsjit_f32_gemv_dots_ukernel__scalar(size_t N, size_t K, float alpha, const float* a, const float* b,
+                                         ptrdiff_t cs_b, float* c, ptrdiff_t cs_c) {
+  gemv_dots<VecScalar>(N, K, alpha, a, b, cs_b, c, cs_c);
+}
+
+double tsjit_f32_peak_fma__scalar(size_t iterations, float* sink) { return peak_fma<VecScalar, 8>(iterations, sink); }
+
+}  // namespace tsjit

@@ -1,0 +1,28 @@
+// AVX2+FMA SGEMM: 6x16 microkernel (12 ymm accumulators + 2 for the B row + 1
+// broadcast), GEMV kernels and the peak-FMA loop. Compiled for AVX2+FMA only here;
+// called only when isa.cc found AVX2 and FMA at load.
+#pragma GCC target("avx2,fma")
+#include "../vec-avx2.h"
+#include "f32-gemm.h"
+#include "f32-gemm-kernels.h"
+
+namespace tsjit {
+
+void tsjit_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a, const float* b, float* c,
+                                           ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta) {
+  gemm_ukernel<VecAvx2, 6, 2>(mr, nr, kc, a, b, c, rs_c, cs_c, alpha, beta);
+}
+
+void tsjit_f32_gemv_rows_ukernel__avx2_fma(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step,
+                                           const float* b, ptrdiff_t rs_b, float* c, ptrdiff_t cs_c) {
+  gemv_rows<VecAvx2, 4>(N, K, alpha, a, a_step, b, rs_b, c, cs_c);
+}
+
+void tsjit_f32_gemv_dots_ukernel__avx2_fma(size_t N, size_t K, float alpha, const float* a, const float* b,
+                                           ptrdiff_t cs_b, float* c, ptrdiff_t cs_c) {
+  gemv_dots<VecAvx2>(N, K, alpha, a, b, cs_b, c, cs_c);
+}
+
+double tsjit_f32_peak_fma__avx2_fma(size_t iterations, float* sink) { return peak_fma<VecAvx2, 12>(iterations, sink); }
+
+}  // namespace tsjit

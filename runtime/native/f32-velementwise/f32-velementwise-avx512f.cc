@@ -1,0 +1,12 @@
+// AVX-512F contiguous elementwise kernels: add/sub/mul/div and relu/tanh/exp/sigmoid.
+#pragma GCC target("avx512f,avx2,fma")
+#include "../vec-avx512f.h"
+#include "f32-velementwise.h"
+#include "f32-velementwise-kernels.h"
+
+namespace tsjit {
+void tsjit_f32_vbinary_ukernel__avx512f(int op, size_t n, const float* a, const float* b, float* out, float alpha) {
+  vbinary<VecAvx512>(op, n, a, b, out, alpha);
+}
+void tsjit_f32_vunary_ukernel__avx512f(int op, size_t n, const float* x, float* out) { vunary<VecAvx512>(op, n, x, out); }
+}  // namespace tsjit

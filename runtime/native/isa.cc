@@ -1,0 +1,83 @@
+// The kernel tables, one per ISA, and the choice among them, made ONCE at load:
+// the best the CPU supports (__builtin_cpu_supports), unless TSJIT_ISA forces one.
+#include "isa.h"
+#include <cstdlib>
+#include <cstring>
+#include "f32-gemm/f32-gemm-kernels.h"
+#include "f32-velementwise/f32-velementwise-kernels.h"
+
+namespace tsjit {
+
+// Blocking: B's kc x NR micro-panel stays in L1 while the ir loop walks A's mc x kc
+// block (L2); nc columns of B (kc x nc) stay in L2/L3 across the ic loop.
+const IsaKernels kAvx512Kernels = {
+    "avx512",
+    {tsjit_f32_gemm_ukernel_12x32__avx512f, 12, 32, 256, 96, 2048},
+    tsjit_f32_gemv_rows_ukernel__avx512f,
+    tsjit_f32_gemv_dots_ukernel__avx512f,
+    tsjit_f32_vbinary_ukernel__avx512f,
+    tsjit_f32_vunary_ukernel__avx512f,
+    tsjit_f32_peak_fma__avx512f,
+};
+
+const IsaKernels kAvx2Kernels = {
+    "avx2",
+    {tsjit_f32_gemm_ukernel_6x16__avx2_fma, 6, 16, 256, 96, 1024},
+    tsjit_f32_gemv_rows_ukernel__avx2_fma,
+    tsjit_f32_gemv_dots_ukernel__avx2_fma,
+    tsjit_f32_vbinary_ukernel__avx2_fma,
+    tsjit_f32_vunary_ukernel__avx2_fma,
+    tsjit_f32_peak_fma__avx2_fma,
+};
+
+const IsaKernels kScalarKernels = {
+    "generic",
+    {tsjit_f32_gemm_ukernel_4x8__scalar, 4, 8, 256, 64, 512},
+    tsjit_f32_gemv_rows_ukernel__scalar,
+    tsjit_f32_gemv_dots_ukernel__scalar,
+    tsjit_f32_vbinary_ukernel__scalar,
+    tsjit_f32_vunary_ukernel__scalar,
+    tsjit_f32_peak_fma__scalar,
+};
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+#else
+  return false;
+#endif
+}
+
+bool cpu_has_avx2() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return false;
+#endif
+}
+
+const IsaKernels* isa_by_name(const std::string& name) {
+  if (name == "avx512") return cpu_has_avx512() ? &kAvx512Kernels : nullptr;
+  if (name == "avx2") return cpu_has_avx2() ? &kAvx2Kernels : nullptr;
+  if (name == "generic") return &kScalarKernels;
+  return nullptr;
+}
+
+IsaChoice choose_isa() {
+  const char* forced = std::getenv("TSJIT_ISA");
+  if (forced != nullptr && forced[0] != '\0') {
+    const IsaKernels* k = isa_by_name(forced);
+    if (k == nullptr) {
+      return {nullptr, std::string("TSJIT_ISA=") + forced +
+                           " is not available on this CPU (expected avx512, avx2 or generic, and a CPU that supports it)"};
+    }
+    return {k, std::string("forced by TSJIT_ISA=") + forced};
+  }
+  if (cpu_has_avx512()) return {&kAvx512Kernels, "best supported by this CPU (avx512f)"};
+  if (cpu_has_avx2()) return {&kAvx2Kernels, "best supported by this CPU (avx2+fma)"};
+  return {&kScalarKernels, "this CPU has neither AVX-512F nor AVX2+FMA"};
+}
+
+}  // namespace tsjit

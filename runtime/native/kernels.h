@@ -1,0 +1,57 @@
+// The per-ISA kernel table. Each ISA's kernels live in their own source files,
+// compiled for that ISA only (#pragma GCC target at the top of the file, never a
+// global -march); isa.cc picks ONE table at load with __builtin_cpu_supports.
+//
+// Kernel-name grammar (after XNNPACK's): tsjit_f32_<op>_ukernel_<tile>__<isa>,
+// files <family>/<family>-<tile>-<isa>.cc; e.g. f32-gemm/f32-gemm-12x32-avx512f.cc
+// defines tsjit_f32_gemm_ukernel_12x32__avx512f.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace tsjit {
+
+// C[mr, nr] = alpha * A_packed[mr, kc] . B_packed[kc, nr] + beta * C  (beta 0: C only written).
+// a: one MR x kc panel, k-major (a[k*MR + r]); b: one kc x NR panel (b[k*NR + j]);
+// mr <= MR and nr <= NR are the valid part of the tile (packing zero-pads the rest).
+using GemmUkernelFn = void (*)(size_t mr, size_t nr, size_t kc, const float* a, const float* b, float* c,
+                               ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta);
+
+// c[n * cs_c] += alpha * sum_k a[k * a_step] * b[k * rs_b + n]   (B rows contiguous)
+using GemvRowsFn = void (*)(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step, const float* b,
+                            ptrdiff_t rs_b, float* c, ptrdiff_t cs_c);
+// c[n * cs_c] += alpha * sum_k a[k] * b[n * cs_b + k]   (A row and B columns contiguous)
+using GemvDotsFn = void (*)(size_t N, size_t K, float alpha, const float* a, const float* b, ptrdiff_t cs_b, float* c,
+                            ptrdiff_t cs_c);
+
+enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
+enum UnaryOp : int { kRelu = 0, kTanh = 1, kExp = 2, kSigmoid = 3 };
+
+// out[i] = op(a[i], b[i]) over n contiguous floats (add/sub scale b by alpha).
+using VBinaryFn = void (*)(int op, size_t n, const float* a, const float* b, float* out, float alpha);
+// out[i] = op(x[i]) over n contiguous floats.
+using VUnaryFn = void (*)(int op, size_t n, const float* x, float* out);
+// Runs `iterations` rounds of independent FMA chains; returns the flops performed.
+using PeakFmaFn = double (*)(size_t iterations, float* sink);
+
+struct GemmConfig {
+  GemmUkernelFn ukernel;
+  int mr, nr;   // register tile
+  int kc, mc, nc;  // cache blocking: packed A block mc x kc (L2), B block kc x nc
+};
+
+struct IsaKernels {
+  const char* name;
+  GemmConfig gemm;
+  GemvRowsFn gemv_rows;
+  GemvDotsFn gemv_dots;
+  VBinaryFn vbinary;
+  VUnaryFn vunary;
+  PeakFmaFn peak_fma;
+};
+
+extern const IsaKernels kScalarKernels;
+extern const IsaKernels kAvx2Kernels;
+extern const IsaKernels kAvx512Kernels;
+
+}  // namespace tsjit

@@ -1,0 +1,114 @@
+#include "threadpool.h"
+#include <chrono>
+#include <cstdlib>
+
+namespace tsjit {
+namespace {
+
+// Note [Spin before sleeping]: waking a sleeping thread costs tens of microseconds,
+// as much as a whole mid-sized kernel. Workers and the caller spin this long on the
+// atomic they wait for before falling back to the condition variable, so a model's
+// back-to-back kernels find the pool awake.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+template <class Pred>
+bool spin_until(Pred ready) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (int i = 0;; i++) {
+    if (ready()) return true;
+    cpu_relax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return false;
+  }
+}
+
+}  // namespace
+
+ThreadPool::ThreadPool(int threads) {
+  for (int i = 1; i < threads; i++) {
+    workers_.emplace_back([this] { work(); });
+    workers_.back().detach();
+  }
+}
+
+void ThreadPool::work() {
+  unsigned long seen = 0;
+  for (;;) {
+    if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return generation_.load() != seen; });
+    }
+    const std::function<void(int)>* job;
+    int tasks;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      seen = generation_.load();
+      job = job_;
+      tasks = tasks_;
+    }
+    for (int t; (t = next_.fetch_add(1)) < tasks;) (*job)(t);
+    // Every worker checks in after each job, so none can still be inside it (or about
+    // to take a task index from it) when the next job resets the counter.
+    if (checked_in_.fetch_add(1) + 1 == int(workers_.size())) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_.notify_all();
+    }
+  }
+}
+
+void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
+  std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
+  if (tasks <= 1 || workers_.empty() || !busy.owns_lock()) {
+    for (int t = 0; t < tasks; t++) fn(t);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    job_ = &fn;
+    tasks_ = tasks;
+    checked_in_.store(0);
+    next_.store(0);
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+  wake_.notify_all();
+  for (int t; (t = next_.fetch_add(1)) < tasks;) fn(t);
+  const int workers = int(workers_.size());
+  if (!spin_until([&] { return checked_in_.load(std::memory_order_acquire) == workers; })) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [&] { return checked_in_.load() == workers; });
+  }
+}
+
+ThreadPool& thread_pool() {
+  // Never destroyed: detached workers must not outlive the object they use.
+  static ThreadPool* pool = [] {
+    int n = int(std::thread::hardware_concurrency());
+    if (const char* env = std::getenv("TSJIT_NUM_THREADS")) {
+      const int forced = std::atoi(env);
+      if (forced > 0) n = forced;
+    }
+    if (n < 1) n = 1;
+    if (n > 256) n = 256;
+    return new ThreadPool(n);
+  }();
+  return *pool;
+}
+
+namespace {
+std::atomic<int> g_cap{1 << 30};
+}
+
+int usable_threads() {
+  const int n = thread_pool().size();
+  const int cap = g_cap.load();
+  return n < cap ? n : cap;
+}
+
+void cap_threads(int n) { g_cap.store(n < 1 ? 1 : n); }
+
+}  // namespace tsjit

@@ -1,0 +1,45 @@
+// A persistent pool of worker threads, created once per process and never torn down
+// (between jobs the workers spin briefly, then sleep on a condition variable). run() splits a job into
+// `tasks` indices that the workers and the calling thread take in turn.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace tsjit {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int threads);
+  // Total threads working on a job, the caller included.
+  int size() const { return int(workers_.size()) + 1; }
+  // Calls fn(0) .. fn(tasks - 1), spread over the pool; returns when all are done.
+  // Note [Nested and concurrent jobs]: Node worker threads each load the addon but
+  // share this pool; a job that finds the pool busy runs inline instead of waiting.
+  void run(int tasks, const std::function<void(int)>& fn);
+
+ private:
+  void work();
+  std::vector<std::thread> workers_;
+  std::mutex busy_;      // held for the whole of one job
+  std::mutex mutex_;     // guards the fields below
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  const std::function<void(int)>* job_ = nullptr;
+  int tasks_ = 0;
+  std::atomic<unsigned long> generation_{0};
+  std::atomic<int> next_{0};
+  std::atomic<int> checked_in_{0};
+};
+
+// The process-wide pool: TSJIT_NUM_THREADS threads, else one per core.
+ThreadPool& thread_pool();
+
+// Threads a kernel may use: the pool's size unless capped (setNumThreads, for benches).
+int usable_threads();
+void cap_threads(int n);
+
+}  // namespace tsjit

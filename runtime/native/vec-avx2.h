@@ -1,0 +1,49 @@
+// Vector traits for AVX2 + FMA. Include ONLY from a file whose functions are compiled
+// for AVX2 (after `#pragma GCC target("avx2,fma")`).
+#pragma once
+#include <immintrin.h>
+
+namespace tsjit {
+namespace {
+struct VecAvx2 {
+  using reg = __m256;
+  static constexpr int W = 8;
+  static reg zero() { return _mm256_setzero_ps(); }
+  static reg set1(float v) { return _mm256_set1_ps(v); }
+  static reg load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, reg v) { _mm256_storeu_ps(p, v); }
+  static reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
+  static reg sub(reg a, reg b) { return _mm256_sub_ps(a, b); }
+  static reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
+  static reg div(reg a, reg b) { return _mm256_div_ps(a, b); }
+  static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
+  static reg min(reg a, reg b) { return _mm256_min_ps(a, b); }
+  static reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
+  // max(x, 0) that lets NaN through (vmaxps returns its second operand on NaN).
+  static reg relu(reg x) { return _mm256_max_ps(_mm256_setzero_ps(), x); }
+  static reg abs(reg x) { return _mm256_and_ps(x, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))); }
+  static reg copysign(reg mag, reg sign) {
+    return _mm256_or_ps(mag, _mm256_and_ps(sign, _mm256_castsi256_ps(_mm256_set1_epi32(int(0x80000000u)))));
+  }
+  static reg round(reg x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  // 2^n for integral n in [-126, 127].
+  static reg exp2i(reg n) {
+    const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+  }
+  static reg select_lt(reg x, reg bound, reg if_true, reg if_false) {
+    return _mm256_blendv_ps(if_false, if_true, _mm256_cmp_ps(x, bound, _CMP_LT_OQ));
+  }
+  static reg select_gt(reg x, reg bound, reg if_true, reg if_false) {
+    return _mm256_blendv_ps(if_false, if_true, _mm256_cmp_ps(x, bound, _CMP_GT_OQ));
+  }
+  static reg keep_nan(reg x, reg y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q)); }
+  static float hsum(reg v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
+};
+}  // namespace
+}  // namespace tsjit
