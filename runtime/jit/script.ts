@@ -180,7 +180,10 @@ function scriptFunction(fn: Function): unknown {
   const name = fn.name || "<anonymous>";
   const payload = runtimeCompiler?.(fn);
   if (payload === undefined) {
-    fail("NOT_COMPILED", `script(${name}): ${name} was not compiled by the tsjit transformer; ${HOW_TO_COMPILE}`);
+    fail(
+      "NOT_COMPILED",
+      `script(${name}): ${name} was not compiled by the tsjit transformer; ${HOW_TO_COMPILE}; or, in a REPL or a test, call registerRuntimeCompiler() from "tsjit/transformer/runtime" once to compile from the TypeScript source`,
+    );
   }
   return scriptedCallable(store(payload, `script(${name})`).decoded, fn, `script(${name})`);
 }

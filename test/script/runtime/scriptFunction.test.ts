@@ -77,7 +77,7 @@ describe("not compiled", () => {
       return x;
     }), "NOT_COMPILED");
     expect(error.message).toBe(
-      `script(plain): plain was not compiled by the tsjit transformer; build with tspc and { "transform": "tsjit/transformer" } in tsconfig.json's compilerOptions.plugins (see docs/language.md)`,
+      `script(plain): plain was not compiled by the tsjit transformer; build with tspc and { "transform": "tsjit/transformer" } in tsconfig.json's compilerOptions.plugins (see docs/language.md); or, in a REPL or a test, call registerRuntimeCompiler() from "tsjit/transformer/runtime" once to compile from the TypeScript source`,
     );
   });
 
