@@ -16,7 +16,10 @@
         "runtime/native/f32-gemm/f32-gemm-12x32-avx512f.cc",
         "runtime/native/f32-velementwise/f32-velementwise-scalar.cc",
         "runtime/native/f32-velementwise/f32-velementwise-avx2-fma.cc",
-        "runtime/native/f32-velementwise/f32-velementwise-avx512f.cc"
+        "runtime/native/f32-velementwise/f32-velementwise-avx512f.cc",
+        "runtime/native/f32-rowwise/f32-rowwise-scalar.cc",
+        "runtime/native/f32-rowwise/f32-rowwise-avx2-fma.cc",
+        "runtime/native/f32-rowwise/f32-rowwise-avx512f.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -3,7 +3,8 @@
 // the typed array it receives) and throws a JS RangeError/TypeError otherwise: bad
 // input never reaches a kernel. Past this file, kernels trust their arguments.
 //
-// Exports: info(), setIsa(name), setNumThreads(n), sgemm(...), binary(...), unary(...), peakGflops(threads, ms)
+// Exports: info(), setIsa(name), setNumThreads(n), sgemm(...), binary(...), unary(...), softmax(...),
+// layerNorm(...), peakGflops(threads, ms)
 #include <napi.h>
 #include <algorithm>
 #include <chrono>
@@ -186,13 +187,13 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// unary(op, x, xOffset, out, outOffset, n); op 0 relu, 1 tanh, 2 exp, 3 sigmoid.
+// unary(op, x, xOffset, out, outOffset, n); op 0 relu, 1 tanh, 2 exp, 3 sigmoid, 4 gelu, 5 gelu (tanh form).
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "unary";
   if (info.Length() != 6) throw Napi::TypeError::New(env, "tsjit native unary(): expected 6 arguments, got " + std::to_string(info.Length()));
   const int64_t op = int_arg(info, 0, fn, "op", true);
-  if (op > kSigmoid) throw_range(env, fn, "unknown op code " + std::to_string(op));
+  if (op > kGeluTanh) throw_range(env, fn, "unknown op code " + std::to_string(op));
   Napi::Float32Array x = f32_arg(info, 1, fn, "x");
   const int64_t xo = int_arg(info, 2, fn, "xOffset", true);
   Napi::Float32Array out = f32_arg(info, 3, fn, "out");
@@ -204,6 +205,85 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   float* po = out.Data() + oo;
   const IsaKernels* isa = g_isa;
   split_elements(n, [&](int64_t s, int64_t len) { isa->vunary(int(op), size_t(len), px + s, po + s); });
+  return env.Undefined();
+}
+
+// Row-wise work of this many elements or more is split over the pool by rows.
+template <class F>
+void split_rows(int64_t rows, int64_t cols, F&& body) {
+  const int threads = usable_threads();
+  if (rows * cols < kParallelElements || threads == 1 || rows < 2) {
+    body(0, rows);
+    return;
+  }
+  const int64_t chunk = (rows + threads - 1) / threads;
+  const int tasks = int((rows + chunk - 1) / chunk);
+  thread_pool().run(tasks, [&](int t) {
+    const int64_t start = int64_t(t) * chunk;
+    body(start, std::min(chunk, rows - start));
+  });
+}
+
+// softmax(x, xOffset, out, outOffset, rows, cols, log): rows x cols contiguous floats,
+// softmax (log 1: log_softmax) along each row. out may be x at the same offset.
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "softmax";
+  if (info.Length() != 7) throw Napi::TypeError::New(env, "tsjit native softmax(): expected 7 arguments, got " + std::to_string(info.Length()));
+  Napi::Float32Array x = f32_arg(info, 0, fn, "x");
+  const int64_t xo = int_arg(info, 1, fn, "xOffset", true);
+  Napi::Float32Array out = f32_arg(info, 2, fn, "out");
+  const int64_t oo = int_arg(info, 3, fn, "outOffset", true);
+  const int64_t rows = int_arg(info, 4, fn, "rows", true), cols = int_arg(info, 5, fn, "cols", true);
+  const int64_t log = int_arg(info, 6, fn, "log", true);
+  if (log > 1) throw_range(env, fn, "log must be 0 or 1, got " + std::to_string(log));
+  check_span(env, fn, "x", xo, rows * cols, x.ElementLength());
+  check_span(env, fn, "out", oo, rows * cols, out.ElementLength());
+  if (rows == 0 || cols == 0) return env.Undefined();
+  const float* px = x.Data() + xo;
+  float* po = out.Data() + oo;
+  const IsaKernels* isa = g_isa;
+  split_rows(rows, cols, [&](int64_t r, int64_t nr) { isa->softmax_rows(size_t(nr), size_t(cols), px + r * cols, po + r * cols, log == 1); });
+  return env.Undefined();
+}
+
+// A Float32Array or null (an absent affine parameter).
+const float* optional_f32(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, int64_t offset,
+                          int64_t n) {
+  if (i < info.Length() && info[i].IsNull()) return nullptr;
+  if (i >= info.Length() || !info[i].IsTypedArray() ||
+      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(info.Env(), std::string("tsjit native ") + fn + "(): " + name + " must be a Float32Array or null");
+  }
+  Napi::Float32Array a = info[i].As<Napi::Float32Array>();
+  check_span(info.Env(), fn, name, offset, n, a.ElementLength());
+  return a.Data() + offset;
+}
+
+// layerNorm(x, xOffset, weight, weightOffset, bias, biasOffset, eps, out, outOffset, rows, cols):
+// rows x cols contiguous floats normalized along each row (biased variance), then
+// times weight and plus bias (cols floats each, or null). out may be x at the same offset.
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "layerNorm";
+  if (info.Length() != 11) throw Napi::TypeError::New(env, "tsjit native layerNorm(): expected 11 arguments, got " + std::to_string(info.Length()));
+  Napi::Float32Array x = f32_arg(info, 0, fn, "x");
+  const int64_t xo = int_arg(info, 1, fn, "xOffset", true);
+  const int64_t wo = int_arg(info, 3, fn, "weightOffset", true);
+  const int64_t bo = int_arg(info, 5, fn, "biasOffset", true);
+  const float eps = float_arg(info, 6, fn, "eps");
+  Napi::Float32Array out = f32_arg(info, 7, fn, "out");
+  const int64_t oo = int_arg(info, 8, fn, "outOffset", true);
+  const int64_t rows = int_arg(info, 9, fn, "rows", true), cols = int_arg(info, 10, fn, "cols", true);
+  const float* pw = optional_f32(info, 2, fn, "weight", wo, cols);
+  const float* pb = optional_f32(info, 4, fn, "bias", bo, cols);
+  check_span(env, fn, "x", xo, rows * cols, x.ElementLength());
+  check_span(env, fn, "out", oo, rows * cols, out.ElementLength());
+  if (rows == 0 || cols == 0) return env.Undefined();
+  const float* px = x.Data() + xo;
+  float* po = out.Data() + oo;
+  const IsaKernels* isa = g_isa;
+  split_rows(rows, cols, [&](int64_t r, int64_t nr) { isa->layernorm_rows(size_t(nr), size_t(cols), px + r * cols, pw, pb, eps, po + r * cols); });
   return env.Undefined();
 }
 
@@ -249,6 +329,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("layerNorm", Napi::Function::New(env, LayerNorm));
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
   return exports;
 }

@@ -5,6 +5,7 @@
 #include <cstring>
 #include "f32-gemm/f32-gemm-kernels.h"
 #include "f32-velementwise/f32-velementwise-kernels.h"
+#include "f32-rowwise/f32-rowwise-kernels.h"
 
 namespace tsjit {
 
@@ -18,6 +19,8 @@ const IsaKernels kAvx512Kernels = {
     tsjit_f32_vbinary_ukernel__avx512f,
     tsjit_f32_vunary_ukernel__avx512f,
     tsjit_f32_peak_fma__avx512f,
+    tsjit_f32_softmax_ukernel__avx512f,
+    tsjit_f32_layernorm_ukernel__avx512f,
 };
 
 const IsaKernels kAvx2Kernels = {
@@ -28,6 +31,8 @@ const IsaKernels kAvx2Kernels = {
     tsjit_f32_vbinary_ukernel__avx2_fma,
     tsjit_f32_vunary_ukernel__avx2_fma,
     tsjit_f32_peak_fma__avx2_fma,
+    tsjit_f32_softmax_ukernel__avx2_fma,
+    tsjit_f32_layernorm_ukernel__avx2_fma,
 };
 
 const IsaKernels kScalarKernels = {
@@ -38,6 +43,8 @@ const IsaKernels kScalarKernels = {
     tsjit_f32_vbinary_ukernel__scalar,
     tsjit_f32_vunary_ukernel__scalar,
     tsjit_f32_peak_fma__scalar,
+    tsjit_f32_softmax_ukernel__scalar,
+    tsjit_f32_layernorm_ukernel__scalar,
 };
 
 bool cpu_has_avx512() {

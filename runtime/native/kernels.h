@@ -25,12 +25,18 @@ using GemvDotsFn = void (*)(size_t N, size_t K, float alpha, const float* a, con
                             ptrdiff_t cs_c);
 
 enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
-enum UnaryOp : int { kRelu = 0, kTanh = 1, kExp = 2, kSigmoid = 3 };
+enum UnaryOp : int { kRelu = 0, kTanh = 1, kExp = 2, kSigmoid = 3, kGelu = 4, kGeluTanh = 5 };
 
 // out[i] = op(a[i], b[i]) over n contiguous floats (add/sub scale b by alpha).
 using VBinaryFn = void (*)(int op, size_t n, const float* a, const float* b, float* out, float alpha);
 // out[i] = op(x[i]) over n contiguous floats.
 using VUnaryFn = void (*)(int op, size_t n, const float* x, float* out);
+// y = softmax(x) (log_softmax when log) over each of `rows` contiguous rows of `cols` floats.
+using SoftmaxRowsFn = void (*)(size_t rows, size_t cols, const float* x, float* y, bool log);
+// y = layer_norm(x) over each of `rows` contiguous rows of `cols` floats; w, b: cols
+// floats or null.
+using LayerNormRowsFn = void (*)(size_t rows, size_t cols, const float* x, const float* w, const float* b, float eps,
+                                 float* y);
 // Runs `iterations` rounds of independent FMA chains; returns the flops performed.
 using PeakFmaFn = double (*)(size_t iterations, float* sink);
 
@@ -48,6 +54,8 @@ struct IsaKernels {
   VBinaryFn vbinary;
   VUnaryFn vunary;
   PeakFmaFn peak_fma;
+  SoftmaxRowsFn softmax_rows;
+  LayerNormRowsFn layernorm_rows;
 };
 
 extern const IsaKernels kScalarKernels;

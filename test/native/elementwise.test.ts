@@ -1,5 +1,5 @@
 /**
- * Native contiguous float32 add/sub/mul/div and relu/tanh/exp/sigmoid against the JS
+ * Native contiguous float32 add/sub/mul/div and relu/tanh/exp/sigmoid/gelu against the JS
  * kernels, for every ISA this CPU supports: every length up to past a few vectors
  * (tails included), a length the thread pool splits, special values, in place; and
  * that the native backend leaves strided, broadcast and non-float32 work to JS.
@@ -30,15 +30,15 @@ function close(got: number, want: number, rtol: number, atol: number): boolean {
   return Math.abs(got - want) <= atol + rtol * Math.abs(want);
 }
 
-const UNARY: [UnaryKernelOp, number, number][] = [["relu", 0, 0], ["tanh", 4e-7, 1e-7], ["exp", 1e-6, 1e-37], ["sigmoid", 1e-6, 1e-37]];
+const UNARY: [UnaryKernelOp, number, number][] = [["relu", 0, 0], ["tanh", 4e-7, 1e-7], ["exp", 1e-6, 1e-37], ["sigmoid", 1e-6, 1e-37], ["gelu", 1e-5, 1e-6], ["gelu_tanh", 1e-5, 1e-6]];
 const BINARY: [BinaryKernelOp, number][] = [["add", 1], ["add", 2.5], ["sub", 1], ["sub", -0.5], ["mul", 1], ["div", 1]];
-const OP_CODES: Record<string, number> = { add: 0, sub: 1, mul: 2, div: 3, relu: 0, tanh: 1, exp: 2, sigmoid: 3 };
+const OP_CODES: Record<string, number> = { add: 0, sub: 1, mul: 2, div: 3, relu: 0, tanh: 1, exp: 2, sigmoid: 3, gelu: 4, gelu_tanh: 5 };
 
 describe.skipIf(!native)(suiteName("native elementwise equals the JS kernels"), () => {
   afterAll(() => native?.binding.setIsa(isas[0]!));
 
   for (const isa of isas) {
-    it(`${isa}: unary relu/tanh/exp/sigmoid, every tail, special values, in place`, () => {
+    it(`${isa}: unary relu/tanh/exp/sigmoid/gelu/gelu_tanh, every tail, special values, in place`, () => {
       native!.binding.setIsa(isa);
       for (const [op, rtol, atol] of UNARY) {
         for (const n of LENGTHS) {

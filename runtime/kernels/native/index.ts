@@ -1,7 +1,8 @@
 /**
  * The native backend: the JS backend with the kernels the addon has swapped in
  * (SGEMM under matmul/linear/addmm/conv2d, and contiguous float32 add/sub/mul/div,
- * relu/tanh/exp/sigmoid of at least NATIVE_ELEMENTWISE_MIN elements). Whatever a native kernel does not cover (other dtypes,
+ * relu/tanh/exp/sigmoid/gelu of at least NATIVE_ELEMENTWISE_MIN elements; softmax/log_softmax
+ * over the last dim and layer_norm of a contiguous float32 tensor). Whatever a native kernel does not cover (other dtypes,
  * strided or broadcast operands, other ops) runs the JS kernel, per call.
  */
 import type { Backend } from "../Backend.js";
@@ -22,7 +23,7 @@ import type { NativeBinding } from "./loader.js";
 export const NATIVE_ELEMENTWISE_MIN = 64;
 
 const BINARY_CODES: Partial<Record<BinaryKernelOp, number>> = { add: 0, sub: 1, mul: 2, div: 3 };
-const UNARY_CODES: Partial<Record<UnaryKernelOp, number>> = { relu: 0, tanh: 1, exp: 2, sigmoid: 3 };
+const UNARY_CODES: Partial<Record<UnaryKernelOp, number>> = { relu: 0, tanh: 1, exp: 2, sigmoid: 3, gelu: 4, gelu_tanh: 5 };
 
 /** A contiguous float32 view whose elements the native kernel can take as one span. */
 function isDenseF32(v: StridedView): v is StridedView & { storage: Float32Array } {
@@ -35,6 +36,11 @@ function isDenseF32(v: StridedView): v is StridedView & { storage: Float32Array 
  */
 function safeAlias(input: StridedView, out: StridedView): boolean {
   return input.storage.buffer !== out.storage.buffer || (input.storage.byteOffset === out.storage.byteOffset && input.offset === out.offset);
+}
+
+/** A layer_norm weight or bias the native kernel can take: absent, or `cols` dense floats apart from out's buffer. */
+function affineParam(p: StridedView | null, cols: number, out: StridedView): boolean {
+  return p === null || (isDenseF32(p) && numelOf(p.shape) === cols && p.storage.buffer !== out.storage.buffer);
 }
 
 export function createNativeBackend(binding: NativeBinding): Backend {
@@ -60,6 +66,25 @@ export function createNativeBackend(binding: NativeBinding): Backend {
         return;
       }
       jsBackend.unary(op, x, out, params);
+    },
+    softmax(input, dim, log, out) {
+      const rank = input.shape.length;
+      const n = numelOf(out.shape);
+      if (rank > 0 && dim === rank - 1 && n >= NATIVE_ELEMENTWISE_MIN && isDenseF32(input) && isDenseF32(out) && safeAlias(input, out)) {
+        const cols = input.shape[rank - 1]!;
+        binding.softmax(input.storage, input.offset, out.storage, out.offset, n / cols, cols, log ? 1 : 0);
+        return;
+      }
+      jsBackend.softmax(input, dim, log, out);
+    },
+    layerNorm(input, normalizedRank, weight, bias, eps, out) {
+      const n = numelOf(out.shape);
+      const cols = numelOf(input.shape.slice(input.shape.length - normalizedRank));
+      if (n >= NATIVE_ELEMENTWISE_MIN && cols > 0 && isDenseF32(input) && isDenseF32(out) && safeAlias(input, out) && affineParam(weight, cols, out) && affineParam(bias, cols, out)) {
+        binding.layerNorm(input.storage, input.offset, weight ? (weight.storage as Float32Array) : null, weight?.offset ?? 0, bias ? (bias.storage as Float32Array) : null, bias?.offset ?? 0, eps, out.storage, out.offset, n / cols, cols);
+        return;
+      }
+      jsBackend.layerNorm(input, normalizedRank, weight, bias, eps, out);
     },
     binary(op, a, b, out, alpha) {
       const code = BINARY_CODES[op];

@@ -22,8 +22,15 @@ export interface NativeBinding {
   ): void;
   /** op: 0 add, 1 sub, 2 mul, 3 div; n contiguous elements from each offset. */
   binary(op: number, a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, out: Float32Array, outOffset: number, n: number, alpha: number): void;
-  /** op: 0 relu, 1 tanh, 2 exp, 3 sigmoid. */
+  /** op: 0 relu, 1 tanh, 2 exp, 3 sigmoid, 4 gelu, 5 gelu (tanh form). */
   unary(op: number, x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, n: number): void;
+  /** rows x cols contiguous floats from each offset; softmax (log 1: log_softmax) along each row. */
+  softmax(x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, rows: number, cols: number, log: number): void;
+  /** rows x cols contiguous floats; layer_norm along each row, then weight and bias (cols floats each, or null). */
+  layerNorm(
+    x: Float32Array, xOffset: number, weight: Float32Array | null, weightOffset: number, bias: Float32Array | null, biasOffset: number,
+    eps: number, out: Float32Array, outOffset: number, rows: number, cols: number,
+  ): void;
   /** This machine's FP32 FMA throughput in GFLOP/s with the active ISA, over `ms` milliseconds. */
   peakGflops(threads: number, ms: number): number;
 }

@@ -1,4 +1,4 @@
-// AVX2+FMA contiguous elementwise kernels: add/sub/mul/div and relu/tanh/exp/sigmoid.
+// AVX2+FMA contiguous elementwise kernels: add/sub/mul/div and relu/tanh/exp/sigmoid/gelu.
 #pragma GCC target("avx2,fma")
 #include "../vec-avx2.h"
 #include "f32-velementwise.h"

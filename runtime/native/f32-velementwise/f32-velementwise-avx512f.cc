@@ -1,4 +1,4 @@
-// AVX-512F contiguous elementwise kernels: add/sub/mul/div and relu/tanh/exp/sigmoid.
+// AVX-512F contiguous elementwise kernels: add/sub/mul/div and relu/tanh/exp/sigmoid/gelu.
 #pragma GCC target("avx512f,avx2,fma")
 #include "../vec-avx512f.h"
 #include "f32-velementwise.h"

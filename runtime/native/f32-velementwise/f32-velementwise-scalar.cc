@@ -22,6 +22,12 @@ void tsjit_f32_vunary_ukernel__scalar(int op, size_t n, const float* x, float* o
     case kSigmoid:
       for (size_t i = 0; i < n; i++) out[i] = float(1.0 / (1.0 + std::exp(-double(x[i]))));
       return;
+    case kGelu:
+      for (size_t i = 0; i < n; i++) out[i] = gelu_ref(x[i]);
+      return;
+    case kGeluTanh:
+      for (size_t i = 0; i < n; i++) out[i] = gelu_tanh_ref(x[i]);
+      return;
   }
 }
 }  // namespace tsjit

@@ -9,6 +9,13 @@
 namespace tsjit {
 namespace {
 
+// The JS reference's gelu formulas, in double (tails and the portable kernel).
+inline float gelu_ref(float x) { return float(0.5 * double(x) * (1.0 + std::erf(double(x) * 0.7071067811865476))); }
+inline float gelu_tanh_ref(float x) {
+  const double v = x;
+  return float(0.5 * v * (1.0 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
+}
+
 // exp after Cephes' expf: x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial for
 // e^r, and 2^n built in the exponent bits. Relative error about 2 ulp.
 template <class V>
@@ -58,6 +65,41 @@ template <class V>
 inline typename V::reg vsigmoid(typename V::reg x) {
   const typename V::reg one = V::set1(1.0f);
   return V::div(one, V::add(one, vexp<V>(V::sub(V::zero(), x))));
+}
+
+// gelu, erf form: 0.5 x (1 + erf(x / sqrt 2)), with 1 + erf(z) = erfc(-z) taken from
+// Numerical Recipes' erfcc (Chebyshev fit, fractional error under 1.2e-7), so the
+// negative side keeps its relative accuracy instead of cancelling in 1 + erf.
+template <class V>
+inline typename V::reg vgelu(typename V::reg x) {
+  using R = typename V::reg;
+  const R z = V::mul(x, V::set1(0.70710678118654752f));
+  const R az = V::abs(z);
+  const R t = V::div(V::set1(1.0f), V::fmadd(V::set1(0.5f), az, V::set1(1.0f)));
+  R p = V::set1(0.17087277f);
+  p = V::fmadd(p, t, V::set1(-0.82215223f));
+  p = V::fmadd(p, t, V::set1(1.48851587f));
+  p = V::fmadd(p, t, V::set1(-1.13520398f));
+  p = V::fmadd(p, t, V::set1(0.27886807f));
+  p = V::fmadd(p, t, V::set1(-0.18628806f));
+  p = V::fmadd(p, t, V::set1(0.09678418f));
+  p = V::fmadd(p, t, V::set1(0.37409196f));
+  p = V::fmadd(p, t, V::set1(1.00002368f));
+  p = V::fmadd(p, t, V::set1(-1.26551223f));
+  // erfc(|z|) = t exp(-z^2 + p(t))
+  const R erfc = V::mul(t, vexp<V>(V::sub(p, V::mul(az, az))));
+  const R one_plus_erf = V::select_lt(z, V::zero(), erfc, V::sub(V::set1(2.0f), erfc));
+  return V::keep_nan(x, V::mul(V::mul(V::set1(0.5f), x), one_plus_erf));
+}
+
+// gelu, tanh form: 0.5 x (1 + tanh u) = x / (1 + e^(-2u)), u = sqrt(2/pi) (x + 0.044715 x^3);
+// the sigmoid form has no cancellation for negative x.
+template <class V>
+inline typename V::reg vgelu_tanh(typename V::reg x) {
+  using R = typename V::reg;
+  const R x3 = V::mul(V::mul(x, x), x);
+  const R u2 = V::mul(V::fmadd(V::set1(0.044715f), x3, x), V::set1(-1.5957691216057308f));  // -2u
+  return V::keep_nan(x, V::div(x, V::add(V::set1(1.0f), vexp<V>(u2))));
 }
 
 template <class V>
@@ -112,6 +154,14 @@ inline void vunary(int op, size_t n, const float* x, float* out) {
     case kSigmoid:
       for (; i + W <= n; i += W) V::store(out + i, vsigmoid<V>(V::load(x + i)));
       for (; i < n; i++) out[i] = float(1.0 / (1.0 + std::exp(-double(x[i]))));
+      return;
+    case kGelu:
+      for (; i + W <= n; i += W) V::store(out + i, vgelu<V>(V::load(x + i)));
+      for (; i < n; i++) out[i] = gelu_ref(x[i]);
+      return;
+    case kGeluTanh:
+      for (; i + W <= n; i += W) V::store(out + i, vgelu_tanh<V>(V::load(x + i)));
+      for (; i < n; i++) out[i] = gelu_tanh_ref(x[i]);
       return;
   }
 }
