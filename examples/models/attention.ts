@@ -27,12 +27,17 @@ export class EncoderBlock extends nn.Module {
 
   /** x: [B, T, D] -> [B, T, D] */
   override forward(x: Tensor): Tensor {
-    const [B, T, D] = x.size() as [number, number, number];
+    const B = x.size(0);
+    const T = x.size(1);
+    const D = x.size(2);
     const H = this.nHeads;
     const hd = this.headDim;
     const y = this.ln1.forward(x);
     const qkv = this.qkv.forward(y);
-    const [q, k, v] = qkv.chunk(3, -1).map((part) => part.reshape(B, T, H, hd).transpose(1, 2)) as [Tensor, Tensor, Tensor];
+    const [q0, k0, v0] = qkv.chunk(3, -1);
+    const q = q0.reshape(B, T, H, hd).transpose(1, 2);
+    const k = k0.reshape(B, T, H, hd).transpose(1, 2);
+    const v = v0.reshape(B, T, H, hd).transpose(1, 2);
     const att = softmax(mul(matmul(q, k.transpose(-2, -1)), this.scale), -1);
     const o = matmul(att, v).transpose(1, 2).reshape(B, T, D);
     const h = add(x, this.proj.forward(o));

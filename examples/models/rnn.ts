@@ -20,7 +20,7 @@ export class ElmanRNN extends nn.Module {
 
   /** x: [T, B, inputSize] -> [B, hiddenSize] */
   override forward(x: Tensor): Tensor {
-    let h = zeros([x.size(1), this.W_hh.size(0)], { dtype: x.dtype });
+    let h = zeros([x.size(1), this.W_hh.size(0)]);
     for (let t = 0; t < x.size(0); t++) {
       h = tanh(add(add(matmul(x.select(0, t), this.W_ih.t()), matmul(h, this.W_hh.t())), this.b));
     }

@@ -10,6 +10,7 @@ import { verifyGraph } from "../../runtime/ir/verifier.js";
 import { tensor } from "../../runtime/tensor/factory.js";
 import { CORPUS } from "./corpus.js";
 import { randomGraph } from "./randomGraph.js";
+import { thrownTsjitError } from "../utils/errors.js";
 
 const constants = new Map([
   ["c0", tensor([1, 2, 3])],
@@ -20,13 +21,7 @@ const constants = new Map([
 const viaString = (json: GraphJSON): unknown => JSON.parse(JSON.stringify(json));
 
 function decodeError(json: unknown, map: ReadonlyMap<string, never> | typeof constants = constants): TsjitError {
-  try {
-    graphFromJSON(json, map);
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsjitError);
-    return error as TsjitError;
-  }
-  throw new Error("expected graphFromJSON to fail");
+  return thrownTsjitError(() => graphFromJSON(json, map));
 }
 
 describe("round trips", () => {

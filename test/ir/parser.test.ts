@@ -9,6 +9,7 @@ import { verifyGraph } from "../../runtime/ir/verifier.js";
 import { tensor } from "../../runtime/tensor/factory.js";
 import { CORPUS } from "./corpus.js";
 import { randomGraph } from "./randomGraph.js";
+import { thrownTsjitError } from "../utils/errors.js";
 
 const constants = new Map([
   ["c0", tensor([1, 2, 3])],
@@ -16,14 +17,7 @@ const constants = new Map([
 ]);
 
 function parseError(text: string): TsjitError {
-  try {
-    parseGraph(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsjitError);
-    expect((error as TsjitError).code).toBe("INVALID_GRAPH");
-    return error as TsjitError;
-  }
-  throw new Error("expected parseGraph to fail");
+  return thrownTsjitError(() => parseGraph(text), "INVALID_GRAPH");
 }
 
 describe("print(parse(s)) === s", () => {
@@ -192,12 +186,4 @@ describe("parse errors name line:column and what was expected", () => {
   });
 });
 
-function catchError(fn: () => unknown): TsjitError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsjitError);
-    return error as TsjitError;
-  }
-  throw new Error("expected an error");
-}
+const catchError = (fn: () => unknown): TsjitError => thrownTsjitError(fn);

@@ -6,16 +6,10 @@ import { TensorType } from "../../runtime/ir/types.js";
 import { verifyGraph } from "../../runtime/ir/verifier.js";
 import { CORPUS } from "./corpus.js";
 import { tensor } from "../../runtime/tensor/factory.js";
+import { thrownTsjitError } from "../utils/errors.js";
 
 function verifyError(graph: Graph): TsjitError {
-  try {
-    verifyGraph(graph);
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsjitError);
-    expect((error as TsjitError).code).toBe("INVALID_GRAPH");
-    return error as TsjitError;
-  }
-  throw new Error("expected verifyGraph to fail");
+  return thrownTsjitError(() => verifyGraph(graph), "INVALID_GRAPH");
 }
 
 const rejectText = (text: string) => verifyError(parseGraph(text)).message;

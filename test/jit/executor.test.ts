@@ -7,20 +7,13 @@ import { TensorType } from "../../runtime/ir/types.js";
 import { compileGraph, runPlan } from "../../runtime/jit/executor.js";
 import { ScriptFunction } from "../../runtime/jit/ScriptFunction.js";
 import { setOpObserver } from "../../runtime/ops/dispatch.js";
+import { thrownTsjitError } from "../utils/errors.js";
 
 function run(text: string, ...inputs: unknown[]): unknown[] {
   return runPlan(compileGraph(parseGraph(text)), undefined, inputs);
 }
 
-function catchError(f: () => unknown): TsjitError {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof TsjitError) return error;
-    throw error;
-  }
-  throw new Error("expected an error");
-}
+const catchError = (f: () => unknown): TsjitError => thrownTsjitError(f);
 
 describe("executor: straight-line ops", () => {
   it("runs ops in order on bound arguments, constants included", () => {

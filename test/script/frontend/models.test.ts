@@ -1,52 +1,40 @@
 /**
- * The six fixture networks written with @script on forward (test/script/corpus/models.ts),
- * compiled by the frontend, loaded with PyTorch's weights: script(instance) reproduces
- * PyTorch's outputs on every fixture case, before and after save → load, and agrees with
- * the eager model. Unlike the trace, the scripted controlflow model takes both branches.
+ * The six fixture networks of examples/models, their `forward` methods compiled by the
+ * frontend as @script methods (the same source the eager tests run), loaded with PyTorch's
+ * weights: script(instance) reproduces PyTorch's outputs on every fixture case, before and
+ * after save → load, and agrees with the eager model. Unlike the trace, the scripted
+ * controlflow model takes both branches.
  */
 import * as ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { load, loadSafetensors, save, script, ScriptModule, trace, type nn, type Tensor } from "../../../runtime/index.js";
 import type { Graph } from "../../../runtime/ir/Graph.js";
-import * as models from "../corpus/models.js";
-import { loadFixtureModel } from "../../utils/fixtureModels.js";
+import { loadFixtureModel, newFixtureModel } from "../../utils/fixtureModels.js";
 import { loadModelCases, MODEL_NAMES, weightsPath, type ModelName } from "../../utils/modelFixtures.js";
 import { decorateMethod } from "../runtime/helpers.js";
 import { compile, formatDiagnostic, makeProgram, sourceFile } from "./program.js";
 
-const FILE = "test/script/corpus/models.ts";
-const program = makeProgram([FILE]);
-const sf = sourceFile(program, FILE);
+const fileOf = (name: ModelName): string => `examples/models/${name}.ts`;
+const program = makeProgram(MODEL_NAMES.map(fileOf));
 
-const CLASSES: Record<ModelName, new () => nn.Module> = {
-  simple: models.Simple,
-  controlflow: models.ControlFlow,
-  mlp: models.MLP,
-  cnn: models.CNN,
-  rnn: models.ElmanRNN,
-  attention: models.EncoderBlock,
-};
-
-/** Whether the doc comment just before `node` carries `@script` (the stand-in for the decorator; see the corpus). */
-function markedScript(node: ts.Node): boolean {
-  return (ts.getLeadingCommentRanges(sf.text, node.pos) ?? []).some((r) => /^\/\*\*[\s\S]*@script\b/.test(sf.text.slice(r.pos, r.end)));
-}
-
+/** Compiles `forward` of each model's class as an @script method and records the payload on the class. */
 const compiledForwards = new Map<string, string>();
-for (const s of sf.statements) {
-  if (!ts.isClassDeclaration(s) || !s.name) continue;
-  for (const m of s.members) {
-    if (!ts.isMethodDeclaration(m) || !markedScript(m)) continue;
-    const { payload, diagnostics } = compile(program, { kind: "method", declaration: m });
-    if (!payload) throw new Error(`${s.name.text}: ${diagnostics.map(formatDiagnostic).join("\n")}`);
-    const json = JSON.stringify(payload);
-    compiledForwards.set(s.name.text, json);
-    decorateMethod((models as unknown as Record<string, { prototype: object }>)[s.name.text]!, (m.name as ts.Identifier).text, script.compiled(json));
-  }
+for (const name of MODEL_NAMES) {
+  const cls = newFixtureModel(name).constructor as { name: string; prototype: object };
+  const declaration = sourceFile(program, fileOf(name)).statements.find(
+    (s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === cls.name,
+  );
+  const forward = declaration?.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === "forward");
+  if (!forward) throw new Error(`${fileOf(name)}: no class ${cls.name} with a forward method`);
+  const { payload, diagnostics } = compile(program, { kind: "method", declaration: forward });
+  if (!payload) throw new Error(`${cls.name}: ${diagnostics.map(formatDiagnostic).join("\n")}`);
+  const json = JSON.stringify(payload);
+  compiledForwards.set(cls.name, json);
+  decorateMethod(cls, "forward", script.compiled(json));
 }
 
 async function withWeights(name: ModelName): Promise<nn.Module> {
-  const model = new CLASSES[name]();
+  const model = newFixtureModel(name);
   model.loadStateDict(await loadSafetensors(weightsPath(name)));
   return model.eval();
 }
@@ -81,7 +69,7 @@ function nodeKinds(graph: Graph): string[] {
 
 describe("fixture models written with @script", () => {
   it("every model's forward is a compiled site", () => {
-    expect([...compiledForwards.keys()].sort()).toEqual(Object.values(CLASSES).map((c) => c.name).sort());
+    expect([...compiledForwards.keys()].sort()).toEqual(MODEL_NAMES.map((n) => newFixtureModel(n).constructor.name).sort());
   });
 
   describe.each(MODEL_NAMES)("%s", (name) => {

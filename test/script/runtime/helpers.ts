@@ -6,6 +6,7 @@
  */
 import { expect } from "vitest";
 import { graphToJSON, parseGraph, TsjitError, type ScriptPayload } from "tsjit";
+import { thrownTsjitError } from "../../utils/errors.js";
 
 export function payload(kind: ScriptPayload["kind"], name: string, graphs: Record<string, string>, functions: Record<string, string> = {}): ScriptPayload {
   const encode = (texts: Record<string, string>) => Object.fromEntries(Object.entries(texts).map(([n, text]) => [n, graphToJSON(parseGraph(text))]));
@@ -30,16 +31,9 @@ export function decorateClass(cls: Function, decorator: (value: never, context: 
 }
 
 export function expectError(f: () => unknown, code: string, message?: string | RegExp): TsjitError {
-  let thrown: unknown;
-  try {
-    f();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown, "expected an error").toBeInstanceOf(TsjitError);
-  expect((thrown as TsjitError).code, (thrown as Error).message).toBe(code);
-  if (message !== undefined) expect((thrown as Error).message).toMatch(message);
-  return thrown as TsjitError;
+  const thrown = thrownTsjitError(f, code);
+  if (message !== undefined) expect(thrown.message).toMatch(message);
+  return thrown;
 }
 
 /** gate(x) = mean(x) > 0 ? tanh(x) : zeros_like(x) */
