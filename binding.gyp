@@ -7,6 +7,11 @@
       "target_name": "tsjit_native",
       "sources": [
         "runtime/native/addon.cc",
+        "runtime/native/args.cc",
+        "runtime/native/bind-core.cc",
+        "runtime/native/bind-gemm.cc",
+        "runtime/native/bind-elementwise.cc",
+        "runtime/native/bind-rowwise.cc",
         "runtime/native/isa.cc",
         "runtime/native/sgemm.cc",
         "runtime/native/threadpool.cc",

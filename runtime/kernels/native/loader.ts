@@ -4,36 +4,24 @@
  * imported statically from Node's modules, so the runtime still loads where there is
  * no `process` or no addon: `loadNative()` then reports why, and the JS kernels run.
  */
+import type { ElementwiseBinding } from "./elementwise.js";
+import type { GemmBinding } from "./gemm.js";
+import type { RowwiseBinding } from "./rowwise.js";
 
-/** The raw binding. Every function checks its arguments and throws on a mismatch. */
-export interface NativeBinding {
+/** The addon's state: its ISA and threads, and the machine's peak for the bench. */
+export interface CoreBinding {
   /** threads: what kernels use now (poolThreads unless capped by setNumThreads). */
   info(): { isa: string; isaReason: string; threads: number; poolThreads: number; supportedIsas: string[] };
   /** Caps the threads kernels use (at least 1; the pool itself keeps its size). */
   setNumThreads(n: number): void;
   /** Switches the kernel table ("avx512" | "avx2" | "generic"); throws when the CPU lacks it. */
   setIsa(name: string): void;
-  sgemm(
-    M: number, N: number, K: number, alpha: number,
-    A: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
-    B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
-    beta: number,
-    C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
-  ): void;
-  /** op: 0 add, 1 sub, 2 mul, 3 div; n contiguous elements from each offset. */
-  binary(op: number, a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, out: Float32Array, outOffset: number, n: number, alpha: number): void;
-  /** op: 0 relu, 1 tanh, 2 exp, 3 sigmoid, 4 gelu, 5 gelu (tanh form). */
-  unary(op: number, x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, n: number): void;
-  /** rows x cols contiguous floats from each offset; softmax (log 1: log_softmax) along each row. */
-  softmax(x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, rows: number, cols: number, log: number): void;
-  /** rows x cols contiguous floats; layer_norm along each row, then weight and bias (cols floats each, or null). */
-  layerNorm(
-    x: Float32Array, xOffset: number, weight: Float32Array | null, weightOffset: number, bias: Float32Array | null, biasOffset: number,
-    eps: number, out: Float32Array, outOffset: number, rows: number, cols: number,
-  ): void;
   /** This machine's FP32 FMA throughput in GFLOP/s with the active ISA, over `ms` milliseconds. */
   peakGflops(threads: number, ms: number): number;
 }
+
+/** The raw binding, one interface per kernel family. Every function checks its arguments and throws on a mismatch. */
+export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding;
 
 export type NativeLoad = { readonly binding: NativeBinding; readonly reason: string } | { readonly binding: null; readonly reason: string };
 

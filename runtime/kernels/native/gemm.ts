@@ -1,0 +1,30 @@
+/** SGEMM under matmul/mm/bmm/linear/addmm and conv2d, for float32 storage. */
+import type { Backend } from "../Backend.js";
+import { conv2dWith } from "../js/conv.js";
+import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
+import { matmulWith } from "../js/linalg.js";
+
+export interface GemmBinding {
+  sgemm(
+    M: number, N: number, K: number, alpha: number,
+    A: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
+    B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
+    beta: number,
+    C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
+  ): void;
+}
+
+export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "conv2d"> {
+  /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
+  function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, beta: number, c: MatrixRef): void {
+    if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {
+      jsSgemm(M, N, K, alpha, a, b, beta, c);
+      return;
+    }
+    binding.sgemm(M, N, K, alpha, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, beta, c.data, c.offset, c.rowStride, c.colStride);
+  }
+  return {
+    matmul: (a, b, out, alpha, beta) => matmulWith(sgemm, a, b, out, alpha, beta),
+    conv2d: (input, weight, bias, out, p) => conv2dWith(sgemm, input, weight, bias, out, p),
+  };
+}
