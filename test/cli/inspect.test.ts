@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { saveSafetensors, tensor } from "../../runtime/index.js";
 import { inspect, main } from "../../transformer/cli/main.js";
-import { FIXTURES } from "../utils/fixtures.js";
+import { FIXTURES } from "../utils/fixturePaths.js";
 
 describe("tsjit inspect", () => {
   afterEach(() => vi.restoreAllMocks());

@@ -3,12 +3,10 @@
  * and compares tsjit tensors with them.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { expect } from "vitest";
+import { FIXTURES } from "./fixturePaths.js";
 import { tensor, Tensor, type DType } from "../../runtime/index.js";
-
-export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/fixtures");
 
 export type FixtureValue = number | string | boolean | FixtureTensor | (number | string)[];
 

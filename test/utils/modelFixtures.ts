@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tensor, type Tensor } from "../../runtime/index.js";
-import { FIXTURES } from "./fixtures.js";
+import { FIXTURES } from "./fixturePaths.js";
 
 export const MODEL_NAMES = ["simple", "controlflow", "mlp", "cnn", "rnn", "attention"] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
