@@ -30,11 +30,10 @@ void binary_row(const IsaKernels& isa, int op, const float* a, int64_t as, const
   float a_block[kBlock], b_block[kBlock];
   for (int64_t s = 0; s < n; s += kBlock) {
     const int64_t len = std::min(kBlock, n - s);
-    const float* ra = a + s * as;
-    const float* rb = b + s * bs;
-    if (gather_a) ra = (gather(ra, as, len, a_block), a_block);
-    if (gather_b) rb = (gather(rb, bs, len, b_block), b_block);
-    isa.vbinary(op, size_t(len), ra, gather_a ? 1 : size_t(as), rb, gather_b ? 1 : size_t(bs), out + s, alpha);
+    if (gather_a) gather(a + s * as, as, len, a_block);
+    if (gather_b) gather(b + s * bs, bs, len, b_block);
+    isa.vbinary(op, size_t(len), gather_a ? a_block : a + s * as, gather_a ? 1 : size_t(as),
+                gather_b ? b_block : b + s * bs, gather_b ? 1 : size_t(bs), out + s, alpha);
   }
 }
 

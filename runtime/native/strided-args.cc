@@ -80,7 +80,7 @@ void check_layout(Napi::Env env, const char* fn, int operands, int rank, const i
   // Shapes are int32s, so up to 8 of them multiply without overflow only as doubles.
   double numel = 1;
   for (int d = 0; d < rank; d++) numel *= double(shape[d]);
-  Extent bytes[8];
+  Extent bytes[kMaxOperands];
   for (int k = 0; k < operands; k++) {
     const OperandMemory& m = memory[k];
     if (offsets[k] < 0) throw_range(env, fn, std::string(m.name) + ": negative offset " + std::to_string(offsets[k]));

@@ -11,6 +11,8 @@
 
 namespace tsjit {
 
+constexpr int kMaxOperands = 4;
+
 // One operand's typed array as the layout check sees it.
 struct OperandMemory {
   const char* name;
@@ -29,6 +31,7 @@ void check_layout(Napi::Env env, const char* fn, int operands, int rank, const i
 // The checked, coalesced plan; memory[K - 1] is the output.
 template <int K>
 StridedPlan<K> layout_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const OperandMemory (&memory)[K]) {
+  static_assert(K >= 1 && K <= kMaxOperands, "operand count");
   StridedPlan<K> p;
   detail::read_layout(info, i, fn, K, p.rank, p.shape, p.offset, p.stride);
   detail::check_layout(info.Env(), fn, K, p.rank, p.shape, p.offset, p.stride, memory);
