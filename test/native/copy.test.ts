@@ -51,6 +51,16 @@ describe.skipIf(!native)(suiteName("native strided copy equals the JS kernel"), 
     }
   });
 
+  it("a strided (not transposed) copy past the pool threshold, split mid-row", () => {
+    const shape = [5, 131, 103];
+    const src = stridedView(shape, { order: [2, 0, 1], broadcast: [false, false, false], steps: [1, 2, 1], flips: [false, true, false], offset: 3, seed: 5 });
+    const want = denseOut(shape);
+    jsBackend.copy(src, want);
+    const got = denseOut(shape);
+    nativeCopy(src, got);
+    expect(bits(got)).toEqual(bits(want));
+  });
+
   it("the backend copies float32/int32 natively and sends conversions, bool and small copies to JS, with the same results", () => {
     const x = randn(16, 9);
     const cases = [

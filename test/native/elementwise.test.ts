@@ -167,6 +167,28 @@ describe.skipIf(!native)(suiteName("native elementwise equals the JS kernels"), 
     });
   }
 
+  it("strided and broadcast operands past the pool threshold, split mid-row", () => {
+    const shape = [5, 131, 103];  // 67465 elements: the pool's ranges start inside rows
+    const plan = (order: number[], broadcast: boolean[], steps = [1, 1, 1], seed = 7) => ({ order, broadcast, steps, flips: [false, true, false], offset: 3, seed });
+    const x = stridedView(shape, plan([2, 0, 1], [false, false, false], [1, 2, 1]));
+    const y = stridedView(shape, plan([0, 1, 2], [false, true, false], [1, 1, 1], 9));
+    const c = stridedView(shape, plan([1, 2, 0], [true, false, false]), "bool");
+    for (const isa of isas) {
+      b.setIsa(isa);
+      const want = denseOut(shape);
+      const got = denseOut(shape);
+      jsBackend.binary("mul", x, y, want, 1);
+      runBinary("mul", 1, x, y, got);
+      expectClose(elementsOf(got), elementsOf(want), 0, 0, () => `${isa} mul`);
+      jsBackend.unary("sigmoid", x, want, []);
+      runUnary("sigmoid", [], x, got);
+      expectClose(elementsOf(got), elementsOf(want), 1e-6, 1e-37, () => `${isa} sigmoid`);
+      jsBackend.where(c, x, y, want);
+      b.where(stridedLayout(shape, [c, x, y, got])!, c.storage as Uint8Array, x.storage as Float32Array, y.storage as Float32Array, got.storage as Float32Array);
+      expect(Array.from(got.storage).map(String)).toEqual(Array.from(want.storage).map(String));
+    }
+  });
+
   it("the backend runs float32 natively (dense, broadcast, strided) and sends other dtypes and overlapping outputs to JS, with the same results", () => {
     const x = randn(16, 9);
     const row = randn(9);
