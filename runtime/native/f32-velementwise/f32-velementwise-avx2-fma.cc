@@ -7,7 +7,7 @@
 
 namespace tsjit {
 void tsjit_f32_vbinary_ukernel__avx2_fma(int op, size_t n, const float* a, size_t a_step, const float* b, size_t b_step,
-                                     float* out, double alpha) {
+                                         float* out, double alpha) {
   vbinary<VecAvx2>(op, n, a, a_step, b, b_step, out, alpha);
 }
 void tsjit_f32_vunary_ukernel__avx2_fma(int op, size_t n, const float* x, float* out, const double* params) {
