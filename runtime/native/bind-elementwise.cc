@@ -1,5 +1,5 @@
-// binary(...), unary(...) and where(...) over strided float32 operands (strided.h):
-// broadcast (stride 0) and any strides, out dense or an exact alias of an input.
+// binary(...), unary(...), compare(...) and where(...) over strided float32 operands
+// (strided.h): broadcast (stride 0) and any strides, out dense or an exact alias of an input.
 #include <algorithm>
 #include <cmath>
 #include "args.h"
@@ -54,9 +54,48 @@ void unary_row(const IsaKernels& isa, int op, const float* x, int64_t xs, float*
   }
 }
 
+// out[0, n) = a[i * as] OP b[i * bs] as 0/1, with the forms the compiler vectorizes spelled out.
+template <class Cmp>
+void compare_row(const float* a, int64_t as, const float* b, int64_t bs, uint8_t* out, int64_t n, Cmp cmp) {
+  if (as == 1 && bs == 1) {
+    for (int64_t i = 0; i < n; i++) out[i] = cmp(a[i], b[i]);
+  } else if (as == 1 && bs == 0) {
+    const float y = b[0];
+    for (int64_t i = 0; i < n; i++) out[i] = cmp(a[i], y);
+  } else if (as == 0 && bs == 1) {
+    const float x = a[0];
+    for (int64_t i = 0; i < n; i++) out[i] = cmp(x, b[i]);
+  } else {
+    for (int64_t i = 0; i < n; i++) out[i] = cmp(a[i * as], b[i * bs]);
+  }
+}
+
+// IEEE comparisons, as JS's: every one but != is false when either side is NaN.
+enum CompareOp : int { kEq, kNe, kLt, kLe, kGt, kGe, kCompareOpCount };
+
+template <class Row>
+void with_comparison(int op, Row&& row) {
+  switch (op) {
+    case kEq: return row([](float x, float y) -> uint8_t { return x == y; });
+    case kNe: return row([](float x, float y) -> uint8_t { return x != y; });
+    case kLt: return row([](float x, float y) -> uint8_t { return x < y; });
+    case kLe: return row([](float x, float y) -> uint8_t { return x <= y; });
+    case kGt: return row([](float x, float y) -> uint8_t { return x > y; });
+    case kGe: return row([](float x, float y) -> uint8_t { return x >= y; });
+  }
+}
+
 double number_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
   float_arg(info, i, fn, name);
   return info[i].As<Napi::Number>().DoubleValue();
+}
+
+Napi::Uint8Array u8_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {
+  if (i >= info.Length() || !info[i].IsTypedArray() ||
+      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(info.Env(), std::string("tsjit native ") + fn + "(): " + name + " must be a Uint8Array");
+  }
+  return info[i].As<Napi::Uint8Array>();
 }
 
 OperandMemory f32_memory(const char* name, const Napi::Float32Array& a) {
@@ -106,15 +145,35 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// compare(op, layout, a, b, out): out = a OP b as 0/1 in a Uint8Array (bool); op: CompareOp.
+Napi::Value Compare(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "compare";
+  expect_arg_count(info, fn, 5);
+  const int64_t op = int_arg(info, 0, fn, "op", true);
+  if (op >= kCompareOpCount) throw_range(env, fn, "unknown op code " + std::to_string(op));
+  Napi::Float32Array a = f32_arg(info, 2, fn, "a");
+  Napi::Float32Array b = f32_arg(info, 3, fn, "b");
+  Napi::Uint8Array out = u8_arg(info, 4, fn, "out");
+  const StridedPlan<3> plan =
+      layout_arg<3>(info, 1, fn, {f32_memory("a", a), f32_memory("b", b), {"out", out.Data(), out.ElementLength(), 1}});
+  const float* pa = a.Data();
+  const float* pb = b.Data();
+  uint8_t* po = out.Data();
+  with_comparison(int(op), [&](auto cmp) {
+    for_each_row(plan, [&](const int64_t* off, const int64_t* st, int64_t n) {
+      compare_row(pa + off[0], st[0], pb + off[1], st[1], po + off[2], n, cmp);
+    });
+  });
+  return env.Undefined();
+}
+
 // where(layout, condition, a, b, out): out = condition != 0 ? a : b; condition a Uint8Array (bool).
 Napi::Value Where(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "where";
   expect_arg_count(info, fn, 5);
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    throw Napi::TypeError::New(env, "tsjit native where(): condition must be a Uint8Array");
-  }
-  Napi::Uint8Array cond = info[1].As<Napi::Uint8Array>();
+  Napi::Uint8Array cond = u8_arg(info, 1, fn, "condition");
   Napi::Float32Array a = f32_arg(info, 2, fn, "a");
   Napi::Float32Array b = f32_arg(info, 3, fn, "b");
   Napi::Float32Array out = f32_arg(info, 4, fn, "out");
@@ -141,6 +200,7 @@ Napi::Value Where(const Napi::CallbackInfo& info) {
 void register_elementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("compare", Napi::Function::New(env, Compare));
   exports.Set("where", Napi::Function::New(env, Where));
 }
 

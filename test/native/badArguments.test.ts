@@ -96,7 +96,7 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
     }
   });
 
-  it("binary, unary, where and copy: partial overlap with the output, bad op codes and parameters, wrong types and counts", () => {
+  it("binary, unary, compare, where and copy: partial overlap with the output, bad op codes and parameters, wrong types and counts", () => {
     const b = native!.binding;
     const dense = new Int32Array(layout2x3(3));
     const buf = f(12);
@@ -116,6 +116,14 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
     expect(() => (b.binary as (...a: unknown[]) => void)(0, 1, dense, new Float64Array(6), f(6), f(6))).toThrow(/a must be a Float32Array/);
     expect(() => (b.binary as (...a: unknown[]) => void)(0, 1, dense, f(6), f(6))).toThrow(/expected 6 arguments/);
     expect(() => (b.unary as (...a: unknown[]) => void)(0, 0, 0, new Int32Array(layout2x3(2)), f(6), new Int32Array(6))).toThrow(/out must be a Float32Array/);
+    const bool6 = new Uint8Array(6);
+    b.compare(4, dense, f(6), f(6), bool6);
+    expect(Array.from(bool6)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(() => b.compare(6, dense, f(6), f(6), bool6)).toThrow(/unknown op code 6/);
+    expect(() => b.compare(0, dense, f(6), f(5), bool6)).toThrow(/b: shape \[2, 3\] at offset 0 with strides \[3, 1\] reaches indices \[0, 5\], outside its array of length 5/);
+    expect(() => b.compare(0, dense, f(6), f(6), new Uint8Array(5))).toThrow(/out: shape/);
+    expect(() => (b.compare as (...a: unknown[]) => void)(0, dense, f(6), f(6), f(6))).toThrow(/out must be a Uint8Array/);
+    expect(() => (b.compare as (...a: unknown[]) => void)(0, dense, f(6), f(6))).toThrow(/expected 5 arguments/);
     expect(() => (b.where as (...a: unknown[]) => void)(new Int32Array(layout2x3(4)), f(6), f(6), f(6), f(6))).toThrow(/condition must be a Uint8Array/);
     expect(() => (b.copy as (...a: unknown[]) => void)(new Int32Array(layout2x3(2)), f(6), new Int32Array(6))).toThrow(/both Float32Arrays or both Int32Arrays/);
     expect(() => (b.copy as (...a: unknown[]) => void)(new Int32Array(layout2x3(2)), new Uint8Array(6), new Uint8Array(6))).toThrow(TypeError);

@@ -2,15 +2,15 @@
  * Native float32 binary/unary ops and where against the JS kernels, for every ISA this
  * CPU supports: every contiguous length up to past a few vectors (tails included) and a
  * length the pool splits; random strided operands (rank 0-5, size-1 dims, broadcast both
- * ways, permuted, stepped, flipped, in place) with special values; and that the backend
- * sends what it does not cover (other dtypes, partial overlap) to JS.
+ * ways, permuted, stepped, flipped, in place) with special values; comparisons into bool;
+ * and that the backend sends what it does not cover (other dtypes, rank past 8) to JS.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { withBackend } from "../../runtime/kernels/index.js";
 import { jsBackend } from "../../runtime/kernels/js/index.js";
 import type { BinaryKernelOp, UnaryKernelOp } from "../../runtime/kernels/elementwise.js";
-import { BINARY_CODES, UNARY_CODES } from "../../runtime/kernels/native/elementwise.js";
+import { BINARY_CODES, COMPARE_CODES, UNARY_CODES } from "../../runtime/kernels/native/elementwise.js";
 import { stridedLayout } from "../../runtime/kernels/native/views.js";
 import { randn, tensor, where } from "../../runtime/index.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
@@ -110,7 +110,7 @@ describe.skipIf(!native)(suiteName("native elementwise equals the JS kernels"), 
           const got = denseOut(shape);
           runUnary(op, params, x, got);
           expectClose(elementsOf(got), elementsOf(want), rtol, atol, () => `${isa} ${op} shape [${shape}] strides [${x.strides}]`);
-          expect(got.storage[0]).toBe(777);
+          expect(got.storage[0]).toBe(77);
           const inPlace = cloneView(got);
           runUnary(op, params, inPlace, inPlace);
           const twice = denseOut(shape);
@@ -167,6 +167,25 @@ describe.skipIf(!native)(suiteName("native elementwise equals the JS kernels"), 
       );
     });
   }
+
+  it("comparisons into bool on random strided views (special values, an operand against itself)", () => {
+    const ops = Object.keys(COMPARE_CODES) as BinaryKernelOp[];
+    fc.assert(
+      fc.property(
+        shapeArb.chain((shape) => fc.tuple(fc.constant(shape), layoutArb(shape.length, true), layoutArb(shape.length, true), fc.constantFrom(...ops), fc.boolean())),
+        ([shape, planA, planB, op, itself]) => {
+          const x = stridedView(shape, planA);
+          const y = itself ? x : stridedView(shape, planB);
+          const want = denseOut(shape, "bool");
+          jsBackend.binary(op, x, y, want, 1);
+          const got = denseOut(shape, "bool");
+          b.compare(COMPARE_CODES[op]!, stridedLayout(shape, [x, y, got])!, x.storage as Float32Array, y.storage as Float32Array, got.storage as Uint8Array);
+          expect(Array.from(got.storage)).toEqual(Array.from(want.storage));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 
   it("strided and broadcast operands past the pool threshold, split mid-row", () => {
     const shape = [5, 131, 103];  // 67465 elements: the pool's ranges start inside rows

@@ -84,8 +84,8 @@ export function denseOut(shape: readonly number[], dtype: DType = "float32"): St
     strides[d] = s;
     s *= shape[d]!;
   }
-  const storage = dtype === "int32" ? new Int32Array(n + 3) : new Float32Array(n + 3);
-  storage.fill(777);
+  const storage = dtype === "int32" ? new Int32Array(n + 3) : dtype === "bool" ? new Uint8Array(n + 3) : new Float32Array(n + 3);
+  storage.fill(77);
   return { storage, shape, strides, offset: 2, dtype };
 }
 

@@ -1,4 +1,4 @@
-/** float32 binary and unary ops and where, over strided operands (broadcast, transposed, sliced). */
+/** float32 binary and unary ops, comparisons and where, over strided operands (broadcast, transposed, sliced). */
 import type { Backend } from "../Backend.js";
 import type { BinaryKernelOp, UnaryKernelOp } from "../elementwise.js";
 import { jsBackend } from "../js/index.js";
@@ -15,6 +15,8 @@ export interface ElementwiseBinding {
   binary(op: number, alpha: number, layout: Int32Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** op: UNARY_CODES; param0/param1: the op's parameters (0 when it has none). */
   unary(op: number, param0: number, param1: number, layout: Int32Array, x: Float32Array, out: Float32Array): void;
+  /** out = a OP b as 0/1; op: COMPARE_CODES. */
+  compare(op: number, layout: Int32Array, a: Float32Array, b: Float32Array, out: Uint8Array): void;
   /** out = condition != 0 ? a : b. */
   where(layout: Int32Array, condition: Uint8Array, a: Float32Array, b: Float32Array, out: Float32Array): void;
 }
@@ -26,6 +28,9 @@ export const UNARY_CODES: Partial<Record<UnaryKernelOp, number>> = {
   floor: 14, ceil: 15, round: 16, sign: 17, reciprocal: 18, log1p: 19, expm1: 20, square: 21, silu: 22, softplus: 23, elu: 24,
   leaky_relu: 25, clamp: 26,
 };
+
+/** runtime/native/bind-elementwise.cc CompareOp. */
+export const COMPARE_CODES: Partial<Record<BinaryKernelOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 type F32View = StridedView & { storage: Float32Array };
 
@@ -57,6 +62,14 @@ export function nativeElementwiseKernels(binding: ElementwiseBinding): Pick<Back
         const layout = stridedLayout(out.shape, [a, b, out]);
         if (layout) {
           binding.binary(code, alpha, layout, a.storage, b.storage, out.storage);
+          return;
+        }
+      }
+      const comparison = COMPARE_CODES[op];
+      if (comparison !== undefined && isF32(a) && isF32(b) && out.storage instanceof Uint8Array && nativeShaped(out, [a, b])) {
+        const layout = stridedLayout(out.shape, [a, b, out]);
+        if (layout) {
+          binding.compare(comparison, layout, a.storage, b.storage, out.storage);
           return;
         }
       }
