@@ -13,5 +13,7 @@ void register_core(Napi::Env env, Napi::Object exports);
 void register_gemm(Napi::Env env, Napi::Object exports);
 void register_elementwise(Napi::Env env, Napi::Object exports);
 void register_rowwise(Napi::Env env, Napi::Object exports);
+// elementwise
+void register_copy(Napi::Env env, Napi::Object exports);
 
 }  // namespace tsjit

@@ -24,13 +24,24 @@ using GemvRowsFn = void (*)(size_t N, size_t K, float alpha, const float* a, ptr
 using GemvDotsFn = void (*)(size_t N, size_t K, float alpha, const float* a, const float* b, ptrdiff_t cs_b, float* c,
                             ptrdiff_t cs_c);
 
-enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
-enum UnaryOp : int { kRelu = 0, kTanh = 1, kExp = 2, kSigmoid = 3, kGelu = 4, kGeluTanh = 5 };
+// Float32 elementwise ops; the codes are runtime/kernels/native/elementwise.ts's.
+enum BinaryOp : int { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kBinaryOpCount };
+enum UnaryOp : int {
+  kRelu, kTanh, kExp, kSigmoid, kGelu, kGeluTanh, kAbs, kNeg, kLog, kSqrt, kRsqrt, kSin, kCos, kErf,
+  kFloor, kCeil, kRound, kSign, kReciprocal, kLog1p, kExpm1, kSquare, kSilu,
+  kSoftplus,   // params: beta, threshold
+  kElu,        // params: alpha
+  kLeakyRelu,  // params: negative slope
+  kClamp,      // params: min, max (neither NaN)
+  kUnaryOpCount
+};
 
-// out[i] = op(a[i], b[i]) over n contiguous floats (add/sub scale b by alpha).
-using VBinaryFn = void (*)(int op, size_t n, const float* a, const float* b, float* out, float alpha);
-// out[i] = op(x[i]) over n contiguous floats.
-using VUnaryFn = void (*)(int op, size_t n, const float* x, float* out);
+// out[i] = op(a[i * a_step], b[i * b_step]) over n floats, out contiguous; each step is
+// 1 (a vector) or 0 (a scalar broadcast along the row), not both 0. add/sub scale b by alpha.
+using VBinaryFn = void (*)(int op, size_t n, const float* a, size_t a_step, const float* b, size_t b_step, float* out,
+                           double alpha);
+// out[i] = op(x[i]) over n contiguous floats; params: the op's two scalar parameters.
+using VUnaryFn = void (*)(int op, size_t n, const float* x, float* out, const double* params);
 // y = softmax(x) (log_softmax when log) over each of `rows` contiguous rows of `cols` floats.
 using SoftmaxRowsFn = void (*)(size_t rows, size_t cols, const float* x, float* y, bool log);
 // y = layer_norm(x) over each of `rows` contiguous rows of `cols` floats; w, b: cols

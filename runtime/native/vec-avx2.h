@@ -44,6 +44,10 @@ struct VecAvx2 {
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
   }
+  // elementwise
+  static reg sqrt(reg x) { return _mm256_sqrt_ps(x); }
+  static reg floor(reg x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+  static reg ceil(reg x) { return _mm256_round_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
 };
 }  // namespace
 }  // namespace tsjit

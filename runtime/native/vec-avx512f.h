@@ -40,6 +40,10 @@ struct VecAvx512 {
   }
   static reg keep_nan(reg x, reg y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), y, x); }
   static float hsum(reg v) { return _mm512_reduce_add_ps(v); }
+  // elementwise
+  static reg sqrt(reg x) { return _mm512_sqrt_ps(x); }
+  static reg floor(reg x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+  static reg ceil(reg x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
 };
 }  // namespace
 }  // namespace tsjit

@@ -55,16 +55,80 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
     expect(() => sgemm(good().slice(0, 16))).toThrow(/expected 17 arguments/);
   });
 
-  it("binary and unary: spans past the end, bad op codes, wrong types", () => {
+  // [rank, shape..., then per operand: offset, strides...]; a valid 2x3 layout for `operands` dense operands.
+  const layout2x3 = (operands: number) => [2, 2, 3, ...Array.from({ length: operands }, () => [0, 3, 1]).flat()];
+  const withEntry = (operands: number, i: number, v: number) => {
+    const l = layout2x3(operands);
+    l[i] = v;
+    return new Int32Array(l);
+  };
+  // Entries of operand k (0-based) in a rank-2 layout: offset at 3 + 3k, strides after it.
+  const layoutCases = (operands: number, names: string[]): [string, Int32Array, RegExp | typeof RangeError][] => [
+    ["rank past the maximum", new Int32Array([9, ...new Array(9 + operands * 10).fill(1)]), /rank 9 is outside the native kernels' 0..8/],
+    ["negative rank", new Int32Array([-1]), /rank -1/],
+    ["empty layout", new Int32Array(0), /layout is empty/],
+    ["layout too short", new Int32Array(layout2x3(operands).slice(0, -1)), /needs/],
+    ["negative dim", withEntry(operands, 1, -2), /shape\[0\] is negative/],
+    ["dim past the arrays", withEntry(operands, 1, 3), RangeError],
+    ...names.map((name, k): [string, Int32Array, RegExp] => [`${name} offset past the end`, withEntry(operands, 3 + 3 * k, 1), new RegExp(`${name}: shape \\[2, 3\\] at offset 1`)]),
+    ...names.map((name, k): [string, Int32Array, RegExp] => [`${name} negative offset`, withEntry(operands, 3 + 3 * k, -1), new RegExp(`${name}: negative offset`)]),
+    ...names.slice(0, -1).map((name, k): [string, Int32Array, RegExp] => [`${name} negative stride reaching below 0`, withEntry(operands, 4 + 3 * k, -3), /reaches indices \[-3, 2\]/]),
+    ["out not dense (transposed)", new Int32Array([2, 2, 2, ...Array.from({ length: operands - 1 }, () => [0, 2, 1]).flat(), 0, 1, 2]), /out must be dense/],
+    ["out not dense (broadcast)", withEntry(operands, 4 + 3 * (operands - 1), 0), /out must be dense/],
+  ];
+
+  it("binary, unary, where and copy: layouts that reach outside a buffer, or whose output is not dense", () => {
     const b = native!.binding;
-    expect(() => b.binary(0, f(4), 0, f(4), 0, f(4), 0, 5, 1)).toThrow(RangeError);
-    expect(() => b.binary(0, f(4), 1, f(4), 0, f(4), 0, 4, 1)).toThrow(/overrun/);
-    expect(() => b.binary(0, f(4), 0, f(4), 0, f(3), 0, 4, 1)).toThrow(RangeError);
-    expect(() => b.binary(9, f(4), 0, f(4), 0, f(4), 0, 4, 1)).toThrow(/unknown op/);
-    expect(() => b.binary(0, new Int32Array(4) as unknown as Float32Array, 0, f(4), 0, f(4), 0, 4, 1)).toThrow(TypeError);
-    expect(() => b.unary(0, f(4), 0, f(4), 2, 3)).toThrow(RangeError);
-    expect(() => b.unary(7, f(4), 0, f(4), 0, 4)).toThrow(/unknown op/);
-    expect(() => b.unary(0, f(4), -1, f(4), 0, 4)).toThrow(RangeError);
+    const u8 = (n: number) => new Uint8Array(n).fill(1);
+    const calls: [string, string[], (layout: Int32Array, out: Float32Array) => void][] = [
+      ["binary", ["a", "b", "out"], (l, out) => b.binary(0, 1, l, f(6), f(6), out)],
+      ["unary", ["x", "out"], (l, out) => b.unary(0, 0, 0, l, f(6), out)],
+      ["where", ["condition", "a", "b", "out"], (l, out) => b.where(l, u8(6), f(6), f(6), out)],
+      ["copy", ["src", "out"], (l, out) => b.copy(l, f(6), out)],
+    ];
+    for (const [fn, names, call] of calls) {
+      call(new Int32Array(layout2x3(names.length)), f(6));
+      for (const [label, layout, error] of layoutCases(names.length, names)) {
+        const out = f(6);
+        expect(() => call(layout, out), `${fn}: ${label}`).toThrow(error);
+        expect(Array.from(out), `${fn}: ${label}: out untouched`).toEqual(new Array(6).fill(1));
+      }
+    }
+  });
+
+  it("binary, unary, compare, where and copy: partial overlap with the output, bad op codes and parameters, wrong types and counts", () => {
+    const b = native!.binding;
+    const dense = new Int32Array(layout2x3(3));
+    const buf = f(12);
+    const shifted = new Int32Array([2, 2, 3, 1, 3, 1, 0, 3, 1, 0, 3, 1]);
+    expect(() => b.binary(0, 1, shifted, buf, f(6), buf), "a one element past out, same buffer").toThrow(/a overlaps out without being exactly out/);
+    expect(() => b.binary(0, 1, dense, f(6), buf.subarray(0), buf.subarray(1)), "b: another view of out's memory, one element off").toThrow(/b overlaps out/);
+    const broadcastIn = new Int32Array([2, 2, 3, 0, 0, 1, 0, 3, 1, 0, 3, 1]);
+    expect(() => b.binary(0, 1, broadcastIn, buf, f(6), buf), "a broadcast over out's own memory").toThrow(/overlaps out/);
+    b.binary(0, 1, dense, buf, buf, buf);
+    expect(buf[0]).toBe(2);
+    expect(() => b.binary(7, 1, dense, f(6), f(6), f(6))).toThrow(/unknown op code 7/);
+    expect(() => b.unary(27, 0, 0, new Int32Array(layout2x3(2)), f(6), f(6))).toThrow(/unknown op code 27/);
+    expect(() => b.unary(26, Number.NaN, 1, new Int32Array(layout2x3(2)), f(6), f(6))).toThrow(/clamp bounds must not be NaN/);
+    expect(() => (b.binary as (...a: unknown[]) => void)(0, "1", dense, f(6), f(6), f(6))).toThrow(TypeError);
+    expect(() => (b.binary as (...a: unknown[]) => void)(0, 1, Array.from(dense), f(6), f(6), f(6))).toThrow(/layout must be an Int32Array/);
+    expect(() => (b.binary as (...a: unknown[]) => void)(0, 1, new Float64Array(dense), f(6), f(6), f(6))).toThrow(/layout must be an Int32Array/);
+    expect(() => (b.binary as (...a: unknown[]) => void)(0, 1, dense, new Float64Array(6), f(6), f(6))).toThrow(/a must be a Float32Array/);
+    expect(() => (b.binary as (...a: unknown[]) => void)(0, 1, dense, f(6), f(6))).toThrow(/expected 6 arguments/);
+    expect(() => (b.unary as (...a: unknown[]) => void)(0, 0, 0, new Int32Array(layout2x3(2)), f(6), new Int32Array(6))).toThrow(/out must be a Float32Array/);
+    const bool6 = new Uint8Array(6);
+    b.compare(4, dense, f(6), f(6), bool6);
+    expect(Array.from(bool6)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(() => b.compare(6, dense, f(6), f(6), bool6)).toThrow(/unknown op code 6/);
+    expect(() => b.compare(0, dense, f(6), f(5), bool6)).toThrow(/b: shape \[2, 3\] at offset 0 with strides \[3, 1\] reaches indices \[0, 5\], outside its array of length 5/);
+    expect(() => b.compare(0, dense, f(6), f(6), new Uint8Array(5))).toThrow(/out: shape/);
+    expect(() => (b.compare as (...a: unknown[]) => void)(0, dense, f(6), f(6), f(6))).toThrow(/out must be a Uint8Array/);
+    expect(() => (b.compare as (...a: unknown[]) => void)(0, dense, f(6), f(6))).toThrow(/expected 5 arguments/);
+    expect(() => (b.where as (...a: unknown[]) => void)(new Int32Array(layout2x3(4)), f(6), f(6), f(6), f(6))).toThrow(/condition must be a Uint8Array/);
+    expect(() => (b.copy as (...a: unknown[]) => void)(new Int32Array(layout2x3(2)), f(6), new Int32Array(6))).toThrow(/both Float32Arrays or both Int32Arrays/);
+    expect(() => (b.copy as (...a: unknown[]) => void)(new Int32Array(layout2x3(2)), new Uint8Array(6), new Uint8Array(6))).toThrow(TypeError);
+    // Empty shapes touch nothing, whatever the strides.
+    b.copy(new Int32Array([2, 0, 3, 0, 99, -99, 0, 3, 1]), f(0), f(0));
     expect(() => b.setIsa("sse9")).toThrow(/unknown or not supported/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { Backend } from "../Backend.js";
 import { jsBackend } from "../js/index.js";
+import { nativeCopyKernels } from "./copy.js";
 import { nativeElementwiseKernels } from "./elementwise.js";
 import { nativeGemmKernels } from "./gemm.js";
 import type { NativeBinding } from "./loader.js";
@@ -17,5 +18,6 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     ...nativeGemmKernels(binding),
     ...nativeElementwiseKernels(binding),
     ...nativeRowwiseKernels(binding),
+    ...nativeCopyKernels(binding),
   };
 }

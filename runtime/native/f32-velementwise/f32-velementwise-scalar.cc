@@ -1,33 +1,15 @@
-// Portable contiguous elementwise kernels: the JS reference's formulas (libm, in double).
-#include <cmath>
+// Portable elementwise kernels along one row: binary (vector-vector and vector-scalar
+// forms) and unary float32 ops (f32-velementwise.h).
 #include "../vec-scalar.h"
 #include "f32-velementwise.h"
 #include "f32-velementwise-kernels.h"
 
 namespace tsjit {
-void tsjit_f32_vbinary_ukernel__scalar(int op, size_t n, const float* a, const float* b, float* out, float alpha) {
-  vbinary<VecScalar>(op, n, a, b, out, alpha);
+void tsjit_f32_vbinary_ukernel__scalar(int op, size_t n, const float* a, size_t a_step, const float* b, size_t b_step,
+                                       float* out, double alpha) {
+  vbinary<VecScalar>(op, n, a, a_step, b, b_step, out, alpha);
 }
-void tsjit_f32_vunary_ukernel__scalar(int op, size_t n, const float* x, float* out) {
-  switch (op) {
-    case kRelu:
-      for (size_t i = 0; i < n; i++) out[i] = x[i] > 0.0f || std::isnan(x[i]) ? x[i] : 0.0f;
-      return;
-    case kTanh:
-      for (size_t i = 0; i < n; i++) out[i] = float(std::tanh(double(x[i])));
-      return;
-    case kExp:
-      for (size_t i = 0; i < n; i++) out[i] = float(std::exp(double(x[i])));
-      return;
-    case kSigmoid:
-      for (size_t i = 0; i < n; i++) out[i] = float(1.0 / (1.0 + std::exp(-double(x[i]))));
-      return;
-    case kGelu:
-      for (size_t i = 0; i < n; i++) out[i] = gelu_ref(x[i]);
-      return;
-    case kGeluTanh:
-      for (size_t i = 0; i < n; i++) out[i] = gelu_tanh_ref(x[i]);
-      return;
-  }
+void tsjit_f32_vunary_ukernel__scalar(int op, size_t n, const float* x, float* out, const double* params) {
+  vunary<VecScalar>(op, n, x, out, params);
 }
 }  // namespace tsjit

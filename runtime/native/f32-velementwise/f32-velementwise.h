@@ -1,7 +1,9 @@
-// Contiguous float32 elementwise kernels over a vector-traits type V, instantiated in
-// each ISA's file. Tails shorter than a vector use the same formulas one lane wide
-// (a scalar copy of the traits would do; here: libm in double, as the JS reference).
+// Float32 elementwise kernels along one contiguous row over a vector-traits type V,
+// instantiated in each ISA's file (the strided walk around them: ../strided.h). Tails
+// shorter than a vector, ops without a vector form and the generic ISA use the JS
+// reference's formulas, in double with libm.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include "../kernels.h"
@@ -103,67 +105,189 @@ inline typename V::reg vgelu_tanh(typename V::reg x) {
 }
 
 template <class V>
-inline void vbinary(int op, size_t n, const float* a, const float* b, float* out, float alpha) {
-  constexpr size_t W = V::W;
-  size_t i = 0;
+inline typename V::reg vsilu(typename V::reg x) {
+  return V::div(x, V::add(V::set1(1.0f), vexp<V>(V::sub(V::zero(), x))));
+}
+
+// The JS reference's formulas one element at a time, in double with libm: the tails
+// past the last full vector, the ops without a vector form, and the generic ISA.
+inline void binary_ref(int op, size_t i, size_t n, const float* a, size_t as, const float* b, size_t bs, float* out,
+                       double alpha) {
   switch (op) {
     case kAdd:
-    case kSub: {
-      const float s = op == kAdd ? alpha : -alpha;
-      if (s == 1.0f) {
-        for (; i + W <= n; i += W) V::store(out + i, V::add(V::load(a + i), V::load(b + i)));
-      } else if (s == -1.0f) {
-        for (; i + W <= n; i += W) V::store(out + i, V::sub(V::load(a + i), V::load(b + i)));
-      } else if (W > 1) {
-        // One rounding, as the JS reference's double a + alpha * b rounded once
-        // (the one-lane build has no FMA and takes the double tail loop instead).
-        const typename V::reg vs = V::set1(s);
-        for (; i + W <= n; i += W) V::store(out + i, V::fmadd(vs, V::load(b + i), V::load(a + i)));
-      }
-      for (; i < n; i++) out[i] = float(double(a[i]) + double(s) * double(b[i]));
+      for (; i < n; i++) out[i] = float(double(a[i * as]) + alpha * double(b[i * bs]));
       return;
-    }
+    case kSub:
+      for (; i < n; i++) out[i] = float(double(a[i * as]) - alpha * double(b[i * bs]));
+      return;
     case kMul:
-      for (; i + W <= n; i += W) V::store(out + i, V::mul(V::load(a + i), V::load(b + i)));
-      for (; i < n; i++) out[i] = a[i] * b[i];
+      for (; i < n; i++) out[i] = a[i * as] * b[i * bs];
       return;
     case kDiv:
-      for (; i + W <= n; i += W) V::store(out + i, V::div(V::load(a + i), V::load(b + i)));
-      for (; i < n; i++) out[i] = a[i] / b[i];
+      for (; i < n; i++) out[i] = a[i * as] / b[i * bs];
+      return;
+    case kMaximum:
+      for (; i < n; i++) {
+        const float x = a[i * as], y = b[i * bs];
+        out[i] = std::isnan(x) || std::isnan(y) ? x + y : (x > y || (x == y && y == 0.0f && !std::signbit(x)) ? x : y);
+      }
+      return;
+    case kMinimum:
+      for (; i < n; i++) {
+        const float x = a[i * as], y = b[i * bs];
+        out[i] = std::isnan(x) || std::isnan(y) ? x + y : (x < y || (x == y && std::signbit(x)) ? x : y);
+      }
+      return;
+    case kPow:  // C's pow, as PyTorch (and the JS reference's powC)
+      for (; i < n; i++) out[i] = float(std::pow(double(a[i * as]), double(b[i * bs])));
       return;
   }
 }
 
-template <class V>
-inline void vunary(int op, size_t n, const float* x, float* out) {
+inline void unary_ref(int op, size_t i, size_t n, const float* x, float* out, const double* params) {
+  const double p0 = params[0], p1 = params[1];
+#define TSJIT_UNARY_REF(CODE, EXPR)       \
+  case CODE:                              \
+    for (; i < n; i++) {                  \
+      const double v = x[i];              \
+      out[i] = float(EXPR);               \
+    }                                     \
+    return;
+  switch (op) {
+    TSJIT_UNARY_REF(kRelu, v > 0.0 || std::isnan(v) ? v : 0.0)
+    TSJIT_UNARY_REF(kTanh, std::tanh(v))
+    TSJIT_UNARY_REF(kExp, std::exp(v))
+    TSJIT_UNARY_REF(kSigmoid, 1.0 / (1.0 + std::exp(-v)))
+    TSJIT_UNARY_REF(kGelu, gelu_ref(float(v)))
+    TSJIT_UNARY_REF(kGeluTanh, gelu_tanh_ref(float(v)))
+    TSJIT_UNARY_REF(kAbs, std::fabs(v))
+    TSJIT_UNARY_REF(kNeg, -v)
+    TSJIT_UNARY_REF(kLog, std::log(v))
+    TSJIT_UNARY_REF(kSqrt, std::sqrt(v))
+    TSJIT_UNARY_REF(kRsqrt, 1.0 / std::sqrt(v))
+    TSJIT_UNARY_REF(kSin, std::sin(v))
+    TSJIT_UNARY_REF(kCos, std::cos(v))
+    TSJIT_UNARY_REF(kErf, std::erf(v))
+    TSJIT_UNARY_REF(kFloor, std::floor(v))
+    TSJIT_UNARY_REF(kCeil, std::ceil(v))
+    TSJIT_UNARY_REF(kRound, std::nearbyint(v))  // the default rounding mode: half to even
+    TSJIT_UNARY_REF(kSign, double(v > 0.0) - double(v < 0.0))
+    TSJIT_UNARY_REF(kReciprocal, 1.0 / v)
+    TSJIT_UNARY_REF(kLog1p, std::log1p(v))
+    TSJIT_UNARY_REF(kExpm1, std::expm1(v))
+    TSJIT_UNARY_REF(kSquare, v * v)
+    TSJIT_UNARY_REF(kSilu, v / (1.0 + std::exp(-v)))
+    TSJIT_UNARY_REF(kSoftplus, v * p0 > p1 ? v : std::log1p(std::exp(v * p0)) / p0)
+    TSJIT_UNARY_REF(kElu, v > 0.0 ? v : p0 * std::expm1(v))
+    TSJIT_UNARY_REF(kLeakyRelu, v > 0.0 ? v : v * p0)
+    TSJIT_UNARY_REF(kClamp, std::isnan(v) ? v : std::min(std::max(v, p0), p1))
+  }
+#undef TSJIT_UNARY_REF
+}
+
+// The vector part of a binary op: returns how many leading elements it wrote (a
+// multiple of W; 0 for pow, which has no vector form). AV/BV: a/b step 1, else a scalar.
+template <class V, bool AV, bool BV>
+inline size_t vbinary_vectors(int op, size_t n, const float* a, const float* b, float* out, double alpha) {
+  using R = typename V::reg;
   constexpr size_t W = V::W;
+  const R a0 = V::set1(a[0]), b0 = V::set1(b[0]);
+  const auto la = [&](size_t i) { if constexpr (AV) return V::load(a + i); else return a0; };
+  const auto lb = [&](size_t i) { if constexpr (BV) return V::load(b + i); else return b0; };
   size_t i = 0;
   switch (op) {
-    case kRelu:
-      for (; i + W <= n; i += W) V::store(out + i, V::relu(V::load(x + i)));
-      for (; i < n; i++) out[i] = x[i] > 0.0f || std::isnan(x[i]) ? x[i] : 0.0f;
-      return;
-    case kTanh:
-      for (; i + W <= n; i += W) V::store(out + i, vtanh<V>(V::load(x + i)));
-      for (; i < n; i++) out[i] = float(std::tanh(double(x[i])));
-      return;
-    case kExp:
-      for (; i + W <= n; i += W) V::store(out + i, vexp<V>(V::load(x + i)));
-      for (; i < n; i++) out[i] = float(std::exp(double(x[i])));
-      return;
-    case kSigmoid:
-      for (; i + W <= n; i += W) V::store(out + i, vsigmoid<V>(V::load(x + i)));
-      for (; i < n; i++) out[i] = float(1.0 / (1.0 + std::exp(-double(x[i]))));
-      return;
-    case kGelu:
-      for (; i + W <= n; i += W) V::store(out + i, vgelu<V>(V::load(x + i)));
-      for (; i < n; i++) out[i] = gelu_ref(x[i]);
-      return;
-    case kGeluTanh:
-      for (; i + W <= n; i += W) V::store(out + i, vgelu_tanh<V>(V::load(x + i)));
-      for (; i < n; i++) out[i] = gelu_tanh_ref(x[i]);
-      return;
+    case kAdd:
+    case kSub: {
+      const double s = op == kAdd ? alpha : -alpha;
+      if (s == 1.0) {
+        for (; i + W <= n; i += W) V::store(out + i, V::add(la(i), lb(i)));
+      } else if (s == -1.0) {
+        for (; i + W <= n; i += W) V::store(out + i, V::sub(la(i), lb(i)));
+      } else {
+        // One rounding, as the JS reference's double a + alpha * b rounded once.
+        const R vs = V::set1(float(s));
+        for (; i + W <= n; i += W) V::store(out + i, V::fmadd(vs, lb(i), la(i)));
+      }
+      return i;
+    }
+    case kMul:
+      for (; i + W <= n; i += W) V::store(out + i, V::mul(la(i), lb(i)));
+      return i;
+    case kDiv:
+      for (; i + W <= n; i += W) V::store(out + i, V::div(la(i), lb(i)));
+      return i;
+    // vmaxps/vminps return their second operand when either is NaN: b's NaN passes,
+    // keep_nan passes a's.
+    case kMaximum:
+      for (; i + W <= n; i += W) V::store(out + i, V::keep_nan(la(i), V::max(la(i), lb(i))));
+      return i;
+    case kMinimum:
+      for (; i + W <= n; i += W) V::store(out + i, V::keep_nan(la(i), V::min(la(i), lb(i))));
+      return i;
   }
+  return 0;
+}
+
+template <class V>
+inline void vbinary(int op, size_t n, const float* a, size_t as, const float* b, size_t bs, float* out, double alpha) {
+  size_t i = 0;
+  if constexpr (V::W > 1) {
+    if (as == 1 && bs == 1) i = vbinary_vectors<V, true, true>(op, n, a, b, out, alpha);
+    else if (as == 1) i = vbinary_vectors<V, true, false>(op, n, a, b, out, alpha);
+    else i = vbinary_vectors<V, false, true>(op, n, a, b, out, alpha);
+  }
+  binary_ref(op, i, n, a, as, b, bs, out, alpha);
+}
+
+// The vector part of a unary op: how many leading elements it wrote (0 when the op
+// has no vector form accurate to the reference: log, sin, cos, erf, log1p, expm1,
+// softplus, elu run libm per element).
+template <class V>
+inline size_t vunary_vectors(int op, size_t n, const float* x, float* out, const double* params) {
+  using R = typename V::reg;
+  constexpr size_t W = V::W;
+  size_t i = 0;
+  const auto each = [&](auto f) {
+    for (; i + W <= n; i += W) V::store(out + i, f(V::load(x + i)));
+    return i;
+  };
+  const R zero = V::zero(), one = V::set1(1.0f);
+  switch (op) {
+    case kRelu: return each([](R v) { return V::relu(v); });
+    case kTanh: return each([](R v) { return vtanh<V>(v); });
+    case kExp: return each([](R v) { return vexp<V>(v); });
+    case kSigmoid: return each([](R v) { return vsigmoid<V>(v); });
+    case kGelu: return each([](R v) { return vgelu<V>(v); });
+    case kGeluTanh: return each([](R v) { return vgelu_tanh<V>(v); });
+    case kSilu: return each([](R v) { return vsilu<V>(v); });
+    case kAbs: return each([](R v) { return V::abs(v); });
+    case kNeg: return each([&](R v) { return V::mul(v, V::set1(-1.0f)); });
+    case kSqrt: return each([](R v) { return V::sqrt(v); });
+    case kRsqrt: return each([&](R v) { return V::div(one, V::sqrt(v)); });
+    case kReciprocal: return each([&](R v) { return V::div(one, v); });
+    case kSquare: return each([](R v) { return V::mul(v, v); });
+    case kFloor: return each([](R v) { return V::floor(v); });
+    case kCeil: return each([](R v) { return V::ceil(v); });
+    case kRound: return each([](R v) { return V::round(v); });
+    case kSign: return each([&](R v) { return V::select_gt(v, zero, one, V::select_lt(v, zero, V::set1(-1.0f), zero)); });
+    case kLeakyRelu: {
+      const R slope = V::set1(float(params[0]));
+      return each([&](R v) { return V::select_gt(v, zero, v, V::mul(v, slope)); });
+    }
+    case kClamp: {
+      // max(lo, NaN) and min(hi, NaN) return the NaN (the second operand).
+      const R lo = V::set1(float(params[0])), hi = V::set1(float(params[1]));
+      return each([&](R v) { return V::min(hi, V::max(lo, v)); });
+    }
+  }
+  return 0;
+}
+
+template <class V>
+inline void vunary(int op, size_t n, const float* x, float* out, const double* params) {
+  size_t i = 0;
+  if constexpr (V::W > 1) i = vunary_vectors<V>(op, n, x, out, params);
+  unary_ref(op, i, n, x, out, params);
 }
 
 }  // namespace
