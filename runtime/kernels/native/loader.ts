@@ -6,6 +6,7 @@
  */
 import type { ElementwiseBinding } from "./elementwise.js";
 import type { GemmBinding } from "./gemm.js";
+import type { ReduceBinding } from "./reduce.js";
 import type { RowwiseBinding } from "./rowwise.js";
 
 /** The addon's state: its ISA and threads, and the machine's peak for the bench. */
@@ -21,7 +22,7 @@ export interface CoreBinding {
 }
 
 /** The raw binding, one interface per kernel family. Every function checks its arguments and throws on a mismatch. */
-export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding;
+export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & ReduceBinding;
 
 export type NativeLoad = { readonly binding: NativeBinding; readonly reason: string } | { readonly binding: null; readonly reason: string };
 

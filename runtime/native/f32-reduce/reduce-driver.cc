@@ -1,0 +1,357 @@
+// How a reduction walks its layout. Three plans:
+//   rows:    the innermost reduced dim is contiguous, so each output is a sum/max/...
+//            of contiguous runs (row building blocks);
+//   columns: a kept dim is contiguous, so a block of neighbouring outputs folds whole
+//            rows of the reduced positions at once (column building blocks);
+//   general: anything else, one element at a time, in double.
+// Work splits over outputs (or blocks of outputs), never inside one output's sum.
+#include "reduce-driver.h"
+#include <algorithm>
+#include <cmath>
+#include "../parallel.h"
+
+namespace tsjit {
+
+namespace {
+
+int64_t product(const std::vector<int64_t>& v) {
+  int64_t p = 1;
+  for (int64_t s : v) p *= s;
+  return p;
+}
+
+// The offsets of a shape walked in row-major order.
+struct Walker {
+  const int64_t* shape;
+  const int64_t* strides;
+  int rank;
+  int64_t idx[kMaxReduceRank] = {};
+  int64_t offset = 0;
+
+  Walker(const int64_t* shape_, const int64_t* strides_, int rank_) : shape(shape_), strides(strides_), rank(rank_) {}
+  void seek(int64_t linear) {
+    offset = 0;
+    for (int d = rank - 1; d >= 0; d--) {
+      idx[d] = linear % shape[d];
+      linear /= shape[d];
+      offset += idx[d] * strides[d];
+    }
+  }
+  void next() {
+    for (int d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < shape[d]) {
+        offset += strides[d];
+        return;
+      }
+      offset -= (shape[d] - 1) * strides[d];
+      idx[d] = 0;
+    }
+  }
+};
+
+// One output's reduced elements as runs: the innermost reduced dim (n elements `step`
+// apart) from each position of the outer reduced dims.
+struct Runs {
+  const int64_t* shape;
+  const int64_t* strides;
+  int outer_rank;
+  int64_t count;  // runs per output
+  int64_t n, step;
+
+  explicit Runs(const ReduceLayout& l) : shape(l.red_shape.data()), strides(l.red_strides.data()) {
+    const int rank = int(l.red_shape.size());
+    outer_rank = rank > 0 ? rank - 1 : 0;
+    n = rank > 0 ? l.red_shape.back() : 1;
+    step = rank > 0 ? l.red_strides.back() : 0;
+    count = 1;
+    for (int d = 0; d < outer_rank; d++) count *= shape[d];
+  }
+  template <class F>
+  void each(const float* base, F&& run) const {
+    Walker w(shape, strides, outer_rank);
+    for (int64_t r = 0; r < count; r++, w.next()) run(base + w.offset);
+  }
+};
+
+double run_sum(const ReduceUkernels& uk, const float* p, int64_t n, int64_t step) {
+  if (step == 1) return uk.sum_row(size_t(n), p);
+  double t = 0.0;
+  for (int64_t i = 0; i < n; i++) t += double(p[i * step]);
+  return t;
+}
+
+double run_sqdev(const ReduceUkernels& uk, const float* p, int64_t n, int64_t step, double mean) {
+  if (step == 1) return uk.sqdev_row(size_t(n), p, mean);
+  double t = 0.0;
+  for (int64_t i = 0; i < n; i++) {
+    const double d = double(p[i * step]) - mean;
+    t += d * d;
+  }
+  return t;
+}
+
+float run_extreme(const ReduceUkernels& uk, bool is_max, const float* p, int64_t n, int64_t step) {
+  if (step == 1) return is_max ? uk.max_row(size_t(n), p) : uk.min_row(size_t(n), p);
+  float best = is_max ? -INFINITY : INFINITY;
+  for (int64_t i = 0; i < n; i++) {
+    const float v = p[i * step];
+    if ((is_max ? v > best : v < best) || v != v) best = v;
+  }
+  return best;
+}
+
+double run_sumexp(const ReduceUkernels& uk, const float* p, int64_t n, int64_t step, float shift) {
+  if (step == 1) return uk.sumexp_row(size_t(n), p, shift);
+  double t = 0.0;
+  for (int64_t i = 0; i < n; i++) t += std::exp(double(p[i * step]) - double(shift));
+  return t;
+}
+
+float fold_extreme(bool is_max, float best, float v) { return (is_max ? v > best : v < best) || v != v ? v : best; }
+
+// An infinite maximum would turn x - max into NaN; PyTorch shifts by 0 there instead.
+float lse_shift(float max) { return std::isfinite(max) ? max : 0.0f; }
+
+void reduce_runs(const ReduceUkernels& uk, ReduceKind kind, const float* x, const ReduceLayout& l, double* out,
+                 double* out2) {
+  const Runs runs(l);
+  const int64_t n = runs.n, step = runs.step;
+  const double count = double(l.red_count());
+  const int kept_rank = int(l.kept_shape.size());
+  split_rows(l.kept_count(), l.red_count(), [&](int64_t first, int64_t outputs) {
+    Walker kept(l.kept_shape.data(), l.kept_strides.data(), kept_rank);
+    kept.seek(first);
+    for (int64_t k = first; k < first + outputs; k++, kept.next()) {
+      const float* base = x + l.offset + kept.offset;
+      switch (kind) {
+        case ReduceKind::kSum: {
+          double t = 0.0;
+          runs.each(base, [&](const float* p) { t += run_sum(uk, p, n, step); });
+          out[k] = t;
+          break;
+        }
+        case ReduceKind::kProd: {
+          double t = 1.0;
+          runs.each(base, [&](const float* p) {
+            for (int64_t i = 0; i < n; i++) t *= double(p[i * step]);
+          });
+          out[k] = t;
+          break;
+        }
+        case ReduceKind::kMax:
+        case ReduceKind::kMin: {
+          const bool is_max = kind == ReduceKind::kMax;
+          float best = is_max ? -INFINITY : INFINITY;
+          runs.each(base, [&](const float* p) { best = fold_extreme(is_max, best, run_extreme(uk, is_max, p, n, step)); });
+          out[k] = best;
+          break;
+        }
+        case ReduceKind::kLogSumExp: {
+          float max = -INFINITY;
+          runs.each(base, [&](const float* p) { max = fold_extreme(true, max, run_extreme(uk, true, p, n, step)); });
+          const float shift = lse_shift(max);
+          double t = 0.0;
+          runs.each(base, [&](const float* p) { t += run_sumexp(uk, p, n, step, shift); });
+          out[k] = std::log(t) + double(shift);
+          break;
+        }
+        case ReduceKind::kMoments: {
+          double t = 0.0;
+          runs.each(base, [&](const float* p) { t += run_sum(uk, p, n, step); });
+          const double mean = t / count;
+          double m2 = 0.0;
+          runs.each(base, [&](const float* p) { m2 += run_sqdev(uk, p, n, step, mean); });
+          out[k] = mean;
+          out2[k] = m2;
+          break;
+        }
+      }
+    }
+  });
+}
+
+constexpr int64_t kMaxBlock = 256;
+
+// Columns of a block: as wide as kMaxBlock, narrower when that leaves threads idle.
+int64_t column_block(int64_t outer, int64_t cols) {
+  int64_t block = kMaxBlock;
+  while (block > 32 && outer * ((cols + block - 1) / block) < 2 * usable_threads()) block /= 2;
+  return block;
+}
+
+void reduce_columns(const ReduceUkernels& uk, ReduceKind kind, const float* x, const ReduceLayout& l, int inner,
+                    double* out, double* out2) {
+  // The kept dims other than `inner`, with their input strides and output (row-major) strides.
+  const int kept_rank = int(l.kept_shape.size());
+  std::vector<int64_t> out_lin(kept_rank);
+  for (int64_t d = kept_rank - 1, s = 1; d >= 0; s *= l.kept_shape[d], d--) out_lin[d] = s;
+  std::vector<int64_t> oshape, ostride, olin;
+  for (int d = 0; d < kept_rank; d++) {
+    if (d == inner) continue;
+    oshape.push_back(l.kept_shape[d]);
+    ostride.push_back(l.kept_strides[d]);
+    olin.push_back(out_lin[d]);
+  }
+  const int64_t cols = l.kept_shape[inner], out_step = out_lin[inner];
+  const int64_t outer = product(oshape);
+  const int64_t block = column_block(outer, cols);
+  const int64_t blocks = (cols + block - 1) / block;
+  const int64_t positions = l.red_count();
+  const int red_rank = int(l.red_shape.size());
+  split_rows(outer * blocks, positions * block, [&](int64_t first, int64_t items) {
+    Walker oin(oshape.data(), ostride.data(), int(oshape.size()));
+    Walker oout(oshape.data(), olin.data(), int(oshape.size()));
+    double acc[kMaxBlock], acc2[kMaxBlock];
+    float f[kMaxBlock];
+    for (int64_t item = first; item < first + items; item++) {
+      oin.seek(item / blocks);
+      oout.seek(item / blocks);
+      const int64_t j0 = (item % blocks) * block;
+      const size_t nb = size_t(std::min(block, cols - j0));
+      const float* base = x + l.offset + oin.offset + j0;
+      double* dst = out + oout.offset + j0 * out_step;
+      auto each_row = [&](auto&& fn) {
+        Walker red(l.red_shape.data(), l.red_strides.data(), red_rank);
+        for (int64_t r = 0; r < positions; r++, red.next()) fn(base + red.offset);
+      };
+      switch (kind) {
+        case ReduceKind::kSum:
+          std::fill(acc, acc + nb, 0.0);
+          each_row([&](const float* p) { uk.sum_cols(nb, p, acc); });
+          for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = acc[j];
+          break;
+        case ReduceKind::kProd:
+          std::fill(acc, acc + nb, 1.0);
+          each_row([&](const float* p) {
+            for (size_t j = 0; j < nb; j++) acc[j] *= double(p[j]);
+          });
+          for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = acc[j];
+          break;
+        case ReduceKind::kMax:
+        case ReduceKind::kMin: {
+          const bool is_max = kind == ReduceKind::kMax;
+          std::fill(f, f + nb, is_max ? -INFINITY : INFINITY);
+          each_row([&](const float* p) { (is_max ? uk.max_cols : uk.min_cols)(nb, p, f); });
+          for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = f[j];
+          break;
+        }
+        case ReduceKind::kLogSumExp:
+          std::fill(f, f + nb, -INFINITY);
+          each_row([&](const float* p) { uk.max_cols(nb, p, f); });
+          for (size_t j = 0; j < nb; j++) f[j] = lse_shift(f[j]);
+          std::fill(acc, acc + nb, 0.0);
+          each_row([&](const float* p) { uk.sumexp_cols(nb, p, f, acc); });
+          for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = std::log(acc[j]) + double(f[j]);
+          break;
+        case ReduceKind::kMoments: {
+          std::fill(acc, acc + nb, 0.0);
+          each_row([&](const float* p) { uk.sum_cols(nb, p, acc); });
+          for (size_t j = 0; j < nb; j++) acc[j] /= double(positions);
+          std::fill(acc2, acc2 + nb, 0.0);
+          each_row([&](const float* p) { uk.sqdev_cols(nb, p, acc, acc2); });
+          double* dst2 = out2 + oout.offset + j0 * out_step;
+          for (size_t j = 0; j < nb; j++) {
+            dst[int64_t(j) * out_step] = acc[j];
+            dst2[int64_t(j) * out_step] = acc2[j];
+          }
+          break;
+        }
+      }
+    }
+  });
+}
+
+// Runs shorter than this go element by element rather than through a building block.
+constexpr int64_t kMinVectorRun = 8;
+
+int contiguous_kept_dim(const ReduceLayout& l) {
+  for (int d = int(l.kept_shape.size()) - 1; d >= 0; d--) {
+    if (l.kept_strides[d] == 1 && l.kept_shape[d] >= kMinVectorRun) return d;
+  }
+  return -1;
+}
+
+}  // namespace
+
+int64_t ReduceLayout::kept_count() const { return product(kept_shape); }
+int64_t ReduceLayout::red_count() const { return product(red_shape); }
+
+void reduce_f32(const ReduceUkernels& uk, ReduceKind kind, const float* x, const ReduceLayout& layout, double* out,
+                double* out2) {
+  const bool contiguous_runs = !layout.red_shape.empty() && layout.red_strides.back() == 1 && layout.red_shape.back() >= kMinVectorRun;
+  const int inner = contiguous_kept_dim(layout);
+  if (!contiguous_runs && inner >= 0 && !layout.red_shape.empty()) {
+    reduce_columns(uk, kind, x, layout, inner, out, out2);
+  } else {
+    reduce_runs(uk, kind, x, layout, out, out2);
+  }
+}
+
+void arg_reduce_f32(bool is_min, const float* x, const ReduceLayout& l, double* values, double* indices) {
+  const Runs runs(l);
+  const int64_t n = runs.n, step = runs.step;
+  split_rows(l.kept_count(), l.red_count(), [&](int64_t first, int64_t outputs) {
+    Walker kept(l.kept_shape.data(), l.kept_strides.data(), int(l.kept_shape.size()));
+    kept.seek(first);
+    for (int64_t k = first; k < first + outputs; k++, kept.next()) {
+      float best = is_min ? INFINITY : -INFINITY;
+      int64_t where = 0, position = 0;
+      runs.each(x + l.offset + kept.offset, [&](const float* p) {
+        for (int64_t i = 0; i < n; i++, position++) {
+          const float v = p[i * step];
+          // Strictly better keeps the first of equal values; the first NaN beats everything after it.
+          if ((is_min ? v < best : v > best) || (v != v && best == best)) {
+            best = v;
+            where = position;
+          }
+        }
+      });
+      values[k] = best;
+      indices[k] = double(where);
+    }
+  });
+}
+
+void softmax_columns_f32(const ReduceUkernels& uk, const float* x, float* y, int64_t outer, int64_t length,
+                         int64_t inner, bool log) {
+  const int64_t block = column_block(outer, inner);
+  const int64_t blocks = (inner + block - 1) / block;
+  split_rows(outer * blocks, length * block, [&](int64_t first, int64_t items) {
+    double acc[kMaxBlock];
+    float shift[kMaxBlock], factor[kMaxBlock];
+    for (int64_t item = first; item < first + items; item++) {
+      const int64_t j0 = (item % blocks) * block;
+      const size_t nb = size_t(std::min(block, inner - j0));
+      const int64_t start = (item / blocks) * length * inner + j0;
+      const float* xs = x + start;
+      float* ys = y + start;
+      std::fill(shift, shift + nb, -INFINITY);
+      for (int64_t r = 0; r < length; r++) uk.max_cols(nb, xs + r * inner, shift);
+      std::fill(acc, acc + nb, 0.0);
+      if (log) {
+        for (int64_t r = 0; r < length; r++) uk.sumexp_cols(nb, xs + r * inner, shift, acc);
+        for (size_t j = 0; j < nb; j++) factor[j] = float(std::log(acc[j]));
+        for (int64_t r = 0; r < length; r++) uk.logsoftmax_cols(nb, xs + r * inner, shift, factor, ys + r * inner);
+      } else {
+        // Park the exponentials in y, then scale: one exp per element.
+        for (int64_t r = 0; r < length; r++) uk.exp_cols(nb, xs + r * inner, shift, ys + r * inner, acc);
+        for (size_t j = 0; j < nb; j++) factor[j] = float(1.0 / acc[j]);
+        for (int64_t r = 0; r < length; r++) uk.scale_cols(nb, factor, ys + r * inner);
+      }
+    }
+  });
+}
+
+void normalize_planes_f32(const ReduceUkernels& uk, const float* x, float* y, int64_t planes, int64_t plane_size,
+                          int64_t period, const double* mean, const double* scale, const double* shift) {
+  split_rows(planes, plane_size, [&](int64_t first, int64_t count) {
+    for (int64_t p = first; p < first + count; p++) {
+      const int64_t c = p % period;
+      const float hi = float(mean[c]);
+      const float lo = std::isfinite(hi) ? float(mean[c] - double(hi)) : 0.0f;
+      uk.affine_row(size_t(plane_size), x + p * plane_size, hi, lo, float(scale[c]), float(shift[c]), y + p * plane_size);
+    }
+  });
+}
+
+}  // namespace tsjit
