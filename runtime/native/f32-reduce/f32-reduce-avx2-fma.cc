@@ -17,9 +17,14 @@ struct RedAvx2 : VecAvx2 {
     a.lo = _mm256_add_pd(a.lo, lo(v));
     a.hi = _mm256_add_pd(a.hi, hi(v));
   }
-  static void dsqdev(dacc& a, reg v, double mean) {
-    const __m256d m = _mm256_set1_pd(mean);
-    const __m256d d0 = _mm256_sub_pd(lo(v), m), d1 = _mm256_sub_pd(hi(v), m);
+  static dacc dset1(double v) { return {_mm256_set1_pd(v), _mm256_set1_pd(v)}; }
+  static dacc dload(const double* p) { return {_mm256_loadu_pd(p), _mm256_loadu_pd(p + 4)}; }
+  static void dstore(double* p, const dacc& a) {
+    _mm256_storeu_pd(p, a.lo);
+    _mm256_storeu_pd(p + 4, a.hi);
+  }
+  static void dsqdev(dacc& a, reg v, const dacc& m) {
+    const __m256d d0 = _mm256_sub_pd(lo(v), m.lo), d1 = _mm256_sub_pd(hi(v), m.hi);
     a.lo = _mm256_fmadd_pd(d0, d0, a.lo);
     a.hi = _mm256_fmadd_pd(d1, d1, a.hi);
   }
@@ -27,16 +32,6 @@ struct RedAvx2 : VecAvx2 {
     alignas(32) double l[4];
     _mm256_store_pd(l, _mm256_add_pd(a.lo, a.hi));
     return (l[0] + l[1]) + (l[2] + l[3]);
-  }
-  static void add_to(double* acc, reg v) {
-    _mm256_storeu_pd(acc, _mm256_add_pd(_mm256_loadu_pd(acc), lo(v)));
-    _mm256_storeu_pd(acc + 4, _mm256_add_pd(_mm256_loadu_pd(acc + 4), hi(v)));
-  }
-  static void sqdev_to(double* acc, reg v, const double* mean) {
-    const __m256d d0 = _mm256_sub_pd(lo(v), _mm256_loadu_pd(mean));
-    const __m256d d1 = _mm256_sub_pd(hi(v), _mm256_loadu_pd(mean + 4));
-    _mm256_storeu_pd(acc, _mm256_fmadd_pd(d0, d0, _mm256_loadu_pd(acc)));
-    _mm256_storeu_pd(acc + 4, _mm256_fmadd_pd(d1, d1, _mm256_loadu_pd(acc + 4)));
   }
   static reg exp(reg v) { return vexp<VecAvx2>(v); }
 };

@@ -19,23 +19,18 @@ struct RedAvx512 : VecAvx512 {
     a.lo = _mm512_add_pd(a.lo, lo(v));
     a.hi = _mm512_add_pd(a.hi, hi(v));
   }
-  static void dsqdev(dacc& a, reg v, double mean) {
-    const __m512d m = _mm512_set1_pd(mean);
-    const __m512d d0 = _mm512_sub_pd(lo(v), m), d1 = _mm512_sub_pd(hi(v), m);
+  static dacc dset1(double v) { return {_mm512_set1_pd(v), _mm512_set1_pd(v)}; }
+  static dacc dload(const double* p) { return {_mm512_loadu_pd(p), _mm512_loadu_pd(p + 8)}; }
+  static void dstore(double* p, const dacc& a) {
+    _mm512_storeu_pd(p, a.lo);
+    _mm512_storeu_pd(p + 8, a.hi);
+  }
+  static void dsqdev(dacc& a, reg v, const dacc& m) {
+    const __m512d d0 = _mm512_sub_pd(lo(v), m.lo), d1 = _mm512_sub_pd(hi(v), m.hi);
     a.lo = _mm512_fmadd_pd(d0, d0, a.lo);
     a.hi = _mm512_fmadd_pd(d1, d1, a.hi);
   }
   static double dtotal(const dacc& a) { return _mm512_reduce_add_pd(_mm512_add_pd(a.lo, a.hi)); }
-  static void add_to(double* acc, reg v) {
-    _mm512_storeu_pd(acc, _mm512_add_pd(_mm512_loadu_pd(acc), lo(v)));
-    _mm512_storeu_pd(acc + 8, _mm512_add_pd(_mm512_loadu_pd(acc + 8), hi(v)));
-  }
-  static void sqdev_to(double* acc, reg v, const double* mean) {
-    const __m512d d0 = _mm512_sub_pd(lo(v), _mm512_loadu_pd(mean));
-    const __m512d d1 = _mm512_sub_pd(hi(v), _mm512_loadu_pd(mean + 8));
-    _mm512_storeu_pd(acc, _mm512_fmadd_pd(d0, d0, _mm512_loadu_pd(acc)));
-    _mm512_storeu_pd(acc + 8, _mm512_fmadd_pd(d1, d1, _mm512_loadu_pd(acc + 8)));
-  }
   static reg exp(reg v) { return vexp<VecAvx512>(v); }
 };
 }  // namespace

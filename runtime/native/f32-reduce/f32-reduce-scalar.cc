@@ -9,13 +9,14 @@ struct RedScalar : VecScalar {
   using dacc = double;
   static dacc dzero() { return 0.0; }
   static void dadd(dacc& a, reg v) { a += double(v); }
-  static void dsqdev(dacc& a, reg v, double mean) {
+  static dacc dset1(double v) { return v; }
+  static dacc dload(const double* p) { return *p; }
+  static void dstore(double* p, dacc a) { *p = a; }
+  static void dsqdev(dacc& a, reg v, dacc mean) {
     const double d = double(v) - mean;
     a += d * d;
   }
   static double dtotal(dacc a) { return a; }
-  static void add_to(double* acc, reg v) { *acc += double(v); }
-  static void sqdev_to(double* acc, reg v, const double* mean) { dsqdev(*acc, v, *mean); }
   static reg max(reg a, reg b) { return a > b ? a : b; }
   static reg min(reg a, reg b) { return a < b ? a : b; }
   static reg keep_nan(reg a, reg b) { return a != a ? a : b; }

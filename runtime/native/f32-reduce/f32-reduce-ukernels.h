@@ -17,21 +17,24 @@ struct ReduceUkernels {
   // Σ exp(x - shift).
   double (*sumexp_row)(size_t n, const float* x, float shift);
 
-  // acc[j] += x[j]
-  void (*sum_cols)(size_t n, const float* x, double* acc);
-  // acc[j] += (x[j] - mean[j])²
-  void (*sqdev_cols)(size_t n, const float* x, const double* mean, double* acc);
-  // acc[j] = max(acc[j], x[j]) (min), NaN sticky.
-  void (*max_cols)(size_t n, const float* x, float* acc);
-  void (*min_cols)(size_t n, const float* x, float* acc);
-  // acc[j] += exp(x[j] - shift[j])
-  void (*sumexp_cols)(size_t n, const float* x, const float* shift, double* acc);
-  // y[j] = exp(x[j] - shift[j]); acc[j] += y[j]
-  void (*exp_cols)(size_t n, const float* x, const float* shift, float* y, double* acc);
-  // y[j] *= scale[j]
-  void (*scale_cols)(size_t n, const float* scale, float* y);
-  // y[j] = x[j] - shift[j] - lse[j]
-  void (*logsoftmax_cols)(size_t n, const float* x, const float* shift, const float* lse, float* y);
+  // Column kernels: n columns of `rows` rows, row r at x + r * stride; one
+  // accumulator per column, kept in registers across the rows.
+  // acc[j] += Σ_r x[r][j]
+  void (*sum_cols)(size_t n, size_t rows, const float* x, ptrdiff_t stride, double* acc);
+  // acc[j] += Σ_r (x[r][j] - mean[j])²
+  void (*sqdev_cols)(size_t n, size_t rows, const float* x, ptrdiff_t stride, const double* mean, double* acc);
+  // acc[j] = max(acc[j], x[r][j]) (min) over the rows, NaN sticky.
+  void (*max_cols)(size_t n, size_t rows, const float* x, ptrdiff_t stride, float* acc);
+  void (*min_cols)(size_t n, size_t rows, const float* x, ptrdiff_t stride, float* acc);
+  // acc[j] += Σ_r exp(x[r][j] - shift[j])
+  void (*sumexp_cols)(size_t n, size_t rows, const float* x, ptrdiff_t stride, const float* shift, double* acc);
+  // y[r][j] = exp(x[r][j] - shift[j]); acc[j] += Σ_r y[r][j]   (y rows `stride` apart too)
+  void (*exp_cols)(size_t n, size_t rows, const float* x, ptrdiff_t stride, const float* shift, float* y, double* acc);
+  // y[r][j] *= scale[j]
+  void (*scale_cols)(size_t n, size_t rows, const float* scale, float* y, ptrdiff_t stride);
+  // y[r][j] = x[r][j] - shift[j] - lse[j]
+  void (*logsoftmax_cols)(size_t n, size_t rows, const float* x, ptrdiff_t stride, const float* shift, const float* lse,
+                          float* y);
 
   // y = ((x - mean_hi) - mean_lo) * scale + shift over n contiguous floats.
   void (*affine_row)(size_t n, const float* x, float mean_hi, float mean_lo, float scale, float shift, float* y);

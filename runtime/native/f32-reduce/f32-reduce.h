@@ -1,8 +1,8 @@
 // The reduction building blocks (f32-reduce-ukernels.h) over reduction traits R,
 // instantiated in each ISA's file. R extends the ISA's vector traits with:
-//   dacc / dzero / dadd(acc, v) / dsqdev(acc, v, mean) / dtotal(acc): a double
-//     accumulator of one float vector's lanes, and its sum;
-//   add_to(acc*, v) / sqdev_to(acc*, v, mean*): the same into W contiguous doubles;
+//   dacc / dzero / dset1 / dload / dstore / dadd(acc, v) / dsqdev(acc, v, mean) /
+//     dtotal(acc): a double accumulator of one float vector's lanes (W doubles), and
+//     its sum;
 //   keep_nan(a, b): a where a is NaN, else b; exp(v).
 // Tails shorter than a vector use the JS reference's formulas in double.
 #pragma once
@@ -36,12 +36,13 @@ template <class R>
 double sqdev_row(size_t n, const float* x, double mean) {
   constexpr size_t W = R::W;
   typename R::dacc a0 = R::dzero(), a1 = R::dzero();
+  const typename R::dacc m = R::dset1(mean);
   size_t i = 0;
   for (; i + 2 * W <= n; i += 2 * W) {
-    R::dsqdev(a0, R::load(x + i), mean);
-    R::dsqdev(a1, R::load(x + i + W), mean);
+    R::dsqdev(a0, R::load(x + i), m);
+    R::dsqdev(a1, R::load(x + i + W), m);
   }
-  for (; i + W <= n; i += W) R::dsqdev(a0, R::load(x + i), mean);
+  for (; i + W <= n; i += W) R::dsqdev(a0, R::load(x + i), m);
   double total = R::dtotal(a0) + R::dtotal(a1);
   for (; i < n; i++) {
     const double d = double(x[i]) - mean;
@@ -87,69 +88,107 @@ double sumexp_row(size_t n, const float* x, float shift) {
   return total;
 }
 
+// Column kernels: per vector of columns, the accumulator stays in registers over all rows.
 template <class R>
-void sum_cols(size_t n, const float* x, double* acc) {
+void sum_cols(size_t n, size_t rows, const float* x, ptrdiff_t stride, double* acc) {
   size_t j = 0;
-  for (; j + R::W <= n; j += R::W) R::add_to(acc + j, R::load(x + j));
-  for (; j < n; j++) acc[j] += double(x[j]);
+  for (; j + R::W <= n; j += R::W) {
+    typename R::dacc a = R::dload(acc + j);
+    for (size_t r = 0; r < rows; r++) R::dadd(a, R::load(x + r * stride + j));
+    R::dstore(acc + j, a);
+  }
+  for (; j < n; j++) {
+    for (size_t r = 0; r < rows; r++) acc[j] += double(x[r * stride + j]);
+  }
 }
 
 template <class R>
-void sqdev_cols(size_t n, const float* x, const double* mean, double* acc) {
+void sqdev_cols(size_t n, size_t rows, const float* x, ptrdiff_t stride, const double* mean, double* acc) {
   size_t j = 0;
-  for (; j + R::W <= n; j += R::W) R::sqdev_to(acc + j, R::load(x + j), mean + j);
+  for (; j + R::W <= n; j += R::W) {
+    typename R::dacc a = R::dload(acc + j);
+    const typename R::dacc m = R::dload(mean + j);
+    for (size_t r = 0; r < rows; r++) R::dsqdev(a, R::load(x + r * stride + j), m);
+    R::dstore(acc + j, a);
+  }
   for (; j < n; j++) {
-    const double d = double(x[j]) - mean[j];
-    acc[j] += d * d;
+    for (size_t r = 0; r < rows; r++) {
+      const double d = double(x[r * stride + j]) - mean[j];
+      acc[j] += d * d;
+    }
   }
 }
 
 template <class R, bool kMax>
-void extreme_cols(size_t n, const float* x, float* acc) {
+void extreme_cols(size_t n, size_t rows, const float* x, ptrdiff_t stride, float* acc) {
   size_t j = 0;
   for (; j + R::W <= n; j += R::W) {
-    const typename R::reg m = R::load(acc + j), v = R::load(x + j);
-    R::store(acc + j, R::keep_nan(m, kMax ? R::max(m, v) : R::min(m, v)));
-  }
-  for (; j < n; j++) acc[j] = kMax ? fold_max(acc[j], x[j]) : fold_min(acc[j], x[j]);
-}
-
-template <class R>
-void sumexp_cols(size_t n, const float* x, const float* shift, double* acc) {
-  size_t j = 0;
-  for (; j + R::W <= n; j += R::W) R::add_to(acc + j, R::exp(R::sub(R::load(x + j), R::load(shift + j))));
-  for (; j < n; j++) acc[j] += std::exp(double(x[j]) - double(shift[j]));
-}
-
-template <class R>
-void exp_cols(size_t n, const float* x, const float* shift, float* y, double* acc) {
-  size_t j = 0;
-  for (; j + R::W <= n; j += R::W) {
-    const typename R::reg e = R::exp(R::sub(R::load(x + j), R::load(shift + j)));
-    R::store(y + j, e);
-    R::add_to(acc + j, e);
+    typename R::reg m = R::load(acc + j);
+    for (size_t r = 0; r < rows; r++) {
+      const typename R::reg v = R::load(x + r * stride + j);
+      m = R::keep_nan(m, kMax ? R::max(m, v) : R::min(m, v));
+    }
+    R::store(acc + j, m);
   }
   for (; j < n; j++) {
-    const double e = std::exp(double(x[j]) - double(shift[j]));
-    y[j] = float(e);
-    acc[j] += e;
+    for (size_t r = 0; r < rows; r++) acc[j] = kMax ? fold_max(acc[j], x[r * stride + j]) : fold_min(acc[j], x[r * stride + j]);
   }
 }
 
 template <class R>
-void scale_cols(size_t n, const float* scale, float* y) {
-  size_t j = 0;
-  for (; j + R::W <= n; j += R::W) R::store(y + j, R::mul(R::load(y + j), R::load(scale + j)));
-  for (; j < n; j++) y[j] *= scale[j];
-}
-
-template <class R>
-void logsoftmax_cols(size_t n, const float* x, const float* shift, const float* lse, float* y) {
+void sumexp_cols(size_t n, size_t rows, const float* x, ptrdiff_t stride, const float* shift, double* acc) {
   size_t j = 0;
   for (; j + R::W <= n; j += R::W) {
-    R::store(y + j, R::sub(R::sub(R::load(x + j), R::load(shift + j)), R::load(lse + j)));
+    typename R::dacc a = R::dload(acc + j);
+    const typename R::reg s = R::load(shift + j);
+    for (size_t r = 0; r < rows; r++) R::dadd(a, R::exp(R::sub(R::load(x + r * stride + j), s)));
+    R::dstore(acc + j, a);
   }
-  for (; j < n; j++) y[j] = x[j] - shift[j] - lse[j];
+  for (; j < n; j++) {
+    for (size_t r = 0; r < rows; r++) acc[j] += std::exp(double(x[r * stride + j]) - double(shift[j]));
+  }
+}
+
+template <class R>
+void exp_cols(size_t n, size_t rows, const float* x, ptrdiff_t stride, const float* shift, float* y, double* acc) {
+  size_t j = 0;
+  for (; j + R::W <= n; j += R::W) {
+    typename R::dacc a = R::dload(acc + j);
+    const typename R::reg s = R::load(shift + j);
+    for (size_t r = 0; r < rows; r++) {
+      const typename R::reg e = R::exp(R::sub(R::load(x + r * stride + j), s));
+      R::store(y + r * stride + j, e);
+      R::dadd(a, e);
+    }
+    R::dstore(acc + j, a);
+  }
+  for (; j < n; j++) {
+    for (size_t r = 0; r < rows; r++) {
+      const double e = std::exp(double(x[r * stride + j]) - double(shift[j]));
+      y[r * stride + j] = float(e);
+      acc[j] += e;
+    }
+  }
+}
+
+template <class R>
+void scale_cols(size_t n, size_t rows, const float* scale, float* y, ptrdiff_t stride) {
+  for (size_t r = 0; r < rows; r++, y += stride) {
+    size_t j = 0;
+    for (; j + R::W <= n; j += R::W) R::store(y + j, R::mul(R::load(y + j), R::load(scale + j)));
+    for (; j < n; j++) y[j] *= scale[j];
+  }
+}
+
+template <class R>
+void logsoftmax_cols(size_t n, size_t rows, const float* x, ptrdiff_t stride, const float* shift, const float* lse, float* y) {
+  for (size_t r = 0; r < rows; r++, x += stride, y += stride) {
+    size_t j = 0;
+    for (; j + R::W <= n; j += R::W) {
+      R::store(y + j, R::sub(R::sub(R::load(x + j), R::load(shift + j)), R::load(lse + j)));
+    }
+    for (; j < n; j++) y[j] = x[j] - shift[j] - lse[j];
+  }
 }
 
 template <class R>

@@ -197,7 +197,9 @@ void reduce_columns(const ReduceUkernels& uk, ReduceKind kind, const float* x, c
   const int64_t block = column_block(outer, cols);
   const int64_t blocks = (cols + block - 1) / block;
   const int64_t positions = l.red_count();
-  const int red_rank = int(l.red_shape.size());
+  const Runs runs(l);
+  const size_t run_rows = size_t(runs.n);
+  const ptrdiff_t run_step = ptrdiff_t(runs.step);
   split_rows(outer * blocks, positions * block, [&](int64_t first, int64_t items) {
     Walker oin(oshape.data(), ostride.data(), int(oshape.size()));
     Walker oout(oshape.data(), olin.data(), int(oshape.size()));
@@ -210,20 +212,18 @@ void reduce_columns(const ReduceUkernels& uk, ReduceKind kind, const float* x, c
       const size_t nb = size_t(std::min(block, cols - j0));
       const float* base = x + l.offset + oin.offset + j0;
       double* dst = out + oout.offset + j0 * out_step;
-      auto each_row = [&](auto&& fn) {
-        Walker red(l.red_shape.data(), l.red_strides.data(), red_rank);
-        for (int64_t r = 0; r < positions; r++, red.next()) fn(base + red.offset);
-      };
       switch (kind) {
         case ReduceKind::kSum:
           std::fill(acc, acc + nb, 0.0);
-          each_row([&](const float* p) { uk.sum_cols(nb, p, acc); });
+          runs.each(base, [&](const float* p) { uk.sum_cols(nb, run_rows, p, run_step, acc); });
           for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = acc[j];
           break;
         case ReduceKind::kProd:
           std::fill(acc, acc + nb, 1.0);
-          each_row([&](const float* p) {
-            for (size_t j = 0; j < nb; j++) acc[j] *= double(p[j]);
+          runs.each(base, [&](const float* p) {
+            for (size_t r = 0; r < run_rows; r++) {
+              for (size_t j = 0; j < nb; j++) acc[j] *= double(p[r * run_step + j]);
+            }
           });
           for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = acc[j];
           break;
@@ -231,24 +231,24 @@ void reduce_columns(const ReduceUkernels& uk, ReduceKind kind, const float* x, c
         case ReduceKind::kMin: {
           const bool is_max = kind == ReduceKind::kMax;
           std::fill(f, f + nb, is_max ? -INFINITY : INFINITY);
-          each_row([&](const float* p) { (is_max ? uk.max_cols : uk.min_cols)(nb, p, f); });
+          runs.each(base, [&](const float* p) { (is_max ? uk.max_cols : uk.min_cols)(nb, run_rows, p, run_step, f); });
           for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = f[j];
           break;
         }
         case ReduceKind::kLogSumExp:
           std::fill(f, f + nb, -INFINITY);
-          each_row([&](const float* p) { uk.max_cols(nb, p, f); });
+          runs.each(base, [&](const float* p) { uk.max_cols(nb, run_rows, p, run_step, f); });
           for (size_t j = 0; j < nb; j++) f[j] = lse_shift(f[j]);
           std::fill(acc, acc + nb, 0.0);
-          each_row([&](const float* p) { uk.sumexp_cols(nb, p, f, acc); });
+          runs.each(base, [&](const float* p) { uk.sumexp_cols(nb, run_rows, p, run_step, f, acc); });
           for (size_t j = 0; j < nb; j++) dst[int64_t(j) * out_step] = std::log(acc[j]) + double(f[j]);
           break;
         case ReduceKind::kMoments: {
           std::fill(acc, acc + nb, 0.0);
-          each_row([&](const float* p) { uk.sum_cols(nb, p, acc); });
+          runs.each(base, [&](const float* p) { uk.sum_cols(nb, run_rows, p, run_step, acc); });
           for (size_t j = 0; j < nb; j++) acc[j] /= double(positions);
           std::fill(acc2, acc2 + nb, 0.0);
-          each_row([&](const float* p) { uk.sqdev_cols(nb, p, acc, acc2); });
+          runs.each(base, [&](const float* p) { uk.sqdev_cols(nb, run_rows, p, run_step, acc, acc2); });
           double* dst2 = out2 + oout.offset + j0 * out_step;
           for (size_t j = 0; j < nb; j++) {
             dst[int64_t(j) * out_step] = acc[j];
@@ -312,32 +312,97 @@ void arg_reduce_f32(bool is_min, const float* x, const ReduceLayout& l, double* 
   });
 }
 
+namespace {
+
+// Softmax over the middle dim of one [length, inner] block, a block of columns at a time.
+void softmax_block_columns(const ReduceUkernels& uk, const float* xs, float* ys, int64_t length, int64_t inner,
+                           int64_t j0, size_t nb, bool log) {
+  double acc[kMaxBlock];
+  float shift[kMaxBlock], factor[kMaxBlock];
+  xs += j0;
+  ys += j0;
+  std::fill(shift, shift + nb, -INFINITY);
+  const size_t rows = size_t(length);
+  uk.max_cols(nb, rows, xs, inner, shift);
+  std::fill(acc, acc + nb, 0.0);
+  if (log) {
+    uk.sumexp_cols(nb, rows, xs, inner, shift, acc);
+    for (size_t j = 0; j < nb; j++) factor[j] = float(std::log(acc[j]));
+    uk.logsoftmax_cols(nb, rows, xs, inner, shift, factor, ys);
+  } else {
+    // Park the exponentials in y, then scale: one exp per element.
+    uk.exp_cols(nb, rows, xs, inner, shift, ys, acc);
+    for (size_t j = 0; j < nb; j++) factor[j] = float(1.0 / acc[j]);
+    uk.scale_cols(nb, rows, factor, ys, inner);
+  }
+}
+
+// The widest "folded row" a narrow block is cut into: a multiple of `inner` (so lane l
+// always holds column l % inner) and of 16 floats (whole vectors).
+int64_t folded_width(int64_t inner) {
+  int64_t width = inner;
+  while (width % 16 != 0) width += inner;
+  while (width < 64) width *= 2;
+  return width;
+}
+
+constexpr int64_t kMaxFolded = 512;
+
+// Softmax over the middle dim of one [length, inner] block when inner is narrow: the
+// block, contiguous, is cut into rows of `width` floats; the column building blocks
+// then fold whole vectors, and lanes of one column are combined afterwards.
+void softmax_block_folded(const ReduceUkernels& uk, const float* xs, float* ys, int64_t length, int64_t inner,
+                          bool log) {
+  const int64_t width = folded_width(inner), total = length * inner;
+  double acc[kMaxFolded], sums[kMaxFolded];
+  float shift[kMaxFolded], factor[kMaxFolded];
+  // fn(columns, rows, first element): the whole rows, then the partial last one.
+  const size_t full = size_t(total / width), tail = size_t(total % width);
+  auto each_row = [&](auto&& fn) {
+    if (full > 0) fn(size_t(width), full, int64_t(0));
+    if (tail > 0) fn(tail, size_t(1), int64_t(full) * width);
+  };
+  std::fill(shift, shift + width, -INFINITY);
+  each_row([&](size_t n, size_t rows, int64_t at) { uk.max_cols(n, rows, xs + at, width, shift); });
+  for (int64_t c = 0; c < inner; c++) {
+    for (int64_t l = c + inner; l < width; l += inner) shift[c] = fold_extreme(true, shift[c], shift[l]);
+  }
+  for (int64_t l = inner; l < width; l++) shift[l] = shift[l % inner];
+  std::fill(acc, acc + width, 0.0);
+  if (log) {
+    each_row([&](size_t n, size_t rows, int64_t at) { uk.sumexp_cols(n, rows, xs + at, width, shift, acc); });
+  } else {
+    each_row([&](size_t n, size_t rows, int64_t at) { uk.exp_cols(n, rows, xs + at, width, shift, ys + at, acc); });
+  }
+  std::fill(sums, sums + inner, 0.0);
+  for (int64_t l = 0; l < width; l++) sums[l % inner] += acc[l];
+  for (int64_t l = 0; l < width; l++) factor[l] = log ? float(std::log(sums[l % inner])) : float(1.0 / sums[l % inner]);
+  if (log) {
+    each_row([&](size_t n, size_t rows, int64_t at) { uk.logsoftmax_cols(n, rows, xs + at, width, shift, factor, ys + at); });
+  } else {
+    each_row([&](size_t n, size_t rows, int64_t at) { uk.scale_cols(n, rows, factor, ys + at, width); });
+  }
+}
+
+}  // namespace
+
 void softmax_columns_f32(const ReduceUkernels& uk, const float* x, float* y, int64_t outer, int64_t length,
                          int64_t inner, bool log) {
+  if (folded_width(inner) <= kMaxFolded && inner < 32) {
+    split_rows(outer, length * inner, [&](int64_t first, int64_t count) {
+      for (int64_t o = first; o < first + count; o++) {
+        softmax_block_folded(uk, x + o * length * inner, y + o * length * inner, length, inner, log);
+      }
+    });
+    return;
+  }
   const int64_t block = column_block(outer, inner);
   const int64_t blocks = (inner + block - 1) / block;
   split_rows(outer * blocks, length * block, [&](int64_t first, int64_t items) {
-    double acc[kMaxBlock];
-    float shift[kMaxBlock], factor[kMaxBlock];
     for (int64_t item = first; item < first + items; item++) {
       const int64_t j0 = (item % blocks) * block;
-      const size_t nb = size_t(std::min(block, inner - j0));
-      const int64_t start = (item / blocks) * length * inner + j0;
-      const float* xs = x + start;
-      float* ys = y + start;
-      std::fill(shift, shift + nb, -INFINITY);
-      for (int64_t r = 0; r < length; r++) uk.max_cols(nb, xs + r * inner, shift);
-      std::fill(acc, acc + nb, 0.0);
-      if (log) {
-        for (int64_t r = 0; r < length; r++) uk.sumexp_cols(nb, xs + r * inner, shift, acc);
-        for (size_t j = 0; j < nb; j++) factor[j] = float(std::log(acc[j]));
-        for (int64_t r = 0; r < length; r++) uk.logsoftmax_cols(nb, xs + r * inner, shift, factor, ys + r * inner);
-      } else {
-        // Park the exponentials in y, then scale: one exp per element.
-        for (int64_t r = 0; r < length; r++) uk.exp_cols(nb, xs + r * inner, shift, ys + r * inner, acc);
-        for (size_t j = 0; j < nb; j++) factor[j] = float(1.0 / acc[j]);
-        for (int64_t r = 0; r < length; r++) uk.scale_cols(nb, factor, ys + r * inner);
-      }
+      const int64_t start = (item / blocks) * length * inner;
+      softmax_block_columns(uk, x + start, y + start, length, inner, j0, size_t(std::min(block, inner - j0)), log);
     }
   });
 }
