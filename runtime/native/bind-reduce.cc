@@ -1,5 +1,5 @@
 // reduce / moments / argReduce over any strided float32 layout, softmaxColumns
-// (softmax along a middle dim) and normalizePlanes (the affine step of batch_norm and
+// (softmax along a middle dim), cumsum and normalizePlanes (the affine step of batch_norm and
 // group_norm). A layout is the input's kept dims and reduced dims as lists of sizes
 // and strides (f32-reduce/reduce-driver.h); every index it reaches is checked here.
 #include <cmath>
@@ -218,6 +218,28 @@ Napi::Value SoftmaxColumns(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// cumsum(x, xOffset, out, outOffset, outer, length, inner): running sums along the
+// middle dim of contiguous [outer, length, inner] floats.
+Napi::Value Cumsum(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "cumsum";
+  expect_arg_count(info, fn, 7);
+  Napi::Float32Array x = f32_arg(info, 0, fn, "x");
+  const int64_t xo = int_arg(info, 1, fn, "xOffset", true);
+  Napi::Float32Array out = f32_arg(info, 2, fn, "out");
+  const int64_t oo = int_arg(info, 3, fn, "outOffset", true);
+  const int64_t outer = int_arg(info, 4, fn, "outer", true), length = int_arg(info, 5, fn, "length", true);
+  const int64_t inner = int_arg(info, 6, fn, "inner", true);
+  const double n = double(outer) * double(length) * double(inner);
+  if (n > 9007199254740992.0) throw_range(env, fn, "more than 2^53 elements");
+  check_span(env, fn, "x", xo, int64_t(n), x.ElementLength());
+  check_span(env, fn, "out", oo, int64_t(n), out.ElementLength());
+  if (n == 0) return env.Undefined();
+  check_alias(env, fn, x.Data() + xo, out.Data() + oo, int64_t(n));
+  cumsum_f32(x.Data() + xo, out.Data() + oo, outer, length, inner);
+  return env.Undefined();
+}
+
 // normalizePlanes(x, xOffset, out, outOffset, planes, planeSize, mean, scale, shift):
 // out = (x - mean[p]) * scale[p] + shift[p] over contiguous planes, p = plane % mean.length.
 Napi::Value NormalizePlanes(const Napi::CallbackInfo& info) {
@@ -253,6 +275,7 @@ void register_reduce(Napi::Env env, Napi::Object exports) {
   exports.Set("moments", Napi::Function::New(env, Moments));
   exports.Set("argReduce", Napi::Function::New(env, ArgReduce));
   exports.Set("softmaxColumns", Napi::Function::New(env, SoftmaxColumns));
+  exports.Set("cumsum", Napi::Function::New(env, Cumsum));
   exports.Set("normalizePlanes", Napi::Function::New(env, NormalizePlanes));
 }
 

@@ -1,6 +1,6 @@
 /**
  * Native reductions (sum, mean, prod, amax, amin, argmax/argmin, var/std, logsumexp)
- * and softmax over a non-last dim against the JS kernels, for every ISA this CPU
+ * softmax over a non-last dim and cumsum against the JS kernels, for every ISA this CPU
  * supports: random shapes of rank 1-5, random dim subsets, permuted and stepped
  * inputs at an offset, strided outputs, NaN/inf and large magnitudes.
  */
@@ -140,6 +140,30 @@ describe.skipIf(!native)(suiteName("native reductions equal the JS kernels"), ()
           const label = `${isa} ${log ? "log_" : ""}softmax dim ${dim} ${JSON.stringify(c)}`;
           expectClose(label, got.storage, want.storage, 1e-5, log ? 1e-5 : 1e-7);
           backend.softmax(x, dim, log, x);
+          expectClose(`${label} in place`, x.storage.subarray(x.offset), got.storage, 0, 0);
+        }),
+        { numRuns: RUNS },
+      );
+      expect(spy).toHaveBeenCalled();
+      spy.mockRestore();
+    });
+  }
+
+  for (const isa of isas) {
+    it(`${isa}: cumsum along every dim, and in place`, () => {
+      native!.binding.setIsa(isa);
+      const spy = vi.spyOn(native!.binding, "cumsum");
+      const arb = viewCaseArb.chain((c) => fc.tuple(fc.constant(c), fc.integer({ min: 0, max: c.shape.length - 1 })));
+      fc.assert(
+        fc.property(arb, ([c, dim]) => {
+          const x = makeView({ ...c, perm: c.shape.map((_, d) => d), steps: c.shape.map(() => 1) });
+          const want = denseView(c.shape);
+          const got = denseView(c.shape);
+          jsBackend.cumsum(x, dim, want);
+          backend.cumsum(x, dim, got);
+          const label = `${isa} cumsum dim ${dim} ${JSON.stringify(c)}`;
+          expectClose(label, got.storage, want.storage, 0, 0);
+          backend.cumsum(x, dim, x);
           expectClose(`${label} in place`, x.storage.subarray(x.offset), got.storage, 0, 0);
         }),
         { numRuns: RUNS },

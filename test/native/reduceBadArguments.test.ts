@@ -1,6 +1,6 @@
 /**
  * The reduce family's raw entry points (reduce, moments, argReduce, softmaxColumns,
- * normalizePlanes) refuse wrong lengths, layouts, strides, shapes, aliasing and types
+ * cumsum, normalizePlanes) refuse wrong lengths, layouts, strides, shapes, aliasing and types
  * with a thrown JS error, and leave their outputs untouched.
  */
 import { describe, expect, it } from "vitest";
@@ -86,6 +86,19 @@ describe.skipIf(!native)(suiteName("the native reduce family validates every arg
       ],
     },
     {
+      name: "cumsum",
+      good: () => [f(24), 0, f(24), 0, 2, 3, 4],
+      out: 2,
+      bad: [
+        ["x too short", 0, f(23), RangeError],
+        ["out too short", 2, f(23), RangeError],
+        ["out offset past the end", 3, 1, RangeError],
+        ["inner too large", 6, 5, RangeError],
+        ["fractional length", 5, 2.5, RangeError],
+        ["out a Float64Array", 2, d(24), TypeError],
+      ],
+    },
+    {
       name: "normalizePlanes",
       good: () => [f(24), 0, f(24), 0, 6, 4, d(3), d(3), d(3)],
       out: 2,
@@ -117,12 +130,13 @@ describe.skipIf(!native)(suiteName("the native reduce family validates every arg
     });
   }
 
-  it("softmaxColumns and normalizePlanes refuse an out that overlaps x without being x", () => {
+  it("softmaxColumns, cumsum and normalizePlanes refuse an out that overlaps x without being x", () => {
     const buffer = f(40);
     const shifted = new Float32Array(buffer.buffer, 4, 30);
     expect(() => native!.binding.softmaxColumns(buffer, 0, shifted, 0, 2, 3, 4, 0)).toThrow(/overlaps/);
     expect(() => native!.binding.softmaxColumns(buffer, 0, buffer, 1, 2, 3, 4, 0)).toThrow(/overlaps/);
     expect(() => native!.binding.normalizePlanes(buffer, 0, buffer, 3, 6, 4, d(3), d(3), d(3))).toThrow(/overlaps/);
+    expect(() => native!.binding.cumsum(buffer, 0, buffer, 2, 2, 3, 4)).toThrow(/overlaps/);
     native!.binding.softmaxColumns(buffer, 0, buffer, 0, 2, 3, 4, 0);
     expect(buffer[0]).toBeCloseTo(1 / 3);
   });

@@ -1,8 +1,8 @@
 /**
  * Reductions over any dims of a strided float32 input (sum, mean, prod, amax, amin,
  * argmax/argmin, var/std, logsumexp), softmax over a dim other than the last,
- * batch_norm and group_norm over contiguous float32. Everything else runs the JS
- * kernel, per call: other dtypes, empty inputs, all/any, cumsum.
+ * cumsum, batch_norm and group_norm over contiguous float32. Everything else runs the
+ * JS kernel, per call: other dtypes, empty inputs, all/any.
  */
 import type { Backend } from "../Backend.js";
 import type { ReduceOp } from "../reduction.js";
@@ -31,6 +31,8 @@ export interface ReduceBinding {
   ): void;
   /** Softmax (log 1: log_softmax) along the middle dim of contiguous [outer, length, inner] floats. */
   softmaxColumns(x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, outer: number, length: number, inner: number, log: number): void;
+  /** Running sums (in double) along the middle dim of contiguous [outer, length, inner] floats. */
+  cumsum(x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, outer: number, length: number, inner: number): void;
   /** out = (x - mean[p]) * scale[p] + shift[p] over contiguous planes of planeSize floats, p = plane % mean.length. */
   normalizePlanes(x: Float32Array, xOffset: number, out: Float32Array, outOffset: number, planes: number, planeSize: number, mean: Float64Array, scale: Float64Array, shift: Float64Array): void;
 }
@@ -94,7 +96,7 @@ const STD = 7;
 export function nativeReduceKernels(
   binding: ReduceBinding,
   base: Pick<Backend, "softmax">,
-): Pick<Backend, "reduce" | "argReduce" | "variance" | "logsumexp" | "softmax" | "batchNorm" | "groupNorm"> {
+): Pick<Backend, "reduce" | "argReduce" | "variance" | "logsumexp" | "cumsum" | "softmax" | "batchNorm" | "groupNorm"> {
   /** Runs `op` natively when input and out qualify; false when the JS kernel must. */
   function tryReduce(op: number, correction: number, input: StridedView, dims: readonly number[], out: StridedView): boolean {
     if (!nativeInput(input) || !isF32(out)) return false;
@@ -137,6 +139,14 @@ export function nativeReduceKernels(
     },
     logsumexp(input, dims, out) {
       if (!tryReduce(LOGSUMEXP, 0, input, dims, out)) jsBackend.logsumexp(input, dims, out);
+    },
+    cumsum(input, dim, out) {
+      if (input.shape.length > 0 && nativeInput(input) && isDenseF32(input) && isDenseF32(out) && safeAlias(input, out)) {
+        const outer = numelOf(input.shape.slice(0, dim));
+        binding.cumsum(input.storage, input.offset, out.storage, out.offset, outer, input.shape[dim]!, numelOf(input.shape.slice(dim + 1)));
+        return;
+      }
+      jsBackend.cumsum(input, dim, out);
     },
     softmax(input, dim, log, out) {
       const rank = input.shape.length;

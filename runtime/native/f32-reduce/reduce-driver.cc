@@ -407,6 +407,23 @@ void softmax_columns_f32(const ReduceUkernels& uk, const float* x, float* y, int
   });
 }
 
+void cumsum_f32(const float* x, float* y, int64_t outer, int64_t length, int64_t inner) {
+  split_rows(outer, length * inner, [&](int64_t first, int64_t count) {
+    std::vector<double> total(static_cast<size_t>(inner));
+    for (int64_t o = first; o < first + count; o++) {
+      const float* xs = x + o * length * inner;
+      float* ys = y + o * length * inner;
+      std::fill(total.begin(), total.end(), 0.0);
+      for (int64_t r = 0; r < length; r++, xs += inner, ys += inner) {
+        for (int64_t j = 0; j < inner; j++) {
+          total[j] += double(xs[j]);
+          ys[j] = float(total[j]);
+        }
+      }
+    }
+  });
+}
+
 void normalize_planes_f32(const ReduceUkernels& uk, const float* x, float* y, int64_t planes, int64_t plane_size,
                           int64_t period, const double* mean, const double* scale, const double* shift) {
   split_rows(planes, plane_size, [&](int64_t first, int64_t count) {

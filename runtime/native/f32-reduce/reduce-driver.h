@@ -37,6 +37,10 @@ void arg_reduce_f32(bool is_min, const float* x, const ReduceLayout& layout, dou
 void softmax_columns_f32(const ReduceUkernels& uk, const float* x, float* y, int64_t outer, int64_t length,
                          int64_t inner, bool log);
 
+// Running sums along the middle dim of contiguous [outer, length, inner], in double
+// (the JS reference's order, so the same result).
+void cumsum_f32(const float* x, float* y, int64_t outer, int64_t length, int64_t inner);
+
 // y = (x - mean[p]) * scale[p] + shift[p] over `planes` contiguous planes of
 // `plane_size` floats, p = plane % period.
 void normalize_planes_f32(const ReduceUkernels& uk, const float* x, float* y, int64_t planes, int64_t plane_size,
