@@ -183,7 +183,7 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   const int64_t io = int_arg(info, 11, fn, "indicesOffset", true);
   const std::vector<int64_t> is = out_strides_arg(info, 12, fn, "indicesStrides", l, io, indices.ElementLength());
   std::vector<double> values(size_t(l.kept_count())), where(values.size());
-  arg_reduce_f32(is_min == 1, x.Data(), l, values.data(), where.data());
+  arg_reduce_f32(*active_isa().reduce, is_min == 1, x.Data(), l, values.data(), where.data());
   if (values_out != nullptr) store(values, l, values_out, vs);
   store(where, l, indices.Data() + io, is);
   return env.Undefined();

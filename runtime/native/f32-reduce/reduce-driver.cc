@@ -287,9 +287,28 @@ void reduce_f32(const ReduceUkernels& uk, ReduceKind kind, const float* x, const
   }
 }
 
-void arg_reduce_f32(bool is_min, const float* x, const ReduceLayout& l, double* values, double* indices) {
+namespace {
+
+// The first position of a run's extreme: the vector max (min) of a contiguous run, then
+// the first element equal to it (the first NaN when it is NaN).
+int64_t first_extreme(const ReduceUkernels& uk, bool is_min, const float* p, int64_t n) {
+  const float m = is_min ? uk.min_row(size_t(n), p) : uk.max_row(size_t(n), p);
+  int64_t i = 0;
+  if (m != m) {
+    while (p[i] == p[i]) i++;
+  } else {
+    while (p[i] != m) i++;
+  }
+  return i;
+}
+
+}  // namespace
+
+void arg_reduce_f32(const ReduceUkernels& uk, bool is_min, const float* x, const ReduceLayout& l, double* values,
+                    double* indices) {
   const Runs runs(l);
   const int64_t n = runs.n, step = runs.step;
+  const bool contiguous_runs = step == 1 && n >= kMinVectorRun;
   split_rows(l.kept_count(), l.red_count(), [&](int64_t first, int64_t outputs) {
     Walker kept(l.kept_shape.data(), l.kept_strides.data(), int(l.kept_shape.size()));
     kept.seek(first);
@@ -297,6 +316,16 @@ void arg_reduce_f32(bool is_min, const float* x, const ReduceLayout& l, double* 
       float best = is_min ? INFINITY : -INFINITY;
       int64_t where = 0, position = 0;
       runs.each(x + l.offset + kept.offset, [&](const float* p) {
+        if (contiguous_runs) {
+          const int64_t i = first_extreme(uk, is_min, p, n);
+          const float v = p[i];
+          if ((is_min ? v < best : v > best) || (v != v && best == best)) {
+            best = v;
+            where = position + i;
+          }
+          position += n;
+          return;
+        }
         for (int64_t i = 0; i < n; i++, position++) {
           const float v = p[i * step];
           // Strictly better keeps the first of equal values; the first NaN beats everything after it.

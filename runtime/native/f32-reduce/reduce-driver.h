@@ -31,7 +31,8 @@ void reduce_f32(const ReduceUkernels& uk, ReduceKind kind, const float* x, const
 
 // Position (row-major over the reduced dims) of the first max (min) of each output;
 // a NaN wins over every number. values[k] receives the extreme value.
-void arg_reduce_f32(bool is_min, const float* x, const ReduceLayout& layout, double* values, double* indices);
+void arg_reduce_f32(const ReduceUkernels& uk, bool is_min, const float* x, const ReduceLayout& layout, double* values,
+                    double* indices);
 
 // Softmax (log_softmax) along the middle dim of contiguous [outer, length, inner].
 void softmax_columns_f32(const ReduceUkernels& uk, const float* x, float* y, int64_t outer, int64_t length,
