@@ -59,14 +59,18 @@ float extreme_row(size_t n, const float* x) {
   float best = kMax ? -INFINITY : INFINITY;
   size_t i = 0;
   if (n >= W) {
-    typename R::reg m = R::load(x);
-    for (i = W; i + W <= n; i += W) {
-      const typename R::reg v = R::load(x + i);
-      m = R::keep_nan(m, kMax ? R::max(m, v) : R::min(m, v));
+    // Two independent chains: the max/blend latency, not the loads, bounds one chain.
+    typename R::reg m0 = R::load(x), m1 = m0;
+    auto fold = [](typename R::reg m, typename R::reg v) { return R::keep_nan(m, kMax ? R::max(m, v) : R::min(m, v)); };
+    for (i = W; i + 2 * W <= n; i += 2 * W) {
+      m0 = fold(m0, R::load(x + i));
+      m1 = fold(m1, R::load(x + i + W));
     }
-    alignas(64) float lanes[W];
-    R::store(lanes, m);
-    for (size_t k = 0; k < W; k++) best = kMax ? fold_max(best, lanes[k]) : fold_min(best, lanes[k]);
+    for (; i + W <= n; i += W) m0 = fold(m0, R::load(x + i));
+    alignas(64) float lanes[2 * W];
+    R::store(lanes, m0);
+    R::store(lanes + W, m1);
+    for (size_t k = 0; k < 2 * W; k++) best = kMax ? fold_max(best, lanes[k]) : fold_min(best, lanes[k]);
   }
   for (; i < n; i++) best = kMax ? fold_max(best, x[i]) : fold_min(best, x[i]);
   return best;
