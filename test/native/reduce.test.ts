@@ -189,7 +189,7 @@ describe.skipIf(!native)(suiteName("native reductions equal the JS kernels"), ()
   });
 
   it("other dtypes and all/any run the JS kernel", () => {
-    const spy = vi.spyOn(native!.binding, "reduce");
+    const spy = vi.spyOn(native!.binding, "reduce").mockClear();
     const ints = { storage: new Int32Array(100).fill(3), shape: [10, 10], strides: [10, 1], offset: 0, dtype: "int32" as const };
     const out = { storage: new Float64Array(10), shape: [10, 1], strides: [1, 1], offset: 0, dtype: "int64" as const };
     backend.reduce("sum", ints, [1], out);

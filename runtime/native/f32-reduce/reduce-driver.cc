@@ -179,21 +179,45 @@ int64_t column_block(int64_t outer, int64_t cols) {
   return block;
 }
 
+// The widest "folded row" a narrow block is cut into: a multiple of `inner` (so lane l
+// always holds column l % inner) and of 16 floats (whole vectors).
+int64_t folded_width(int64_t inner) {
+  int64_t width = inner;
+  while (width % 16 != 0) width += inner;
+  while (width < 64) width *= 2;
+  return width;
+}
+
+constexpr int64_t kMaxFolded = 512;
+
+// The kept dims split into one contiguous dim `inner` (cols outputs, out_step apart in
+// the row-major output) and the others (outer), with their input and output strides.
+struct KeptSplit {
+  std::vector<int64_t> shape, in_strides, out_strides;
+  int64_t cols, out_step, outer;
+
+  KeptSplit(const ReduceLayout& l, int inner) {
+    const int rank = int(l.kept_shape.size());
+    std::vector<int64_t> out_lin(rank);
+    for (int64_t d = rank - 1, s = 1; d >= 0; s *= l.kept_shape[d], d--) out_lin[d] = s;
+    for (int d = 0; d < rank; d++) {
+      if (d == inner) continue;
+      shape.push_back(l.kept_shape[d]);
+      in_strides.push_back(l.kept_strides[d]);
+      out_strides.push_back(out_lin[d]);
+    }
+    cols = l.kept_shape[inner];
+    out_step = out_lin[inner];
+    outer = product(shape);
+  }
+  Walker input() const { return Walker(shape.data(), in_strides.data(), int(shape.size())); }
+  Walker output() const { return Walker(shape.data(), out_strides.data(), int(shape.size())); }
+};
+
 void reduce_columns(const ReduceUkernels& uk, ReduceKind kind, const float* x, const ReduceLayout& l, int inner,
                     double* out, double* out2) {
-  // The kept dims other than `inner`, with their input strides and output (row-major) strides.
-  const int kept_rank = int(l.kept_shape.size());
-  std::vector<int64_t> out_lin(kept_rank);
-  for (int64_t d = kept_rank - 1, s = 1; d >= 0; s *= l.kept_shape[d], d--) out_lin[d] = s;
-  std::vector<int64_t> oshape, ostride, olin;
-  for (int d = 0; d < kept_rank; d++) {
-    if (d == inner) continue;
-    oshape.push_back(l.kept_shape[d]);
-    ostride.push_back(l.kept_strides[d]);
-    olin.push_back(out_lin[d]);
-  }
-  const int64_t cols = l.kept_shape[inner], out_step = out_lin[inner];
-  const int64_t outer = product(oshape);
+  const KeptSplit kept(l, inner);
+  const int64_t cols = kept.cols, out_step = kept.out_step, outer = kept.outer;
   const int64_t block = column_block(outer, cols);
   const int64_t blocks = (cols + block - 1) / block;
   const int64_t positions = l.red_count();
@@ -201,8 +225,7 @@ void reduce_columns(const ReduceUkernels& uk, ReduceKind kind, const float* x, c
   const size_t run_rows = size_t(runs.n);
   const ptrdiff_t run_step = ptrdiff_t(runs.step);
   split_rows(outer * blocks, positions * block, [&](int64_t first, int64_t items) {
-    Walker oin(oshape.data(), ostride.data(), int(oshape.size()));
-    Walker oout(oshape.data(), olin.data(), int(oshape.size()));
+    Walker oin = kept.input(), oout = kept.output();
     double acc[kMaxBlock], acc2[kMaxBlock];
     float f[kMaxBlock];
     for (int64_t item = first; item < first + items; item++) {
@@ -261,12 +284,107 @@ void reduce_columns(const ReduceUkernels& uk, ReduceKind kind, const float* x, c
   });
 }
 
+// Columns too few for a vector (a narrow contiguous kept dim of c < 32 outputs) whose
+// runs are [n, c] contiguous blocks (the innermost reduced stride is c): each block is
+// cut into rows of whole vectors (folded_width), the column building blocks fold them,
+// and lanes of one column are combined afterwards.
+void reduce_folded(const ReduceUkernels& uk, ReduceKind kind, const float* x, const ReduceLayout& l, int inner,
+                   double* out, double* out2) {
+  const KeptSplit kept(l, inner);
+  const int64_t c = kept.cols, out_step = kept.out_step;
+  const int64_t width = folded_width(c);
+  const Runs runs(l);
+  const int64_t block = runs.n * c, full = block / width, tail = block % width;
+  const int64_t positions = l.red_count();
+  split_rows(kept.outer, positions * c, [&](int64_t first, int64_t items) {
+    Walker oin = kept.input(), oout = kept.output();
+    double acc[kMaxFolded], lanes_mean[kMaxFolded], col[kMaxFolded], col2[kMaxFolded];
+    float f[kMaxFolded];
+    oin.seek(first);
+    oout.seek(first);
+    for (int64_t item = first; item < first + items; item++, oin.next(), oout.next()) {
+      const float* base = x + l.offset + oin.offset;
+      // fn(columns, rows, first row) over the whole rows, then the partial last one, of every run.
+      auto each_rows = [&](auto&& fn) {
+        runs.each(base, [&](const float* p) {
+          if (full > 0) fn(size_t(width), size_t(full), p);
+          if (tail > 0) fn(size_t(tail), size_t(1), p + full * width);
+        });
+      };
+      auto sum_lanes = [&](const double* lanes, double* per_column) {
+        std::fill(per_column, per_column + c, 0.0);
+        for (int64_t k = 0; k < width; k++) per_column[k % c] += lanes[k];
+      };
+      auto fold_lanes = [&](bool is_max) {
+        for (int64_t j = 0; j < c; j++) {
+          for (int64_t k = j + c; k < width; k += c) f[j] = fold_extreme(is_max, f[j], f[k]);
+        }
+      };
+      switch (kind) {
+        case ReduceKind::kSum:
+        case ReduceKind::kMoments:
+          std::fill(acc, acc + width, 0.0);
+          each_rows([&](size_t n, size_t rows, const float* p) { uk.sum_cols(n, rows, p, width, acc); });
+          sum_lanes(acc, col);
+          if (kind == ReduceKind::kMoments) {
+            for (int64_t j = 0; j < c; j++) col[j] /= double(positions);
+            for (int64_t k = 0; k < width; k++) lanes_mean[k] = col[k % c];
+            std::fill(acc, acc + width, 0.0);
+            each_rows([&](size_t n, size_t rows, const float* p) { uk.sqdev_cols(n, rows, p, width, lanes_mean, acc); });
+            sum_lanes(acc, col2);
+          }
+          break;
+        case ReduceKind::kProd:
+          std::fill(col, col + c, 1.0);
+          runs.each(base, [&](const float* p) {
+            for (int64_t i = 0; i < block; i++) col[i % c] *= double(p[i]);
+          });
+          break;
+        case ReduceKind::kMax:
+        case ReduceKind::kMin: {
+          const bool is_max = kind == ReduceKind::kMax;
+          std::fill(f, f + width, is_max ? -INFINITY : INFINITY);
+          each_rows([&](size_t n, size_t rows, const float* p) { (is_max ? uk.max_cols : uk.min_cols)(n, rows, p, width, f); });
+          fold_lanes(is_max);
+          for (int64_t j = 0; j < c; j++) col[j] = f[j];
+          break;
+        }
+        case ReduceKind::kLogSumExp:
+          std::fill(f, f + width, -INFINITY);
+          each_rows([&](size_t n, size_t rows, const float* p) { uk.max_cols(n, rows, p, width, f); });
+          fold_lanes(true);
+          for (int64_t k = 0; k < width; k++) f[k] = lse_shift(f[k % c]);
+          std::fill(acc, acc + width, 0.0);
+          each_rows([&](size_t n, size_t rows, const float* p) { uk.sumexp_cols(n, rows, p, width, f, acc); });
+          sum_lanes(acc, col);
+          for (int64_t j = 0; j < c; j++) col[j] = std::log(col[j]) + double(f[j]);
+          break;
+      }
+      for (int64_t j = 0; j < c; j++) out[oout.offset + j * out_step] = col[j];
+      if (kind == ReduceKind::kMoments) {
+        for (int64_t j = 0; j < c; j++) out2[oout.offset + j * out_step] = col2[j];
+      }
+    }
+  });
+}
+
 // Runs shorter than this go element by element rather than through a building block.
 constexpr int64_t kMinVectorRun = 8;
 
 int contiguous_kept_dim(const ReduceLayout& l) {
   for (int d = int(l.kept_shape.size()) - 1; d >= 0; d--) {
     if (l.kept_strides[d] == 1 && l.kept_shape[d] >= kMinVectorRun) return d;
+  }
+  return -1;
+}
+
+// A contiguous kept dim too narrow for the columns plan whose reduced runs are [n, c]
+// contiguous blocks (reduce_folded), or -1.
+int narrow_kept_dim(const ReduceLayout& l) {
+  if (l.red_shape.empty()) return -1;
+  for (int d = int(l.kept_shape.size()) - 1; d >= 0; d--) {
+    const int64_t c = l.kept_shape[d];
+    if (l.kept_strides[d] == 1 && c < kMinVectorRun * 4 && l.red_strides.back() == c) return d;
   }
   return -1;
 }
@@ -280,8 +398,11 @@ void reduce_f32(const ReduceUkernels& uk, ReduceKind kind, const float* x, const
                 double* out2) {
   const bool contiguous_runs = !layout.red_shape.empty() && layout.red_strides.back() == 1 && layout.red_shape.back() >= kMinVectorRun;
   const int inner = contiguous_kept_dim(layout);
+  const int narrow = contiguous_runs ? -1 : narrow_kept_dim(layout);
   if (!contiguous_runs && inner >= 0 && !layout.red_shape.empty()) {
     reduce_columns(uk, kind, x, layout, inner, out, out2);
+  } else if (narrow >= 0) {
+    reduce_folded(uk, kind, x, layout, narrow, out, out2);
   } else {
     reduce_runs(uk, kind, x, layout, out, out2);
   }
@@ -365,17 +486,6 @@ void softmax_block_columns(const ReduceUkernels& uk, const float* xs, float* ys,
     uk.scale_cols(nb, rows, factor, ys, inner);
   }
 }
-
-// The widest "folded row" a narrow block is cut into: a multiple of `inner` (so lane l
-// always holds column l % inner) and of 16 floats (whole vectors).
-int64_t folded_width(int64_t inner) {
-  int64_t width = inner;
-  while (width % 16 != 0) width += inner;
-  while (width < 64) width *= 2;
-  return width;
-}
-
-constexpr int64_t kMaxFolded = 512;
 
 // Softmax over the middle dim of one [length, inner] block when inner is narrow: the
 // block, contiguous, is cut into rows of `width` floats; the column building blocks
