@@ -54,6 +54,11 @@ double sqdev_row(size_t n, const float* x, double mean) {
 // vmaxps returns its second operand when either is NaN: keep_nan(m, max(m, v)) keeps
 // a NaN already in m and takes a NaN in v.
 template <class R, bool kMax>
+inline typename R::reg fold_vec(typename R::reg m, typename R::reg v) {
+  return R::keep_nan(m, kMax ? R::max(m, v) : R::min(m, v));
+}
+
+template <class R, bool kMax>
 float extreme_row(size_t n, const float* x) {
   constexpr size_t W = R::W;
   float best = kMax ? -INFINITY : INFINITY;
@@ -61,12 +66,11 @@ float extreme_row(size_t n, const float* x) {
   if (n >= W) {
     // Two independent chains: the max/blend latency, not the loads, bounds one chain.
     typename R::reg m0 = R::load(x), m1 = m0;
-    auto fold = [](typename R::reg m, typename R::reg v) { return R::keep_nan(m, kMax ? R::max(m, v) : R::min(m, v)); };
     for (i = W; i + 2 * W <= n; i += 2 * W) {
-      m0 = fold(m0, R::load(x + i));
-      m1 = fold(m1, R::load(x + i + W));
+      m0 = fold_vec<R, kMax>(m0, R::load(x + i));
+      m1 = fold_vec<R, kMax>(m1, R::load(x + i + W));
     }
-    for (; i + W <= n; i += W) m0 = fold(m0, R::load(x + i));
+    for (; i + W <= n; i += W) m0 = fold_vec<R, kMax>(m0, R::load(x + i));
     alignas(64) float lanes[2 * W];
     R::store(lanes, m0);
     R::store(lanes + W, m1);
@@ -129,8 +133,7 @@ void extreme_cols(size_t n, size_t rows, const float* x, ptrdiff_t stride, float
   for (; j + R::W <= n; j += R::W) {
     typename R::reg m = R::load(acc + j);
     for (size_t r = 0; r < rows; r++) {
-      const typename R::reg v = R::load(x + r * stride + j);
-      m = R::keep_nan(m, kMax ? R::max(m, v) : R::min(m, v));
+      m = fold_vec<R, kMax>(m, R::load(x + r * stride + j));
     }
     R::store(acc + j, m);
   }
