@@ -27,7 +27,13 @@
         "runtime/native/f32-rowwise/f32-rowwise-avx512f.cc",
         # elementwise: the strided walk and the copy entry point
         "runtime/native/strided-args.cc",
-        "runtime/native/bind-copy.cc"
+        "runtime/native/bind-copy.cc",
+        # reduce family
+        "runtime/native/bind-reduce.cc",
+        "runtime/native/f32-reduce/reduce-driver.cc",
+        "runtime/native/f32-reduce/f32-reduce-scalar.cc",
+        "runtime/native/f32-reduce/f32-reduce-avx2-fma.cc",
+        "runtime/native/f32-reduce/f32-reduce-avx512f.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

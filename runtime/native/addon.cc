@@ -12,6 +12,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   tsjit::register_elementwise(env, exports);
   tsjit::register_rowwise(env, exports);
   tsjit::register_copy(env, exports);  // elementwise
+  tsjit::register_reduce(env, exports);
   return exports;
 }
 

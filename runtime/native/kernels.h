@@ -8,6 +8,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include "f32-reduce/f32-reduce-ukernels.h"
 
 namespace tsjit {
 
@@ -67,6 +68,8 @@ struct IsaKernels {
   PeakFmaFn peak_fma;
   SoftmaxRowsFn softmax_rows;
   LayerNormRowsFn layernorm_rows;
+  // reduce family: reductions and normalizations (f32-reduce/)
+  const ReduceUkernels* reduce;
 };
 
 extern const IsaKernels kScalarKernels;

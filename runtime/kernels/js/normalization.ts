@@ -98,14 +98,14 @@ function batchNorm(
   normalizeAffine(input, out, plan.acc.strides, mean, rstd, paramAlong(weight, 1, rank, [1]), paramAlong(bias, 0, rank, [1]));
 }
 
-function readVector(view: StridedView, length: number): Float64Array {
+export function readVector(view: StridedView, length: number): Float64Array {
   const out = new Float64Array(length);
   for (let c = 0; c < length; c++) out[c] = view.storage[view.offset + c * view.strides[0]!]!;
   return out;
 }
 
 /** running = (1 - momentum) * running + momentum * batch * scale, in place. */
-function blendInto(running: StridedView, batch: Float64Array, scale: number, momentum: number): void {
+export function blendInto(running: StridedView, batch: Float64Array, scale: number, momentum: number): void {
   const r = running.storage;
   for (let c = 0; c < batch.length; c++) {
     const o = running.offset + c * running.strides[0]!;

@@ -9,15 +9,18 @@ import { nativeCopyKernels } from "./copy.js";
 import { nativeElementwiseKernels } from "./elementwise.js";
 import { nativeGemmKernels } from "./gemm.js";
 import type { NativeBinding } from "./loader.js";
+import { nativeReduceKernels } from "./reduce.js";
 import { nativeRowwiseKernels } from "./rowwise.js";
 
 export function createNativeBackend(binding: NativeBinding): Backend {
+  const rowwise = nativeRowwiseKernels(binding);
   return {
     ...jsBackend,
     name: "native",
     ...nativeGemmKernels(binding),
     ...nativeElementwiseKernels(binding),
-    ...nativeRowwiseKernels(binding),
     ...nativeCopyKernels(binding),
+    ...rowwise,
+    ...nativeReduceKernels(binding, rowwise),
   };
 }

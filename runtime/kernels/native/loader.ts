@@ -7,6 +7,7 @@
 import type { CopyBinding } from "./copy.js";
 import type { ElementwiseBinding } from "./elementwise.js";
 import type { GemmBinding } from "./gemm.js";
+import type { ReduceBinding } from "./reduce.js";
 import type { RowwiseBinding } from "./rowwise.js";
 
 /** The addon's state: its ISA and threads, and the machine's peak for the bench. */
@@ -22,7 +23,7 @@ export interface CoreBinding {
 }
 
 /** The raw binding, one interface per kernel family. Every function checks its arguments and throws on a mismatch. */
-export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & CopyBinding;
+export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & CopyBinding & ReduceBinding;
 
 export type NativeLoad = { readonly binding: NativeBinding; readonly reason: string } | { readonly binding: null; readonly reason: string };
 
