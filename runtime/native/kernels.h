@@ -3,8 +3,8 @@
 // global -march); isa.cc picks ONE table at load with __builtin_cpu_supports.
 //
 // Kernel-name grammar (after XNNPACK's): tsjit_f32_<op>_ukernel_<tile>__<isa>,
-// files <family>/<family>-<tile>-<isa>.cc; e.g. f32-gemm/f32-gemm-12x32-avx512f.cc
-// defines tsjit_f32_gemm_ukernel_12x32__avx512f.
+// files <family>/<family>-<tile>-<isa>.cc; e.g. f32-gemm/f32-gemm-6x64-avx512f.cc
+// defines tsjit_f32_gemm_ukernel_6x64__avx512f.
 #pragma once
 #include <cstddef>
 #include <cstdint>

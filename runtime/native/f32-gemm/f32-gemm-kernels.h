@@ -11,7 +11,7 @@ namespace tsjit {
   void tsjit_f32_gemv_dots_ukernel__##ISA(size_t N, size_t K, float alpha, const float* a, const float* b,           \
                                           ptrdiff_t cs_b, float* c, ptrdiff_t cs_c);                                 \
   double tsjit_f32_peak_fma__##ISA(size_t iterations, float* sink);
-TSJIT_DECLARE_GEMM_FAMILY(12x32, avx512f)
+TSJIT_DECLARE_GEMM_FAMILY(6x64, avx512f)
 TSJIT_DECLARE_GEMM_FAMILY(6x16, avx2_fma)
 TSJIT_DECLARE_GEMM_FAMILY(4x8, scalar)
 #undef TSJIT_DECLARE_GEMM_FAMILY

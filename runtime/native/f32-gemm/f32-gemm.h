@@ -20,10 +20,9 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
   // C's tile is read (or written) once kc steps from now: start fetching its lines.
   if (cs_c == 1) {
 #pragma GCC unroll 32
-    for (int i = 0; i < MR; i++) {
-      __builtin_prefetch(c + i * rs_c, 1);
-      __builtin_prefetch(c + i * rs_c + NR - 1, 1);
-    }
+    for (int i = 0; i < MR; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < NR; j += 16) __builtin_prefetch(c + i * rs_c + j, 1);
   }
   R acc[MR][NV];
 #pragma GCC unroll 32
