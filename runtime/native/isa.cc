@@ -13,7 +13,7 @@ namespace tsjit {
 // block (L2); nc columns of B (kc x nc) stay in L2/L3 across the ic loop.
 const IsaKernels kAvx512Kernels = {
     "avx512",
-    {tsjit_f32_gemm_ukernel_6x64__avx512f, 6, 64, 256, 96, 1024},
+    {tsjit_f32_gemm_ukernel_6x64__avx512f, 6, 64, 512, 96, 512},
     tsjit_f32_gemv_rows_ukernel__avx512f,
     tsjit_f32_gemv_dots_ukernel__avx512f,
     tsjit_f32_vbinary_ukernel__avx512f,

@@ -66,15 +66,24 @@ void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, 
                    size_t m1, size_t n0, size_t n1) {
   const size_t MR = size_t(g.mr), NR = size_t(g.nr), MC = size_t(g.mc);
   const float beta = pc == 0 ? p.beta : 1.0f;  // the first k block applies beta; later ones accumulate
-  float* pa = packed_a.get(round_up(std::min(MC, m1 - m0), MR) * kc);
+  // A with contiguous rows is read in place; any other layout is copied into rows.
+  const bool in_place = p.a.cs == 1;
+  float* pa = in_place ? nullptr : packed_a.get(std::min(MC, m1 - m0) * kc);
   for (size_t ic = m0; ic < m1; ic += MC) {
     const size_t mc = std::min(MC, m1 - ic);
-    pack_a_mr_kmajor(mc, kc, g.mr, p.a.p + ptrdiff_t(ic) * p.a.rs + ptrdiff_t(pc) * p.a.cs, p.a.rs, p.a.cs, pa);
+    const float* a = p.a.p + ptrdiff_t(ic) * p.a.rs + ptrdiff_t(pc) * p.a.cs;
+    ptrdiff_t rs_a = p.a.rs;
+    if (!in_place) {
+      pack_a_rows(mc, kc, a, p.a.rs, p.a.cs, pa);
+      a = pa;
+      rs_a = ptrdiff_t(kc);
+    }
     for (size_t jr = n0; jr < n1; jr += NR) {
       const size_t nr = std::min(NR, n1 - jr);
       for (size_t ir = 0; ir < mc; ir += MR) {
         float* ct = p.c + ptrdiff_t(ic + ir) * p.rs_c + ptrdiff_t(jc + jr) * p.cs_c;
-        g.ukernel(std::min(MR, mc - ir), nr, kc, pa + ir * kc, pb + jr * kc, ct, p.rs_c, p.cs_c, p.alpha, beta);
+        g.ukernel(std::min(MR, mc - ir), nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c,
+                  p.alpha, beta);
       }
     }
   }

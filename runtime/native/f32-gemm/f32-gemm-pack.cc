@@ -4,36 +4,6 @@
 namespace tsjit {
 namespace {
 
-// One MR x kc panel of A, `rows` <= MR of them real. Writes run contiguously along
-// the panel (k-major); reads walk MR row streams, or copy MR floats per k when A's
-// columns are contiguous (a transposed operand).
-template <int MR>
-void pack_a_panel(size_t rows, size_t kc, const float* a, ptrdiff_t rs, ptrdiff_t cs, float* d) {
-  if (rows == size_t(MR) && rs == 1) {
-    for (size_t k = 0; k < kc; k++, d += MR) std::memcpy(d, a + ptrdiff_t(k) * cs, MR * sizeof(float));
-    return;
-  }
-  const float* src[MR];
-  for (size_t r = 0; r < size_t(MR); r++) src[r] = a + ptrdiff_t(r < rows ? r : 0) * rs;
-  if (rows == size_t(MR) && cs == 1) {
-    for (size_t k = 0; k < kc; k++, d += MR)
-#pragma GCC unroll 16
-      for (int r = 0; r < MR; r++) d[r] = src[r][k];
-    return;
-  }
-  for (size_t k = 0; k < kc; k++, d += MR)
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; r++) d[r] = size_t(r) < rows ? src[r][ptrdiff_t(k) * cs] : 0.0f;
-}
-
-template <int MR>
-void pack_a(size_t mc, size_t kc, const float* a, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
-  for (size_t i = 0; i < mc; i += size_t(MR)) {
-    const size_t rows = mc - i < size_t(MR) ? mc - i : size_t(MR);
-    pack_a_panel<MR>(rows, kc, a + ptrdiff_t(i) * rs, rs, cs, dst + i * kc);
-  }
-}
-
 // One kc x NR panel of B, `cols` <= NR of them real.
 template <int NR>
 void pack_b_panel(size_t cols, size_t kc, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* d) {
@@ -70,11 +40,19 @@ void pack_b(size_t kc, size_t nc, const float* b, ptrdiff_t rs, ptrdiff_t cs, fl
 
 }  // namespace
 
-void pack_a_mr_kmajor(size_t mc, size_t kc, int MR, const float* a, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
-  switch (MR) {
-    case 4: return pack_a<4>(mc, kc, a, rs, cs, dst);
-    case 6: return pack_a<6>(mc, kc, a, rs, cs, dst);
-    default: __builtin_trap();  // a tile isa.cc does not use
+void pack_a_rows(size_t mc, size_t kc, const float* a, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
+  if (rs == 1) {
+    // Columns contiguous (a transposed operand): walk them, scattering down the rows.
+    for (size_t k = 0; k < kc; k++) {
+      const float* s = a + ptrdiff_t(k) * cs;
+      for (size_t i = 0; i < mc; i++) dst[i * kc + k] = s[i];
+    }
+    return;
+  }
+  for (size_t i = 0; i < mc; i++) {
+    const float* s = a + ptrdiff_t(i) * rs;
+    float* d = dst + i * kc;
+    for (size_t k = 0; k < kc; k++) d[k] = s[ptrdiff_t(k) * cs];
   }
 }
 
