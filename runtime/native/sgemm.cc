@@ -8,6 +8,9 @@
 #include "sgemm.h"
 #include <algorithm>
 #include <cstdlib>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include "f32-gemm/f32-gemm-pack.h"
 #include "threadpool.h"
 
@@ -15,18 +18,35 @@ namespace tsjit {
 namespace {
 
 // 64-byte aligned, grown on demand, never cleared: packing writes every float read.
+// Blocks of a MiB or more (a packed B block) go on 2 MiB pages where Linux offers
+// them: the kernel streams B panels across the whole block, and 4 KiB pages cost a
+// TLB miss every 4 KiB of it.
 struct AlignedBuffer {
   float* data = nullptr;
   size_t size = 0;
   float* get(size_t n) {
     if (n > size) {
       std::free(data);
-      data = static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64));
+      data = allocate(n * sizeof(float));
       size = n;
     }
     return data;
   }
   ~AlignedBuffer() { std::free(data); }
+
+ private:
+  static float* allocate(size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr size_t kHuge = size_t(2) << 20;
+    if (bytes >= kHuge / 2) {
+      const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+      void* p = std::aligned_alloc(kHuge, rounded);
+      if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: 4 KiB pages still work
+      return static_cast<float*>(p);
+    }
+#endif
+    return static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
+  }
 };
 
 thread_local AlignedBuffer packed_a;
