@@ -136,6 +136,11 @@ std::pair<size_t, size_t> share(size_t n, size_t unit, int parts, int t) {
   return {std::min(n, lo * unit), std::min(n, hi * unit)};
 }
 
+// Note [Tasks per thread]: a thread's share is cut into a few tasks that the pool
+// hands out in turn, so a thread that starts late (woken late, or sharing its core)
+// leaves its remaining tasks to the others instead of holding up the whole block.
+constexpr int kTasksPerThread = 4;
+
 void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
   const size_t KC = size_t(g.kc), NC = size_t(g.nc), MR = size_t(g.mr), NR = size_t(g.nr);
   const size_t kc_max = std::min(KC, p.K);
@@ -145,19 +150,22 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
   ThreadPool& pool = thread_pool();
   for (size_t jc = 0; jc < p.N; jc += NC) {
     const size_t nc = std::min(NC, p.N - jc);
+    const int panels = int((nc + NR - 1) / NR);
+    const int pack_tasks = std::min(panels, threads * kTasksPerThread);
+    const int compute_tasks = std::min(split_rows ? int((p.M + MR - 1) / MR) : panels, threads * kTasksPerThread);
     for (size_t pc = 0; pc < p.K; pc += KC) {
       const size_t kc = std::min(KC, p.K - pc);
-      pool.run(threads, [&](int t) {
-        const auto [j0, j1] = share(nc, NR, threads, t);
-        if (j0 < j1) pack_b_block(g, p, jc, pc, kc, j0, j1, pb);
+      pool.run(pack_tasks, [&](int t) {
+        const auto [j0, j1] = share(nc, NR, pack_tasks, t);
+        pack_b_block(g, p, jc, pc, kc, j0, j1, pb);
       });
-      pool.run(threads, [&](int t) {
+      pool.run(compute_tasks, [&](int t) {
         if (split_rows) {
-          const auto [m0, m1] = share(p.M, MR, threads, t);
-          if (m0 < m1) compute_block(g, p, jc, pc, kc, pb, m0, m1, 0, nc);
+          const auto [m0, m1] = share(p.M, MR, compute_tasks, t);
+          compute_block(g, p, jc, pc, kc, pb, m0, m1, 0, nc);
         } else {
-          const auto [n0, n1] = share(nc, NR, threads, t);
-          if (n0 < n1) compute_block(g, p, jc, pc, kc, pb, 0, p.M, n0, n1);
+          const auto [n0, n1] = share(nc, NR, compute_tasks, t);
+          compute_block(g, p, jc, pc, kc, pb, 0, p.M, n0, n1);
         }
       });
     }
