@@ -1,10 +1,8 @@
 // The SGEMM driver, GotoBLAS/BLIS loop order: jc (nc columns of B) > pc (kc deep,
-// pack B) > ic (mc rows of A, pack A) > jr > ir (one microkernel call per MR x NR
-// tile of C). With several threads, each (jc, pc) block of B is packed once, by all
-// threads together, into the caller's buffer; then every thread runs the ic loop over
-// its own share of the rows (or, for short wide products, of the B panels), packing
-// its A blocks into its own thread-local buffer, so each core's A block stays in its
-// own L2 while both read the one packed B.
+// pack B) > ic (mc rows of A) > jr > ir (one microkernel call per MR x NR tile of C).
+// The microkernel reads a row-major A in place; other layouts of A are copied into
+// rows per ic block. Large products are split over the thread pool by columns (or by
+// rows when N is narrow); each thread packs into its own thread-local buffers.
 #include "sgemm.h"
 #include <algorithm>
 #include <cstdlib>
@@ -80,17 +78,16 @@ void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t
   }
 }
 
-// Rows [m0, m1) x packed-B columns [n0, n1) of one (jc, pc) block: the ic > jr > ir
-// loops. pb holds the block's B (kc x nc, NR panels); jc, pc locate it in C and A.
-void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, size_t kc, const float* pb, size_t m0,
-                   size_t m1, size_t n0, size_t n1) {
+// One (jc, pc) block: the ic > jr > ir loops over all rows. pb holds the block's B
+// (kc x nc, NR panels); jc and pc locate the block in A, B and C.
+void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, size_t kc, size_t nc, const float* pb) {
   const size_t MR = size_t(g.mr), NR = size_t(g.nr), MC = size_t(g.mc);
   const float beta = pc == 0 ? p.beta : 1.0f;  // the first k block applies beta; later ones accumulate
   // A with contiguous rows is read in place; any other layout is copied into rows.
   const bool in_place = p.a.cs == 1;
-  float* pa = in_place ? nullptr : packed_a.get(std::min(MC, m1 - m0) * kc);
-  for (size_t ic = m0; ic < m1; ic += MC) {
-    const size_t mc = std::min(MC, m1 - ic);
+  float* pa = in_place ? nullptr : packed_a.get(std::min(MC, p.M) * kc);
+  for (size_t ic = 0; ic < p.M; ic += MC) {
+    const size_t mc = std::min(MC, p.M - ic);
     const float* a = p.a.p + ptrdiff_t(ic) * p.a.rs + ptrdiff_t(pc) * p.a.cs;
     ptrdiff_t rs_a = p.a.rs;
     if (!in_place) {
@@ -98,8 +95,8 @@ void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, 
       a = pa;
       rs_a = ptrdiff_t(kc);
     }
-    for (size_t jr = n0; jr < n1; jr += NR) {
-      const size_t nr = std::min(NR, n1 - jr);
+    for (size_t jr = 0; jr < nc; jr += NR) {
+      const size_t nr = std::min(NR, nc - jr);
       for (size_t ir = 0; ir < mc; ir += MR) {
         float* ct = p.c + ptrdiff_t(ic + ir) * p.rs_c + ptrdiff_t(jc + jr) * p.cs_c;
         g.ukernel(std::min(MR, mc - ir), nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c,
@@ -107,12 +104,6 @@ void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, 
       }
     }
   }
-}
-
-void pack_b_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, size_t kc, size_t j0, size_t j1,
-                  float* pb) {
-  pack_b_kmajor_nr(kc, j1 - j0, g.nr, p.b.p + ptrdiff_t(pc) * p.b.rs + ptrdiff_t(jc + j0) * p.b.cs, p.b.rs, p.b.cs,
-                   pb + j0 * kc);
 }
 
 void gemm_single(const GemmConfig& g, const Product& p) {
@@ -123,8 +114,8 @@ void gemm_single(const GemmConfig& g, const Product& p) {
     const size_t nc = std::min(NC, p.N - jc);
     for (size_t pc = 0; pc < p.K; pc += KC) {
       const size_t kc = std::min(KC, p.K - pc);
-      pack_b_block(g, p, jc, pc, kc, 0, nc, pb);
-      compute_block(g, p, jc, pc, kc, pb, 0, p.M, 0, nc);
+      pack_b_kmajor_nr(kc, nc, g.nr, p.b.p + ptrdiff_t(pc) * p.b.rs + ptrdiff_t(jc) * p.b.cs, p.b.rs, p.b.cs, pb);
+      compute_block(g, p, jc, pc, kc, nc, pb);
     }
   }
 }
@@ -136,40 +127,29 @@ std::pair<size_t, size_t> share(size_t n, size_t unit, int parts, int t) {
   return {std::min(n, lo * unit), std::min(n, hi * unit)};
 }
 
-// Note [Tasks per thread]: a thread's share is cut into a few tasks that the pool
-// hands out in turn, so a thread that starts late (woken late, or sharing its core)
-// leaves its remaining tasks to the others instead of holding up the whole block.
-constexpr int kTasksPerThread = 4;
-
+// One job for the whole product, one task per thread: each thread runs the blocked
+// loops on its own share of the columns of B and C (packing only its share of B, into
+// its own L2; a row-major A is read in place by both), or of the rows of A and C when
+// N is too narrow to share. One round trip through the pool per product: under load
+// every extra synchronisation can cost a scheduler time slice.
 void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
-  const size_t KC = size_t(g.kc), NC = size_t(g.nc), MR = size_t(g.mr), NR = size_t(g.nr);
-  const size_t kc_max = std::min(KC, p.K);
-  float* pb = packed_b.get(round_up(std::min(NC, p.N), NR) * kc_max);
-  // Rows when every thread gets a few tiles of them, else the B panels.
-  const bool split_rows = p.M >= size_t(threads) * MR * 4;
-  ThreadPool& pool = thread_pool();
-  for (size_t jc = 0; jc < p.N; jc += NC) {
-    const size_t nc = std::min(NC, p.N - jc);
-    const int panels = int((nc + NR - 1) / NR);
-    const int pack_tasks = std::min(panels, threads * kTasksPerThread);
-    const int compute_tasks = std::min(split_rows ? int((p.M + MR - 1) / MR) : panels, threads * kTasksPerThread);
-    for (size_t pc = 0; pc < p.K; pc += KC) {
-      const size_t kc = std::min(KC, p.K - pc);
-      pool.run(pack_tasks, [&](int t) {
-        const auto [j0, j1] = share(nc, NR, pack_tasks, t);
-        pack_b_block(g, p, jc, pc, kc, j0, j1, pb);
-      });
-      pool.run(compute_tasks, [&](int t) {
-        if (split_rows) {
-          const auto [m0, m1] = share(p.M, MR, compute_tasks, t);
-          compute_block(g, p, jc, pc, kc, pb, m0, m1, 0, nc);
-        } else {
-          const auto [n0, n1] = share(nc, NR, compute_tasks, t);
-          compute_block(g, p, jc, pc, kc, pb, 0, p.M, n0, n1);
-        }
-      });
+  const size_t MR = size_t(g.mr), NR = size_t(g.nr);
+  const bool split_columns = p.N >= size_t(threads) * NR * 2;
+  thread_pool().run(threads, [&](int t) {
+    Product part = p;
+    if (split_columns) {
+      const auto [n0, n1] = share(p.N, NR, threads, t);
+      part.N = n1 - n0;
+      part.b.p += ptrdiff_t(n0) * p.b.cs;
+      part.c += ptrdiff_t(n0) * p.cs_c;
+    } else {
+      const auto [m0, m1] = share(p.M, MR, threads, t);
+      part.M = m1 - m0;
+      part.a.p += ptrdiff_t(m0) * p.a.rs;
+      part.c += ptrdiff_t(m0) * p.rs_c;
     }
-  }
+    if (part.M > 0 && part.N > 0) gemm_single(g, part);
+  });
 }
 
 // Fewer rows than a tile (a batch-1 linear layer): packing B would cost as much as
