@@ -156,6 +156,8 @@ describe.skipIf(!native)(suiteName("native SGEMM equals the JS reference"), () =
         const cases: [number, number, number][] = [
           [3, 4, 0], [1, 1, 1], [1, 300, 257], [300, 1, 257], [2, 97, 130], [5, 129, 64], [197, 130, 300], [130, 260, 530],
           [20, 600, 300], [13, 1100, 40],
+          // Around KC (512 AVX-512, 256 AVX2) and NC (512 AVX-512, 1024 AVX2).
+          [7, 513, 512], [13, 511, 513], [6, 64, 256], [97, 65, 255], [12, 1025, 9],
         ];
         for (const [M, N, K] of cases) {
           for (const [la, lb] of [[plain, plain], [plain, t], [t, plain], [t, t]] as const) {
