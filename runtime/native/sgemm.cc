@@ -173,10 +173,7 @@ void gemv(const IsaKernels& isa, const Product& p, int threads) {
 }
 
 // Below this many multiply-adds a product runs on the calling thread.
-constexpr double kParallelMacs = 128.0 * 128.0 * 128.0;
-// GEMV: B elements (floats) from which the pool shares the reading: once B is well
-// past a core's L2, two cores' bandwidth beats the cost of a job.
-constexpr double kParallelGemvElements = 2.0 * 1024.0 * 1024.0;
+constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
 
 double macs(const Product& p) { return double(p.M) * double(p.N) * double(p.K); }
 
@@ -189,7 +186,7 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
   }
   const GemmConfig& g = isa.gemm;
   if (p.M < size_t(g.mr) && (p.b.cs == 1 || (p.b.rs == 1 && p.a.cs == 1))) {
-    gemv(isa, p, double(p.K) * double(p.N) >= kParallelGemvElements ? threads : 1);
+    gemv(isa, p, macs(p) >= kParallelMacs ? threads : 1);
     return;
   }
   if (threads > 1 && macs(p) >= kParallelMacs) {
