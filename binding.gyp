@@ -18,7 +18,7 @@
         "runtime/native/f32-gemm/f32-gemm-pack.cc",
         "runtime/native/f32-gemm/f32-gemm-4x8-scalar.cc",
         "runtime/native/f32-gemm/f32-gemm-6x16-avx2-fma.cc",
-        "runtime/native/f32-gemm/f32-gemm-12x32-avx512f.cc",
+        "runtime/native/f32-gemm/f32-gemm-6x64-avx512f.cc",
         "runtime/native/f32-velementwise/f32-velementwise-scalar.cc",
         "runtime/native/f32-velementwise/f32-velementwise-avx2-fma.cc",
         "runtime/native/f32-velementwise/f32-velementwise-avx512f.cc",

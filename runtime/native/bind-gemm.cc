@@ -1,8 +1,12 @@
 // sgemm(M, N, K, alpha, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
 //       bColStride, beta, C, cOffset, cRowStride, cColStride)
+// sgemmBatched(batch, M, N, K, alpha, A, aOffset, aBatchStride, aRowStride, aColStride,
+//              B, bOffset, bBatchStride, bRowStride, bColStride, beta,
+//              C, cOffset, cBatchStride, cRowStride, cColStride)
 #include "args.h"
 #include "bindings.h"
 #include "sgemm.h"
+#include <string>
 
 namespace tsjit {
 namespace {
@@ -34,8 +38,53 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Every entry of a batch of matrices lies inside `length`: an affine map's extremes
+// over the batch are at its first and last entries, so checking those two suffices.
+void check_batch(Napi::Env env, const char* fn, const char* name, int64_t batch, int64_t rows, int64_t cols,
+                 int64_t offset, int64_t bs, int64_t rs, int64_t cs, size_t length) {
+  check_matrix(env, fn, name, rows, cols, offset, rs, cs, length);
+  const int64_t last = offset + (batch - 1) * bs;
+  if (last < 0 || last >= int64_t(length)) {
+    throw_range(env, fn,
+                std::string(name) + ": entry " + std::to_string(batch - 1) + " of the batch starts at index " +
+                    std::to_string(last) + ", outside its Float32Array of length " + std::to_string(length));
+  }
+  check_matrix(env, fn, name, rows, cols, last, rs, cs, length);
+}
+
+Napi::Value SgemmBatched(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "sgemmBatched";
+  expect_arg_count(info, fn, 21);
+  const int64_t batch = int_arg(info, 0, fn, "batch", true);
+  const int64_t M = int_arg(info, 1, fn, "M", true), N = int_arg(info, 2, fn, "N", true), K = int_arg(info, 3, fn, "K", true);
+  const float alpha = float_arg(info, 4, fn, "alpha");
+  Napi::Float32Array A = f32_arg(info, 5, fn, "A");
+  const int64_t ao = int_arg(info, 6, fn, "aOffset", true), abs_ = int_arg(info, 7, fn, "aBatchStride", false),
+                ars = int_arg(info, 8, fn, "aRowStride", false), acs = int_arg(info, 9, fn, "aColStride", false);
+  Napi::Float32Array B = f32_arg(info, 10, fn, "B");
+  const int64_t bo = int_arg(info, 11, fn, "bOffset", true), bbs = int_arg(info, 12, fn, "bBatchStride", false),
+                brs = int_arg(info, 13, fn, "bRowStride", false), bcs = int_arg(info, 14, fn, "bColStride", false);
+  const float beta = float_arg(info, 15, fn, "beta");
+  Napi::Float32Array C = f32_arg(info, 16, fn, "C");
+  const int64_t co = int_arg(info, 17, fn, "cOffset", true), cbs = int_arg(info, 18, fn, "cBatchStride", false),
+                crs = int_arg(info, 19, fn, "cRowStride", false), ccs = int_arg(info, 20, fn, "cColStride", false);
+  if (batch == 0 || M == 0 || N == 0) return env.Undefined();
+  check_batch(env, fn, "C", batch, M, N, co, cbs, crs, ccs, C.ElementLength());
+  if (K > 0) {
+    check_batch(env, fn, "A", batch, M, K, ao, abs_, ars, acs, A.ElementLength());
+    check_batch(env, fn, "B", batch, K, N, bo, bbs, brs, bcs, B.ElementLength());
+  }
+  sgemm_batched(active_isa(), size_t(batch), size_t(M), size_t(N), size_t(K), alpha, A.Data() + ao, abs_, ars, acs,
+                B.Data() + bo, bbs, brs, bcs, beta, C.Data() + co, cbs, crs, ccs);
+  return env.Undefined();
+}
+
 }  // namespace
 
-void register_gemm(Napi::Env env, Napi::Object exports) { exports.Set("sgemm", Napi::Function::New(env, Sgemm)); }
+void register_gemm(Napi::Env env, Napi::Object exports) {
+  exports.Set("sgemm", Napi::Function::New(env, Sgemm));
+  exports.Set("sgemmBatched", Napi::Function::New(env, SgemmBatched));
+}
 
 }  // namespace tsjit

@@ -10,11 +10,14 @@
 
 namespace tsjit {
 
-// Blocking: B's kc x NR micro-panel stays in L1 while the ir loop walks A's mc x kc
-// block (L2); nc columns of B (kc x nc) stay in L2/L3 across the ic loop.
+// Blocking (sgemm.cc): the packed kc x nc block of B stays in L2 (1 MiB for AVX-512)
+// across the ic loop, as does A's mc x kc block; per microkernel call the MR x kc
+// sliver of A sits in L1 and one kc x NR panel of B streams past it. AVX-512 takes a
+// deep kc (512) so the C tile's load and store amortize over more FMAs: measured, its
+// 128 KiB B panel streams from L2 at full FMA rate.
 const IsaKernels kAvx512Kernels = {
     "avx512",
-    {tsjit_f32_gemm_ukernel_12x32__avx512f, 12, 32, 256, 96, 2048},
+    {tsjit_f32_gemm_ukernel_6x64__avx512f, 6, 64, 512, 96, 512},
     tsjit_f32_gemv_rows_ukernel__avx512f,
     tsjit_f32_gemv_dots_ukernel__avx512f,
     tsjit_f32_vbinary_ukernel__avx512f,

@@ -3,8 +3,8 @@
 // global -march); isa.cc picks ONE table at load with __builtin_cpu_supports.
 //
 // Kernel-name grammar (after XNNPACK's): tsjit_f32_<op>_ukernel_<tile>__<isa>,
-// files <family>/<family>-<tile>-<isa>.cc; e.g. f32-gemm/f32-gemm-12x32-avx512f.cc
-// defines tsjit_f32_gemm_ukernel_12x32__avx512f.
+// files <family>/<family>-<tile>-<isa>.cc; e.g. f32-gemm/f32-gemm-6x64-avx512f.cc
+// defines tsjit_f32_gemm_ukernel_6x64__avx512f.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -12,11 +12,11 @@
 
 namespace tsjit {
 
-// C[mr, nr] = alpha * A_packed[mr, kc] . B_packed[kc, nr] + beta * C  (beta 0: C only written).
-// a: one MR x kc panel, k-major (a[k*MR + r]); b: one kc x NR panel (b[k*NR + j]);
-// mr <= MR and nr <= NR are the valid part of the tile (packing zero-pads the rest).
-using GemmUkernelFn = void (*)(size_t mr, size_t nr, size_t kc, const float* a, const float* b, float* c,
-                               ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta);
+// C[mr, nr] = alpha * A[mr, kc] . B_packed[kc, nr] + beta * C  (beta 0: C only written).
+// a: mr rows of kc contiguous floats, row r at a + r*rs_a (read in place, or packed);
+// b: one kc x NR panel (b[k*NR + j]), zero-padded past nr; mr <= MR, nr <= NR.
+using GemmUkernelFn = void (*)(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a, const float* b,
+                               float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta);
 
 // c[n * cs_c] += alpha * sum_k a[k * a_step] * b[k * rs_b + n]   (B rows contiguous)
 using GemvRowsFn = void (*)(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step, const float* b,

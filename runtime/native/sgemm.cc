@@ -1,33 +1,70 @@
 // The SGEMM driver, GotoBLAS/BLIS loop order: jc (nc columns of B) > pc (kc deep,
-// pack B) > ic (mc rows of A, pack A) > jr > ir (one microkernel call per MR x NR
-// tile of C). Large products are split over the thread pool by blocks of N (or of M
-// when N is narrow); each task packs into its own thread-local buffers.
+// pack B) > ic (mc rows of A) > jr > ir (one microkernel call per MR x NR tile of C).
+// The microkernel reads a row-major A in place; other layouts of A are copied into
+// rows per ic block. Large products are split over the thread pool by columns (or by
+// rows when N is narrow); each thread packs into its own thread-local buffers.
 #include "sgemm.h"
 #include <algorithm>
 #include <cstdlib>
-#include <memory>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include "f32-gemm/f32-gemm-pack.h"
 #include "threadpool.h"
 
 namespace tsjit {
 namespace {
 
+// 64-byte aligned, grown on demand, never cleared: packing writes every float read.
+// Blocks of a MiB or more (a packed B block) go on 2 MiB pages where Linux offers
+// them: the kernel streams B panels across the whole block, and 4 KiB pages cost a
+// TLB miss every 4 KiB of it.
 struct AlignedBuffer {
   float* data = nullptr;
   size_t size = 0;
   float* get(size_t n) {
     if (n > size) {
       std::free(data);
-      data = static_cast<float*>(std::aligned_alloc(64, ((n * sizeof(float) + 63) / 64) * 64));
+      data = allocate(n * sizeof(float));
       size = n;
     }
     return data;
   }
   ~AlignedBuffer() { std::free(data); }
+
+ private:
+  static float* allocate(size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr size_t kHuge = size_t(2) << 20;
+    if (bytes >= kHuge / 2) {
+      const size_t rounded = (bytes + kHuge - 1) / kHuge * kHuge;
+      void* p = std::aligned_alloc(kHuge, rounded);
+      if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: 4 KiB pages still work
+      return static_cast<float*>(p);
+    }
+#endif
+    return static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64));
+  }
 };
 
 thread_local AlignedBuffer packed_a;
 thread_local AlignedBuffer packed_b;
+
+struct Matrix {
+  const float* p;
+  ptrdiff_t rs, cs;
+};
+
+struct Product {
+  size_t M, N, K;
+  float alpha;
+  Matrix a, b;
+  float beta;
+  float* c;
+  ptrdiff_t rs_c, cs_c;
+};
+
+size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
   if (beta == 1.0f) return;
@@ -41,107 +78,163 @@ void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t
   }
 }
 
-// One task's share: the whole blocked product for C[0:M, 0:N] of the pointers given.
-void gemm_blocked(const GemmConfig& g, size_t M, size_t N, size_t K, float alpha, const float* a, ptrdiff_t rs_a,
-                  ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,
-                  ptrdiff_t cs_c) {
-  const size_t MR = size_t(g.mr), NR = size_t(g.nr);
-  const size_t KC = size_t(g.kc);
-  const size_t MC = size_t(g.mc);
-  const size_t NC = size_t(g.nc);
-  const size_t kc_max = std::min(KC, K);
-  float* pa = packed_a.get(((std::min(MC, M) + MR - 1) / MR) * MR * kc_max);
-  float* pb = packed_b.get(((std::min(NC, N) + NR - 1) / NR) * NR * kc_max);
-  for (size_t jc = 0; jc < N; jc += NC) {
-    const size_t nc = std::min(NC, N - jc);
-    for (size_t pc = 0; pc < K; pc += KC) {
-      const size_t kc = std::min(KC, K - pc);
-      // The first k block applies beta; later ones accumulate.
-      const float beta_k = pc == 0 ? beta : 1.0f;
-      pack_b_kmajor_nr(kc, nc, g.nr, b + ptrdiff_t(pc) * rs_b + ptrdiff_t(jc) * cs_b, rs_b, cs_b, pb);
-      for (size_t ic = 0; ic < M; ic += MC) {
-        const size_t mc = std::min(MC, M - ic);
-        pack_a_mr_kmajor(mc, kc, g.mr, a + ptrdiff_t(ic) * rs_a + ptrdiff_t(pc) * cs_a, rs_a, cs_a, pa);
-        for (size_t jr = 0; jr < nc; jr += NR) {
-          const size_t nr = std::min(NR, nc - jr);
-          for (size_t ir = 0; ir < mc; ir += MR) {
-            const size_t mr = std::min(MR, mc - ir);
-            float* ct = c + ptrdiff_t(ic + ir) * rs_c + ptrdiff_t(jc + jr) * cs_c;
-            g.ukernel(mr, nr, kc, pa + ir * kc, pb + jr * kc, ct, rs_c, cs_c, alpha, beta_k);
-          }
-        }
+// One (jc, pc) block: the ic > jr > ir loops over all rows. pb holds the block's B
+// (kc x nc, NR panels); jc and pc locate the block in A, B and C.
+void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, size_t kc, size_t nc, const float* pb) {
+  const size_t MR = size_t(g.mr), NR = size_t(g.nr), MC = size_t(g.mc);
+  const float beta = pc == 0 ? p.beta : 1.0f;  // the first k block applies beta; later ones accumulate
+  // A with contiguous rows is read in place; any other layout is copied into rows.
+  const bool in_place = p.a.cs == 1;
+  float* pa = in_place ? nullptr : packed_a.get(std::min(MC, p.M) * kc);
+  for (size_t ic = 0; ic < p.M; ic += MC) {
+    const size_t mc = std::min(MC, p.M - ic);
+    const float* a = p.a.p + ptrdiff_t(ic) * p.a.rs + ptrdiff_t(pc) * p.a.cs;
+    ptrdiff_t rs_a = p.a.rs;
+    if (!in_place) {
+      pack_a_rows(mc, kc, a, p.a.rs, p.a.cs, pa);
+      a = pa;
+      rs_a = ptrdiff_t(kc);
+    }
+    for (size_t jr = 0; jr < nc; jr += NR) {
+      const size_t nr = std::min(NR, nc - jr);
+      for (size_t ir = 0; ir < mc; ir += MR) {
+        float* ct = p.c + ptrdiff_t(ic + ir) * p.rs_c + ptrdiff_t(jc + jr) * p.cs_c;
+        g.ukernel(std::min(MR, mc - ir), nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c,
+                  p.alpha, beta);
       }
     }
   }
 }
 
+void gemm_single(const GemmConfig& g, const Product& p) {
+  const size_t KC = size_t(g.kc), NC = size_t(g.nc);
+  const size_t kc_max = std::min(KC, p.K);
+  float* pb = packed_b.get(round_up(std::min(NC, p.N), size_t(g.nr)) * kc_max);
+  for (size_t jc = 0; jc < p.N; jc += NC) {
+    const size_t nc = std::min(NC, p.N - jc);
+    for (size_t pc = 0; pc < p.K; pc += KC) {
+      const size_t kc = std::min(KC, p.K - pc);
+      pack_b_kmajor_nr(kc, nc, g.nr, p.b.p + ptrdiff_t(pc) * p.b.rs + ptrdiff_t(jc) * p.b.cs, p.b.rs, p.b.cs, pb);
+      compute_block(g, p, jc, pc, kc, nc, pb);
+    }
+  }
+}
+
+// [start, end) of part t of n items split into `parts` runs of whole `unit`s.
+std::pair<size_t, size_t> share(size_t n, size_t unit, int parts, int t) {
+  const size_t units = (n + unit - 1) / unit;
+  const size_t lo = units * size_t(t) / size_t(parts), hi = units * size_t(t + 1) / size_t(parts);
+  return {std::min(n, lo * unit), std::min(n, hi * unit)};
+}
+
+// One job for the whole product, one task per thread: each thread runs the blocked
+// loops on its own share of the columns of B and C (packing only its share of B, into
+// its own L2; a row-major A is read in place by both), or of the rows of A and C when
+// N is too narrow to share. One round trip through the pool per product: under load
+// every extra synchronisation can cost a scheduler time slice.
+void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
+  const size_t MR = size_t(g.mr), NR = size_t(g.nr);
+  const bool split_columns = p.N >= size_t(threads) * NR * 2;
+  thread_pool().run(threads, [&](int t) {
+    Product part = p;
+    if (split_columns) {
+      const auto [n0, n1] = share(p.N, NR, threads, t);
+      part.N = n1 - n0;
+      part.b.p += ptrdiff_t(n0) * p.b.cs;
+      part.c += ptrdiff_t(n0) * p.cs_c;
+    } else {
+      const auto [m0, m1] = share(p.M, MR, threads, t);
+      part.M = m1 - m0;
+      part.a.p += ptrdiff_t(m0) * p.a.rs;
+      part.c += ptrdiff_t(m0) * p.rs_c;
+    }
+    if (part.M > 0 && part.N > 0) gemm_single(g, part);
+  });
+}
+
+// Fewer rows than a tile (a batch-1 linear layer): packing B would cost as much as
+// the product, so stream B once per row instead, split over N.
+void gemv(const IsaKernels& isa, const Product& p, int threads) {
+  scale_c(p.M, p.N, p.beta, p.c, p.rs_c, p.cs_c);
+  const size_t NR = size_t(isa.gemm.nr);
+  const int tasks = int(std::min<size_t>(size_t(threads), (p.N + NR - 1) / NR));
+  thread_pool().run(tasks, [&](int t) {
+    const auto [n0, n1] = share(p.N, NR, tasks, t);
+    for (size_t i = 0; i < p.M; i++) {
+      const float* ai = p.a.p + ptrdiff_t(i) * p.a.rs;
+      float* ci = p.c + ptrdiff_t(i) * p.rs_c + ptrdiff_t(n0) * p.cs_c;
+      if (p.b.cs == 1) {
+        isa.gemv_rows(n1 - n0, p.K, p.alpha, ai, p.a.cs, p.b.p + ptrdiff_t(n0), p.b.rs, ci, p.cs_c);
+      } else {
+        isa.gemv_dots(n1 - n0, p.K, p.alpha, ai, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, ci, p.cs_c);
+      }
+    }
+  });
+}
+
 // Below this many multiply-adds a product runs on the calling thread.
 constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
-// GEMV: B elements (floats) from which the pool shares the reading: once B is well
-// past a core's L2, two cores' bandwidth beats the cost of a job.
-constexpr double kParallelGemvElements = 2.0 * 1024.0 * 1024.0;
+
+double macs(const Product& p) { return double(p.M) * double(p.N) * double(p.K); }
+
+// One product on at most `threads` threads.
+void run_product(const IsaKernels& isa, const Product& p, int threads) {
+  if (p.M == 0 || p.N == 0) return;
+  if (p.K == 0 || p.alpha == 0.0f) {
+    scale_c(p.M, p.N, p.beta, p.c, p.rs_c, p.cs_c);
+    return;
+  }
+  const GemmConfig& g = isa.gemm;
+  if (p.M < size_t(g.mr) && (p.b.cs == 1 || (p.b.rs == 1 && p.a.cs == 1))) {
+    gemv(isa, p, macs(p) >= kParallelMacs ? threads : 1);
+    return;
+  }
+  if (threads > 1 && macs(p) >= kParallelMacs) {
+    gemm_threaded(g, p, threads);
+  } else {
+    gemm_single(g, p);
+  }
+}
+
+// Largest |offset| of an element of C from its base, plus one: entries whose bases
+// are at least this far apart do not overlap.
+size_t c_span(size_t M, size_t N, ptrdiff_t rs_c, ptrdiff_t cs_c) {
+  return (M - 1) * size_t(std::abs(rs_c)) + (N - 1) * size_t(std::abs(cs_c)) + 1;
+}
 
 }  // namespace
 
 void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, const float* a, ptrdiff_t rs_a,
            ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,
            ptrdiff_t cs_c) {
-  if (M == 0 || N == 0) return;
-  if (K == 0 || alpha == 0.0f) {
-    scale_c(M, N, beta, c, rs_c, cs_c);
-    return;
-  }
-  const GemmConfig& g = isa.gemm;
-  ThreadPool& pool = thread_pool();
-  const double macs = double(M) * double(N) * double(K);
-  int threads = macs >= kParallelMacs ? usable_threads() : 1;
-  // Fewer rows than a tile (a batch-1 linear layer): packing B would cost as much as
-  // the product, so stream B once per row instead. That is bound by reading B, so it
-  // splits once B outgrows a core's L2.
-  if (M < size_t(g.mr) && (cs_b == 1 || (rs_b == 1 && cs_a == 1))) {
-    if (double(K) * double(N) >= kParallelGemvElements) threads = usable_threads();
-    scale_c(M, N, beta, c, rs_c, cs_c);
-    const size_t NR = size_t(g.nr);
-    const size_t chunk = threads > 1 ? ((N + threads - 1) / threads + NR - 1) / NR * NR : N;
-    const int tasks = int((N + chunk - 1) / chunk);
-    pool.run(tasks, [&](int t) {
-      const size_t n0 = size_t(t) * chunk;
-      const size_t n = std::min(chunk, N - n0);
-      for (size_t i = 0; i < M; i++) {
-        const float* ai = a + ptrdiff_t(i) * rs_a;
-        float* ci = c + ptrdiff_t(i) * rs_c + ptrdiff_t(n0) * cs_c;
-        if (cs_b == 1) {
-          isa.gemv_rows(n, K, alpha, ai, cs_a, b + ptrdiff_t(n0), rs_b, ci, cs_c);
-        } else {
-          isa.gemv_dots(n, K, alpha, ai, b + ptrdiff_t(n0) * cs_b, cs_b, ci, cs_c);
-        }
-      }
+  run_product(isa, {M, N, K, alpha, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c}, usable_threads());
+}
+
+void sgemm_batched(const IsaKernels& isa, size_t batch, size_t M, size_t N, size_t K, float alpha, const float* a,
+                   ptrdiff_t bs_a, ptrdiff_t rs_a, ptrdiff_t cs_a, const float* b, ptrdiff_t bs_b, ptrdiff_t rs_b,
+                   ptrdiff_t cs_b, float beta, float* c, ptrdiff_t bs_c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
+  if (batch == 0 || M == 0 || N == 0) return;
+  const Product first{M, N, K, alpha, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c};
+  auto entry = [&](size_t i) {
+    Product p = first;
+    p.a.p += ptrdiff_t(i) * bs_a;
+    p.b.p += ptrdiff_t(i) * bs_b;
+    p.c += ptrdiff_t(i) * bs_c;
+    return p;
+  };
+  const int threads = usable_threads();
+  const bool disjoint = size_t(std::abs(bs_c)) >= c_span(M, N, rs_c, cs_c);
+  // Whole entries per thread when each is too small to split well on its own.
+  const bool small = macs(first) < kParallelMacs * 4;
+  if (threads > 1 && batch > 1 && disjoint && small && macs(first) * double(batch) >= kParallelMacs) {
+    const int tasks = int(std::min<size_t>(size_t(threads), batch));
+    thread_pool().run(tasks, [&](int t) {
+      const auto [i0, i1] = share(batch, 1, tasks, t);
+      for (size_t i = i0; i < i1; i++) run_product(isa, entry(i), 1);
     });
     return;
   }
-  if (threads == 1) {
-    gemm_blocked(g, M, N, K, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, rs_c, cs_c);
-    return;
-  }
-  // Split N when it gives every thread at least a few NR panels, else split M.
-  const size_t NR = size_t(g.nr), MR = size_t(g.mr);
-  if (N >= size_t(threads) * NR * 2) {
-    const size_t chunk = ((N + threads - 1) / threads + NR - 1) / NR * NR;
-    const int tasks = int((N + chunk - 1) / chunk);
-    pool.run(tasks, [&](int t) {
-      const size_t n0 = size_t(t) * chunk;
-      gemm_blocked(g, M, std::min(chunk, N - n0), K, alpha, a, rs_a, cs_a, b + ptrdiff_t(n0) * cs_b, rs_b, cs_b, beta,
-                   c + ptrdiff_t(n0) * cs_c, rs_c, cs_c);
-    });
-  } else {
-    const size_t chunk = ((M + threads - 1) / threads + MR - 1) / MR * MR;
-    const int tasks = int((M + chunk - 1) / chunk);
-    pool.run(tasks, [&](int t) {
-      const size_t m0 = size_t(t) * chunk;
-      gemm_blocked(g, std::min(chunk, M - m0), N, K, alpha, a + ptrdiff_t(m0) * rs_a, rs_a, cs_a, b, rs_b, cs_b, beta,
-                   c + ptrdiff_t(m0) * rs_c, rs_c, cs_c);
-    });
-  }
+  for (size_t i = 0; i < batch; i++) run_product(isa, entry(i), threads);
 }
 
 }  // namespace tsjit

@@ -9,4 +9,11 @@ namespace tsjit {
 void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, const float* a, ptrdiff_t rs_a,
            ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,
            ptrdiff_t cs_c);
+
+// `batch` products of the shape above, entry i at a + i*bs_a, b + i*bs_b, c + i*bs_c
+// (a batch stride of 0 repeats that operand). Entries run in order when their C
+// matrices overlap; otherwise small entries are shared out over the pool whole.
+void sgemm_batched(const IsaKernels& isa, size_t batch, size_t M, size_t N, size_t K, float alpha, const float* a,
+                   ptrdiff_t bs_a, ptrdiff_t rs_a, ptrdiff_t cs_a, const float* b, ptrdiff_t bs_b, ptrdiff_t rs_b,
+                   ptrdiff_t cs_b, float beta, float* c, ptrdiff_t bs_c, ptrdiff_t rs_c, ptrdiff_t cs_c);
 }  // namespace tsjit

@@ -77,6 +77,53 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
     ["out not dense (broadcast)", withEntry(operands, 4 + 3 * (operands - 1), 0), /out must be dense/],
   ];
 
+  // A valid batch of 3 (2x3 @ 3x4 -> 2x4) with B broadcast (batch stride 0).
+  const goodBatched = (): unknown[] => [3, 2, 4, 3, 1, f(18), 0, 6, 3, 1, f(12), 0, 0, 4, 1, 0, f(24), 0, 8, 4, 1];
+  const sgemmBatched = (args: unknown[]) => (native!.binding.sgemmBatched as (...a: unknown[]) => void)(...args);
+  const withBatchedArg = (i: number, v: unknown): unknown[] => {
+    const args = goodBatched();
+    args[i] = v;
+    return args;
+  };
+
+  it("sgemmBatched: accepts the valid call", () => {
+    const args = goodBatched();
+    sgemmBatched(args);
+    expect(Array.from(args[16] as Float32Array)).toEqual(new Array(24).fill(3));
+  });
+
+  it("sgemmBatched: batch strides, offsets and lengths that reach outside a buffer", () => {
+    const cases: [string, unknown[]][] = [
+      ["A too short for the last entry", withBatchedArg(5, f(17))],
+      ["C too short for the last entry", withBatchedArg(16, f(23))],
+      ["A batch stride too large", withBatchedArg(7, 7)],
+      ["B batch stride past the end", withBatchedArg(12, 1)],
+      ["C batch stride too large", withBatchedArg(18, 9)],
+      ["negative batch stride reaching below 0", withBatchedArg(7, -6)],
+      ["negative C batch stride reaching below 0", withBatchedArg(18, -1)],
+      ["batch larger than A holds", withBatchedArg(0, 4)],
+      ["C offset past the end", withBatchedArg(17, 1)],
+      ["B row stride too large", withBatchedArg(13, 5)],
+      ["huge batch stride (overflow)", withBatchedArg(8, 2 ** 40)],
+    ];
+    for (const [label, args] of cases) {
+      const c = args[16] as Float32Array;
+      const before = Array.from(c);
+      expect(() => sgemmBatched(args), label).toThrow(RangeError);
+      expect(Array.from(c), `${label}: C untouched`).toEqual(before);
+    }
+  });
+
+  it("sgemmBatched: wrong types and counts", () => {
+    expect(() => sgemmBatched(withBatchedArg(5, new Float64Array(18)))).toThrow(TypeError);
+    expect(() => sgemmBatched(withBatchedArg(16, [1, 2]))).toThrow(TypeError);
+    expect(() => sgemmBatched(withBatchedArg(0, "3"))).toThrow(TypeError);
+    expect(() => sgemmBatched(withBatchedArg(0, -1))).toThrow(RangeError);
+    expect(() => sgemmBatched(withBatchedArg(0, 2.5))).toThrow(RangeError);
+    expect(() => sgemmBatched(withBatchedArg(7, Number.NaN))).toThrow(RangeError);
+    expect(() => sgemmBatched(goodBatched().slice(0, 20))).toThrow(/expected 21 arguments/);
+  });
+
   it("binary, unary, where and copy: layouts that reach outside a buffer, or whose output is not dense", () => {
     const b = native!.binding;
     const u8 = (n: number) => new Uint8Array(n).fill(1);

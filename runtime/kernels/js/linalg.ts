@@ -1,12 +1,21 @@
 import type { LinalgKernels } from "../linalg.js";
 import type { StridedView } from "../../tensor/Tensor.js";
 import { convKernels } from "./conv.js";
-import { sgemm } from "./gemm.js";
+import { sgemm, type MatrixRef } from "./gemm.js";
 import { poolKernels } from "./pool.js";
 import { coalesce, forEachRow } from "./rows.js";
 
-/** matmul over a given SGEMM (the native backend passes its own; see ./gemm.ts for the contract). */
-export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void {
+/** `batch` products of gemm's contract; entry i's operands start i batch strides past a, b and c. */
+export type BatchedGemm = (
+  batch: number, M: number, N: number, K: number, alpha: number,
+  a: MatrixRef, aBatchStride: number, b: MatrixRef, bBatchStride: number, beta: number, c: MatrixRef, cBatchStride: number,
+) => void;
+
+/**
+ * matmul over a given SGEMM (the native backend passes its own; see ./gemm.ts for the
+ * contract), and optionally a batched one that takes each run of batch entries in one call.
+ */
+export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number, batched?: BatchedGemm): void {
   const rank = out.shape.length;
   const batchRank = rank - 2;
   const M = out.shape[rank - 2]!;
@@ -35,6 +44,16 @@ export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, o
   const batchShape = out.shape.slice(0, batchRank);
   const batchLayouts = [a, b, out].map((v) => ({ strides: v.strides.slice(0, batchRank), offset: v.offset }));
   forEachRow(batchShape, batchLayouts, (offsets, strides, n) => {
+    if (batched) {
+      batched(
+        n, M, N, K, alpha,
+        { data: a.storage, offset: offsets[0]!, rowStride: aRow, colStride: aCol }, strides[0]!,
+        { data: b.storage, offset: offsets[1]!, rowStride: bRow, colStride: bCol }, strides[1]!,
+        beta,
+        { data: out.storage, offset: offsets[2]!, rowStride: outRow, colStride: outCol }, strides[2]!,
+      );
+      return;
+    }
     for (let i = 0; i < n; i++) {
       gemm(
         M,

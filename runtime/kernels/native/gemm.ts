@@ -2,7 +2,7 @@
 import type { Backend } from "../Backend.js";
 import { conv2dWith } from "../js/conv.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
-import { matmulWith } from "../js/linalg.js";
+import { matmulWith, type BatchedGemm } from "../js/linalg.js";
 
 export interface GemmBinding {
   sgemm(
@@ -11,6 +11,13 @@ export interface GemmBinding {
     B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
     beta: number,
     C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
+  ): void;
+  sgemmBatched(
+    batch: number, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
+    B: Float32Array, bOffset: number, bBatchStride: number, bRowStride: number, bColStride: number,
+    beta: number,
+    C: Float32Array, cOffset: number, cBatchStride: number, cRowStride: number, cColStride: number,
   ): void;
 }
 
@@ -23,8 +30,24 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
     }
     binding.sgemm(M, N, K, alpha, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, beta, c.data, c.offset, c.rowStride, c.colStride);
   }
+  /** One native call for a whole run of batch entries (the binding shares them out over threads). */
+  const sgemmBatched: BatchedGemm = (batch, M, N, K, alpha, a, aBatch, b, bBatch, beta, c, cBatch) => {
+    if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {
+      for (let i = 0; i < batch; i++) {
+        jsSgemm(M, N, K, alpha, { ...a, offset: a.offset + i * aBatch }, { ...b, offset: b.offset + i * bBatch }, beta, { ...c, offset: c.offset + i * cBatch });
+      }
+      return;
+    }
+    binding.sgemmBatched(
+      batch, M, N, K, alpha,
+      a.data, a.offset, aBatch, a.rowStride, a.colStride,
+      b.data, b.offset, bBatch, b.rowStride, b.colStride,
+      beta,
+      c.data, c.offset, cBatch, c.rowStride, c.colStride,
+    );
+  };
   return {
-    matmul: (a, b, out, alpha, beta) => matmulWith(sgemm, a, b, out, alpha, beta),
+    matmul: (a, b, out, alpha, beta) => matmulWith(sgemm, a, b, out, alpha, beta, sgemmBatched),
     conv2d: (input, weight, bias, out, p) => conv2dWith(sgemm, input, weight, bias, out, p),
   };
 }

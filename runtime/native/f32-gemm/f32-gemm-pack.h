@@ -1,13 +1,14 @@
 // Packing for the SGEMM microkernels, apart from compute (XNNPACK's habit): the
 // layouts are named by what they hold. Strided sources (transposed, sliced) are read
-// in place; edges are zero-padded so the microkernel always runs a full tile.
+// in place; B's edge panels are zero-padded so the microkernel always loads full rows.
 #pragma once
 #include <cstddef>
 
 namespace tsjit {
-// A[i0 : i0+mc, k0 : k0+kc] (row stride rs, column stride cs) as ceil(mc/MR) panels
-// of MR x kc, each k-major: dst[p*MR*kc + k*MR + r].
-void pack_a_mr_kmajor(size_t mc, size_t kc, int MR, const float* a, ptrdiff_t rs, ptrdiff_t cs, float* dst);
+// A[i0 : i0+mc, k0 : k0+kc] (row stride rs, column stride cs) as mc rows of kc
+// contiguous floats: dst[i*kc + k]. Only for an A whose columns are not contiguous:
+// the microkernel reads a row-major A in place.
+void pack_a_rows(size_t mc, size_t kc, const float* a, ptrdiff_t rs, ptrdiff_t cs, float* dst);
 // B[k0 : k0+kc, j0 : j0+nc] as ceil(nc/NR) panels of kc x NR, each k-major:
 // dst[q*NR*kc + k*NR + j].
 void pack_b_kmajor_nr(size_t kc, size_t nc, int NR, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst);

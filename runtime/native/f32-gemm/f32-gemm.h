@@ -11,20 +11,25 @@ namespace {
 // stay in registers (the loops are fully unrolled), one B row of NV vectors is loaded
 // per k and each A element broadcast once: per k, NV loads + MR broadcasts for MR*NV
 // FMAs. The tile is chosen so that MR*NV + NV + 1 registers fit the ISA's register file.
+// A is read in place (row r at a + r*rs_a, k contiguous): a row-major A needs no
+// packing, and rows past mr re-read row 0, whose results are never stored.
 template <class V, int MR, int NV>
-inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restrict a, const float* __restrict b,
-                         float* __restrict c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta) {
+inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restrict a, ptrdiff_t rs_a,
+                         const float* __restrict b, float* __restrict c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha,
+                         float beta) {
   using R = typename V::reg;
   constexpr int W = V::W;
   constexpr int NR = NV * W;
   // C's tile is read (or written) once kc steps from now: start fetching its lines.
   if (cs_c == 1) {
 #pragma GCC unroll 32
-    for (int i = 0; i < MR; i++) {
-      __builtin_prefetch(c + i * rs_c, 1);
-      __builtin_prefetch(c + i * rs_c + NR - 1, 1);
-    }
+    for (int i = 0; i < MR; i++)
+#pragma GCC unroll 8
+      for (int j = 0; j < NR; j += 16) __builtin_prefetch(c + i * rs_c + j, 1);  // one 64-byte line
   }
+  const float* ar[MR];
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; i++) ar[i] = a + (size_t(i) < mr ? i : 0) * rs_a;
   R acc[MR][NV];
 #pragma GCC unroll 32
   for (int i = 0; i < MR; i++)
@@ -37,11 +42,10 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
     for (int j = 0; j < NV; j++) bv[j] = V::load(b + j * W);
 #pragma GCC unroll 32
     for (int i = 0; i < MR; i++) {
-      const R av = V::set1(a[i]);
+      const R av = V::set1(ar[i][k]);
 #pragma GCC unroll 8
       for (int j = 0; j < NV; j++) acc[i][j] = V::fmadd(av, bv[j], acc[i][j]);
     }
-    a += MR;
     b += NR;
   }
   const R va = V::set1(alpha);

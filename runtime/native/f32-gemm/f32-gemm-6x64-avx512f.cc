@@ -1,4 +1,4 @@
-// AVX-512F SGEMM: 12x32 microkernel (24 zmm accumulators + 2 for the B row + 1
+// AVX-512F SGEMM: 6x64 microkernel (24 zmm accumulators + 4 for the B row + 1
 // broadcast), GEMV kernels and the peak-FMA loop. Compiled for AVX-512F only here;
 // called only when isa.cc found AVX-512F at load.
 #pragma GCC target("avx512f,avx2,fma")
@@ -8,9 +8,9 @@
 
 namespace tsjit {
 
-void tsjit_f32_gemm_ukernel_12x32__avx512f(size_t mr, size_t nr, size_t kc, const float* a, const float* b, float* c,
-                                            ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta) {
-  gemm_ukernel<VecAvx512, 12, 2>(mr, nr, kc, a, b, c, rs_c, cs_c, alpha, beta);
+void tsjit_f32_gemm_ukernel_6x64__avx512f(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a, const float* b,
+    float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta) {
+  gemm_ukernel<VecAvx512, 6, 4>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta);
 }
 
 void tsjit_f32_gemv_rows_ukernel__avx512f(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step,
