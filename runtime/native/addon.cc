@@ -11,6 +11,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   tsjit::register_gemm(env, exports);
   tsjit::register_elementwise(env, exports);
   tsjit::register_rowwise(env, exports);
+  tsjit::register_conv(env, exports);
   return exports;
 }
 

@@ -6,6 +6,7 @@
 #include "f32-gemm/f32-gemm-kernels.h"
 #include "f32-velementwise/f32-velementwise-kernels.h"
 #include "f32-rowwise/f32-rowwise-kernels.h"
+#include "f32-conv/f32-conv-kernels.h"
 
 namespace tsjit {
 
@@ -21,6 +22,8 @@ const IsaKernels kAvx512Kernels = {
     tsjit_f32_peak_fma__avx512f,
     tsjit_f32_softmax_ukernel__avx512f,
     tsjit_f32_layernorm_ukernel__avx512f,
+    // conv
+    tsjit_f32_dwconv_row_ukernel__avx512f,
 };
 
 const IsaKernels kAvx2Kernels = {
@@ -33,6 +36,8 @@ const IsaKernels kAvx2Kernels = {
     tsjit_f32_peak_fma__avx2_fma,
     tsjit_f32_softmax_ukernel__avx2_fma,
     tsjit_f32_layernorm_ukernel__avx2_fma,
+    // conv
+    tsjit_f32_dwconv_row_ukernel__avx2_fma,
 };
 
 const IsaKernels kScalarKernels = {
@@ -45,6 +50,8 @@ const IsaKernels kScalarKernels = {
     tsjit_f32_peak_fma__scalar,
     tsjit_f32_softmax_ukernel__scalar,
     tsjit_f32_layernorm_ukernel__scalar,
+    // conv
+    tsjit_f32_dwconv_row_ukernel__scalar,
 };
 
 bool cpu_has_avx512() {

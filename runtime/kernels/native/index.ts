@@ -5,6 +5,7 @@
  */
 import type { Backend } from "../Backend.js";
 import { jsBackend } from "../js/index.js";
+import { nativeConvKernels } from "./conv.js";
 import { nativeElementwiseKernels } from "./elementwise.js";
 import { nativeGemmKernels } from "./gemm.js";
 import type { NativeBinding } from "./loader.js";
@@ -15,6 +16,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     ...jsBackend,
     name: "native",
     ...nativeGemmKernels(binding),
+    ...nativeConvKernels(binding),
     ...nativeElementwiseKernels(binding),
     ...nativeRowwiseKernels(binding),
   };

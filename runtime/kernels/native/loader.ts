@@ -4,6 +4,7 @@
  * imported statically from Node's modules, so the runtime still loads where there is
  * no `process` or no addon: `loadNative()` then reports why, and the JS kernels run.
  */
+import type { ConvBinding } from "./conv.js";
 import type { ElementwiseBinding } from "./elementwise.js";
 import type { GemmBinding } from "./gemm.js";
 import type { RowwiseBinding } from "./rowwise.js";
@@ -21,7 +22,7 @@ export interface CoreBinding {
 }
 
 /** The raw binding, one interface per kernel family. Every function checks its arguments and throws on a mismatch. */
-export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding;
+export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & ConvBinding;
 
 export type NativeLoad = { readonly binding: NativeBinding; readonly reason: string } | { readonly binding: null; readonly reason: string };
 

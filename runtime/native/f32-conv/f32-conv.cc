@@ -1,0 +1,228 @@
+// conv2d as im2col + SGEMM (runtime/kernels/js/conv.ts is the reference): for each
+// image and group the input patches become the columns of a [C/groups * KH * KW,
+// OH * OW] matrix that the group's weights multiply straight into the output, on top
+// of the bias written first. A 1x1 stride-1 unpadded convolution reads the input in
+// place as that matrix; a depthwise convolution (one input channel per group, more
+// than one group) runs a direct loop, since its GEMM would have a single row.
+#include "f32-conv.h"
+#include <algorithm>
+#include <vector>
+#include "../parallel.h"
+#include "../sgemm.h"
+#include "../threadpool.h"
+
+namespace tsjit {
+namespace {
+
+// Below this many multiply-adds a convolution runs its images on the calling thread.
+constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
+
+// Per-thread scratch, grown on demand and kept across calls.
+thread_local std::vector<float> t_columns;
+thread_local std::vector<float> t_row;
+thread_local std::vector<const float*> t_tap_rows;
+thread_local std::vector<float> t_tap_weights;
+
+int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -(-a / b); }
+
+// For each kernel offset k, the outputs [start[k], end[k]) whose input index
+// o * stride + k * dilation - pad lies inside [0, size).
+struct ValidRanges {
+  std::vector<int64_t> start, end;
+  ValidRanges(int64_t kernel, int64_t size, int64_t out_size, int64_t stride, int64_t dilation, int64_t pad)
+      : start(size_t(kernel)), end(size_t(kernel)) {
+    for (int64_t k = 0; k < kernel; k++) {
+      const int64_t shift = k * dilation - pad;
+      start[k] = std::min(out_size, std::max<int64_t>(0, ceil_div(-shift, stride)));
+      end[k] = std::max(start[k], std::min(out_size, ceil_div(size - shift, stride)));
+    }
+  }
+};
+
+// A matrix by base pointer and (row, column) strides.
+struct Matrix {
+  const float* data;
+  ptrdiff_t rs, cs;
+};
+
+// The weights as an [O, C/groups * KH * KW] matrix, copied into `copy` only when the
+// layout does not merge.
+Matrix weight_matrix(const View4<const float>& w, std::vector<float>& copy) {
+  const int64_t O = w.dim[0], Cg = w.dim[1], KH = w.dim[2], KW = w.dim[3];
+  const int64_t* s = w.stride;
+  const bool merges = (KH == 1 || s[2] == KW * s[3]) && (Cg == 1 || s[1] == KH * KW * s[3]);
+  if (merges) return {w.data, s[0], s[3]};
+  const int64_t depth = Cg * KH * KW;
+  copy.resize(size_t(O * depth));
+  float* d = copy.data();
+  for (int64_t o = 0; o < O; o++)
+    for (int64_t c = 0; c < Cg; c++)
+      for (int64_t kh = 0; kh < KH; kh++)
+        for (int64_t kw = 0; kw < KW; kw++) *d++ = w.data[o * s[0] + c * s[1] + kh * s[2] + kw * s[3]];
+  return {copy.data(), depth, 1};
+}
+
+// Patch element (c, kh, kw) of output (oh, ow) goes to columns[((c*KH + kh)*KW + kw) * OH*OW + oh*OW + ow].
+void im2col(const float* channels, int64_t Cg, const View4<const float>& in, int64_t KH, int64_t KW, int64_t OH,
+            int64_t OW, const ConvParams& p, const ValidRanges& valid, float* columns) {
+  const int64_t H = in.dim[2], sC = in.stride[1], sH = in.stride[2], sW = in.stride[3];
+  const int64_t step = p.stride_w * sW;
+  float* d = columns;
+  for (int64_t c = 0; c < Cg; c++) {
+    for (int64_t kh = 0; kh < KH; kh++) {
+      for (int64_t kw = 0; kw < KW; kw++) {
+        const int64_t ow_start = valid.start[kw], ow_end = valid.end[kw];
+        const int64_t shift = kw * p.dilation_w - p.pad_w;
+        for (int64_t oh = 0; oh < OH; oh++, d += OW) {
+          const int64_t ih = oh * p.stride_h + kh * p.dilation_h - p.pad_h;
+          if (ih < 0 || ih >= H) {
+            std::fill(d, d + OW, 0.0f);
+            continue;
+          }
+          std::fill(d, d + ow_start, 0.0f);
+          const float* s = channels + c * sC + ih * sH + (ow_start * p.stride_w + shift) * sW;
+          if (step == 1) {
+            std::copy(s, s + (ow_end - ow_start), d + ow_start);
+          } else {
+            for (int64_t ow = ow_start; ow < ow_end; ow++, s += step) d[ow] = *s;
+          }
+          std::fill(d + ow_end, d + OW, 0.0f);
+        }
+      }
+    }
+  }
+}
+
+void fill_bias(float* image, int64_t O, int64_t cols, ptrdiff_t oC, ptrdiff_t oW, const float* bias, ptrdiff_t bias_stride) {
+  for (int64_t o = 0; o < O; o++) {
+    float* plane = image + o * oC;
+    const float v = bias[o * bias_stride];
+    for (int64_t i = 0; i < cols; i++) plane[i * oW] = v;
+  }
+}
+
+// The im2col + SGEMM convolution of images [n0, n0 + count).
+void conv_images(const IsaKernels& isa, const View4<const float>& in, const Matrix& w, int64_t Cg, int64_t KH,
+                 int64_t KW, const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p,
+                 const ValidRanges& valid, int64_t n0, int64_t count) {
+  const int64_t O = out.dim[1], OH = out.dim[2], OW = out.dim[3];
+  const int64_t G = p.groups, Og = O / G, depth = Cg * KH * KW, cols = OH * OW;
+  const ptrdiff_t oC = out.stride[1], oW = out.stride[3];
+  const bool in_place = KH == 1 && KW == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
+                        (in.dim[2] == 1 || in.stride[2] == in.dim[3] * in.stride[3]);
+  if (!in_place) t_columns.resize(size_t(depth * cols));
+  const float beta = bias ? 1.0f : 0.0f;
+  for (int64_t n = n0; n < n0 + count; n++) {
+    float* image = out.data + n * out.stride[0];
+    if (bias) fill_bias(image, O, cols, oC, oW, bias, bias_stride);
+    for (int64_t g = 0; g < G; g++) {
+      const float* channels = in.data + n * in.stride[0] + g * Cg * in.stride[1];
+      Matrix patches{channels, in.stride[1], in.stride[3]};
+      if (!in_place) {
+        im2col(channels, Cg, in, KH, KW, OH, OW, p, valid, t_columns.data());
+        patches = {t_columns.data(), cols, 1};
+      }
+      sgemm(isa, size_t(Og), size_t(cols), size_t(depth), 1.0f, w.data + g * Og * w.rs, w.rs, w.cs, patches.data,
+            patches.rs, patches.cs, beta, image + g * Og * oC, oC, oW);
+    }
+  }
+}
+
+// One output plane of a depthwise convolution: out[n, o] = bias[o] + input[n, o / multiplier]
+// correlated with weight[o, 0]. Rows are accumulated in a float buffer; the columns
+// every tap covers go through the ISA's row kernel when the input row is read with
+// unit step.
+void depthwise_plane(const IsaKernels& isa, const float* plane, const View4<const float>& in, const float* filter,
+                     const View4<const float>& w, float bias, float* target, const View4<float>& out,
+                     const ConvParams& p, const ValidRanges& valid) {
+  const int64_t H = in.dim[2], sH = in.stride[2], sW = in.stride[3];
+  const int64_t KH = w.dim[2], KW = w.dim[3], w2 = w.stride[2], w3 = w.stride[3];
+  const int64_t OH = out.dim[2], OW = out.dim[3], oH = out.stride[2], oW = out.stride[3];
+  const int64_t step = p.stride_w * sW;
+  const int64_t lo = *std::max_element(valid.start.begin(), valid.start.end());
+  const int64_t hi = *std::min_element(valid.end.begin(), valid.end.end());
+  const bool vector_middle = step == 1 && lo < hi;
+  float* acc = t_row.data();
+  const float** tap_rows = t_tap_rows.data();
+  float* tap_weights = t_tap_weights.data();
+  for (int64_t oh = 0; oh < OH; oh++) {
+    std::fill(acc, acc + OW, bias);
+    size_t taps = 0;
+    for (int64_t kh = 0; kh < KH; kh++) {
+      const int64_t ih = oh * p.stride_h + kh * p.dilation_h - p.pad_h;
+      if (ih < 0 || ih >= H) continue;
+      const float* row = plane + ih * sH;
+      for (int64_t kw = 0; kw < KW; kw++) {
+        const float scale = filter[kh * w2 + kw * w3];
+        const int64_t shift = kw * p.dilation_w - p.pad_w;
+        const int64_t start = valid.start[kw], end = valid.end[kw];
+        auto accumulate = [&](int64_t from, int64_t to) {
+          const float* s = row + (from * p.stride_w + shift) * sW;
+          for (int64_t ow = from; ow < to; ow++, s += step) acc[ow] += scale * *s;
+        };
+        if (vector_middle) {
+          accumulate(start, lo);
+          accumulate(hi, end);
+          tap_rows[taps] = row + (lo * p.stride_w + shift);
+          tap_weights[taps++] = scale;
+        } else {
+          accumulate(start, end);
+        }
+      }
+    }
+    if (taps > 0) isa.dwconv_row(size_t(hi - lo), taps, tap_rows, tap_weights, acc + lo);
+    float* dst = target + oh * oH;
+    for (int64_t ow = 0; ow < OW; ow++) dst[ow * oW] = acc[ow];
+  }
+}
+
+void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<const float>& w, const float* bias,
+               ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p) {
+  const int64_t C = in.dim[1], O = out.dim[1], multiplier = O / C;
+  const int64_t planes = out.dim[0] * O;
+  const ValidRanges valid(w.dim[3], in.dim[3], out.dim[3], p.stride_w, p.dilation_w, p.pad_w);
+  split_rows(planes, out.dim[2] * out.dim[3] * w.dim[2] * w.dim[3], [&](int64_t first, int64_t count) {
+    t_row.resize(size_t(out.dim[3]));
+    t_tap_rows.resize(size_t(w.dim[2] * w.dim[3]));
+    t_tap_weights.resize(size_t(w.dim[2] * w.dim[3]));
+    for (int64_t i = first; i < first + count; i++) {
+      const int64_t n = i / O, o = i % O;
+      const float* plane = in.data + n * in.stride[0] + (o / multiplier) * in.stride[1];
+      float* target = out.data + n * out.stride[0] + o * out.stride[1];
+      depthwise_plane(isa, plane, in, w.data + o * w.stride[0], w, bias ? bias[o * bias_stride] : 0.0f, target, out, p,
+                      valid);
+    }
+  });
+}
+
+}  // namespace
+
+void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const View4<const float>& weight,
+                const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p) {
+  const int64_t N = out.dim[0], O = out.dim[1], OH = out.dim[2], OW = out.dim[3];
+  const int64_t Cg = weight.dim[1], KH = weight.dim[2], KW = weight.dim[3];
+  if (N == 0 || O == 0 || OH == 0 || OW == 0) return;
+  if (Cg == 1 && p.groups > 1) {
+    depthwise(isa, input, weight, bias, bias_stride, out, p);
+    return;
+  }
+  std::vector<float> weight_copy;
+  const Matrix w = weight_matrix(weight, weight_copy);
+  const ValidRanges valid(KW, input.dim[3], OW, p.stride_w, p.dilation_w, p.pad_w);
+  const int threads = usable_threads();
+  const double macs = double(N) * double(O) * double(OH * OW) * double(Cg * KH * KW);
+  if (threads > 1 && N >= threads && macs >= kParallelMacs) {
+    // Whole images per thread, each with its own im2col buffer; the SGEMMs inside run
+    // on their task's thread (the pool is busy with this job).
+    const int64_t chunk = (N + threads - 1) / threads;
+    const int tasks = int((N + chunk - 1) / chunk);
+    thread_pool().run(tasks, [&](int t) {
+      const int64_t n0 = int64_t(t) * chunk;
+      conv_images(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, n0, std::min(chunk, N - n0));
+    });
+    return;
+  }
+  conv_images(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, 0, N);
+}
+
+}  // namespace tsjit
