@@ -119,7 +119,7 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
           const [got, want] = runBoth({ ...c, Og: (c.Og % 3) + 1, W: c.W + 20 });
           expectClose(got, want, `${isa} ${label(c)}`);
         }),
-        { numRuns: 100 },
+        { numRuns: 150 },
       );
     });
 

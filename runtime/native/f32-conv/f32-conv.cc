@@ -2,8 +2,8 @@
 // image and group the input patches become the columns of a [C/groups * KH * KW,
 // OH * OW] matrix that the group's weights multiply straight into the output, on top
 // of the bias written first. A 1x1 stride-1 unpadded convolution reads the input in
-// place as that matrix; a depthwise convolution (one input channel per group, more
-// than one group) runs a direct loop, since its GEMM would have a single row.
+// place as that matrix; a depthwise convolution (one input channel per group) runs a
+// direct loop, since its GEMM would have a single row.
 #include "f32-conv.h"
 #include <algorithm>
 #include <vector>
@@ -176,21 +176,62 @@ void depthwise_plane(const IsaKernels& isa, const float* plane, const View4<cons
   }
 }
 
+// The same plane when the convolution is stride-1 and unpadded over contiguous input
+// rows: output (oh, ow) sits at oh * W + ow of a "wide" plane whose rows are input
+// rows, so every tap is one shifted run of the input and the whole plane is a single
+// row-kernel call; the wide plane's columns past OW are computed and dropped.
+void depthwise_wide_plane(const IsaKernels& isa, const float* plane, const View4<const float>& in, const float* filter,
+                          const View4<const float>& w, float bias, float* target, const View4<float>& out,
+                          const ConvParams& p) {
+  const int64_t W = in.dim[3], KH = w.dim[2], KW = w.dim[3];
+  const int64_t OH = out.dim[2], OW = out.dim[3], oH = out.stride[2], oW = out.stride[3];
+  const int64_t n = (OH - 1) * W + OW;
+  float* acc = t_row.data();
+  std::fill(acc, acc + n, bias);
+  size_t taps = 0;
+  for (int64_t kh = 0; kh < KH; kh++) {
+    for (int64_t kw = 0; kw < KW; kw++) {
+      t_tap_rows[taps] = plane + kh * p.dilation_h * W + kw * p.dilation_w;
+      t_tap_weights[taps++] = filter[kh * w.stride[2] + kw * w.stride[3]];
+    }
+  }
+  isa.dwconv_row(size_t(n), taps, t_tap_rows.data(), t_tap_weights.data(), acc);
+  for (int64_t oh = 0; oh < OH; oh++) {
+    float* dst = target + oh * oH;
+    const float* src = acc + oh * W;
+    for (int64_t ow = 0; ow < OW; ow++) dst[ow * oW] = src[ow];
+  }
+}
+
+// Stride 1, no padding on either side, unit-stride rows one after another.
+bool wide_planes(const View4<const float>& in, const View4<const float>& w, const View4<float>& out, const ConvParams& p) {
+  return p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
+         out.dim[2] == in.dim[2] - p.dilation_h * (w.dim[2] - 1) && out.dim[3] == in.dim[3] - p.dilation_w * (w.dim[3] - 1) &&
+         in.stride[3] == 1 && (in.dim[2] == 1 || in.stride[2] == in.dim[3]);
+}
+
 void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<const float>& w, const float* bias,
                ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p) {
   const int64_t C = in.dim[1], O = out.dim[1], multiplier = O / C;
   const int64_t planes = out.dim[0] * O;
+  const bool wide = wide_planes(in, w, out, p);
   const ValidRanges valid(w.dim[3], in.dim[3], out.dim[3], p.stride_w, p.dilation_w, p.pad_w);
+  const int64_t row_length = wide ? (out.dim[2] - 1) * in.dim[3] + out.dim[3] : out.dim[3];
   split_rows(planes, out.dim[2] * out.dim[3] * w.dim[2] * w.dim[3], [&](int64_t first, int64_t count) {
-    t_row.resize(size_t(out.dim[3]));
+    t_row.resize(size_t(row_length));
     t_tap_rows.resize(size_t(w.dim[2] * w.dim[3]));
     t_tap_weights.resize(size_t(w.dim[2] * w.dim[3]));
     for (int64_t i = first; i < first + count; i++) {
       const int64_t n = i / O, o = i % O;
       const float* plane = in.data + n * in.stride[0] + (o / multiplier) * in.stride[1];
+      const float* filter = w.data + o * w.stride[0];
       float* target = out.data + n * out.stride[0] + o * out.stride[1];
-      depthwise_plane(isa, plane, in, w.data + o * w.stride[0], w, bias ? bias[o * bias_stride] : 0.0f, target, out, p,
-                      valid);
+      const float b = bias ? bias[o * bias_stride] : 0.0f;
+      if (wide) {
+        depthwise_wide_plane(isa, plane, in, filter, w, b, target, out, p);
+      } else {
+        depthwise_plane(isa, plane, in, filter, w, b, target, out, p, valid);
+      }
     }
   });
 }
@@ -202,7 +243,10 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   const int64_t N = out.dim[0], O = out.dim[1], OH = out.dim[2], OW = out.dim[3];
   const int64_t Cg = weight.dim[1], KH = weight.dim[2], KW = weight.dim[3];
   if (N == 0 || O == 0 || OH == 0 || OW == 0) return;
-  if (Cg == 1 && p.groups > 1) {
+  // One input channel per group: a direct loop, also for a single-channel input (a
+  // network's first layer) when its planes are wide rows, where the GEMM's depth
+  // would be only KH * KW.
+  if (Cg == 1 && (p.groups > 1 || wide_planes(input, weight, out, p))) {
     depthwise(isa, input, weight, bias, bias_stride, out, p);
     return;
   }
