@@ -135,13 +135,16 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
       );
     });
 
-    it(`${isa}: batches above the thread count and planes enough for the pool`, () => {
+    it(`${isa}: batches above the thread count, one image split in row blocks, planes enough for the pool`, () => {
       native!.binding.setIsa(isa);
       const base = { Og: 16, KH: 3, KW: 3, H: 20, W: 21, padAfterH: 1, padAfterW: 1, weightLayout: "contiguous" as const, bias: "dense" as const, seed: 5 };
       const p = { strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 };
       for (const inputLayout of LAYOUTS) {
         const dense: ConvCase = { ...base, N: 7, groups: 1, Cg: 8, p, inputLayout };
         expectClose(...runBoth(dense), `${isa} dense ${inputLayout}`, 3e-4);
+        expectClose(...runBoth({ ...dense, N: 1, H: 23 }), `${isa} one image in row blocks ${inputLayout}`, 3e-4);
+        const pointwise: ConvCase = { ...dense, N: 1, Cg: 64, Og: 48, KH: 1, KW: 1, padAfterH: 0, padAfterW: 0, p: { ...p, padH: 0, padW: 0 } };
+        expectClose(...runBoth(pointwise), `${isa} 1x1 in row blocks ${inputLayout}`, 3e-4);
         const depthwise: ConvCase = { ...base, N: 5, groups: 16, Cg: 1, Og: 2, H: 30, W: 31, p: { ...p, groups: 16 }, inputLayout };
         expectClose(...runBoth(depthwise), `${isa} depthwise ${inputLayout}`);
       }

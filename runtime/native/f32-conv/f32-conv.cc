@@ -14,7 +14,8 @@
 namespace tsjit {
 namespace {
 
-// Below this many multiply-adds a convolution runs its images on the calling thread.
+// Below this many multiply-adds a convolution's images run one after another on the
+// calling thread (each SGEMM still splits if it is large enough).
 constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
 
 // Per-thread scratch, grown on demand and kept across calls.
@@ -62,9 +63,10 @@ Matrix weight_matrix(const View4<const float>& w, std::vector<float>& copy) {
   return {copy.data(), depth, 1};
 }
 
-// Patch element (c, kh, kw) of output (oh, ow) goes to columns[((c*KH + kh)*KW + kw) * OH*OW + oh*OW + ow].
-void im2col(const float* channels, int64_t Cg, const View4<const float>& in, int64_t KH, int64_t KW, int64_t OH,
-            int64_t OW, const ConvParams& p, const ValidRanges& valid, float* columns) {
+// For the output rows [oh0, oh0 + rows): patch element (c, kh, kw) of output (oh, ow)
+// goes to columns[((c*KH + kh)*KW + kw) * rows*OW + (oh - oh0)*OW + ow].
+void im2col(const float* channels, int64_t Cg, const View4<const float>& in, int64_t KH, int64_t KW, int64_t oh0,
+            int64_t rows, int64_t OW, const ConvParams& p, const ValidRanges& valid, float* columns) {
   const int64_t H = in.dim[2], sC = in.stride[1], sH = in.stride[2], sW = in.stride[3];
   const int64_t step = p.stride_w * sW;
   float* d = columns;
@@ -73,7 +75,7 @@ void im2col(const float* channels, int64_t Cg, const View4<const float>& in, int
       for (int64_t kw = 0; kw < KW; kw++) {
         const int64_t ow_start = valid.start[kw], ow_end = valid.end[kw];
         const int64_t shift = kw * p.dilation_w - p.pad_w;
-        for (int64_t oh = 0; oh < OH; oh++, d += OW) {
+        for (int64_t oh = oh0; oh < oh0 + rows; oh++, d += OW) {
           const int64_t ih = oh * p.stride_h + kh * p.dilation_h - p.pad_h;
           if (ih < 0 || ih >= H) {
             std::fill(d, d + OW, 0.0f);
@@ -93,38 +95,41 @@ void im2col(const float* channels, int64_t Cg, const View4<const float>& in, int
   }
 }
 
-void fill_bias(float* image, int64_t O, int64_t cols, ptrdiff_t oC, ptrdiff_t oW, const float* bias, ptrdiff_t bias_stride) {
+// Output rows [oh0, oh0 + rows) of image n: in every channel one run of rows * OW
+// floats, out.stride[3] apart.
+struct RowBlock {
+  int64_t n, oh0, rows;
+};
+
+void fill_bias(float* first, int64_t O, int64_t cols, ptrdiff_t oC, ptrdiff_t oW, const float* bias, ptrdiff_t bias_stride) {
   for (int64_t o = 0; o < O; o++) {
-    float* plane = image + o * oC;
+    float* run = first + o * oC;
     const float v = bias[o * bias_stride];
-    for (int64_t i = 0; i < cols; i++) plane[i * oW] = v;
+    for (int64_t i = 0; i < cols; i++) run[i * oW] = v;
   }
 }
 
-// The im2col + SGEMM convolution of images [n0, n0 + count).
-void conv_images(const IsaKernels& isa, const View4<const float>& in, const Matrix& w, int64_t Cg, int64_t KH,
-                 int64_t KW, const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p,
-                 const ValidRanges& valid, int64_t n0, int64_t count) {
-  const int64_t O = out.dim[1], OH = out.dim[2], OW = out.dim[3];
-  const int64_t G = p.groups, Og = O / G, depth = Cg * KH * KW, cols = OH * OW;
+// The im2col + SGEMM convolution of one block of output rows, every group.
+void conv_rows(const IsaKernels& isa, const View4<const float>& in, const Matrix& w, int64_t Cg, int64_t KH, int64_t KW,
+               const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p,
+               const ValidRanges& valid, const RowBlock& block) {
+  const int64_t O = out.dim[1], OW = out.dim[3];
+  const int64_t G = p.groups, Og = O / G, depth = Cg * KH * KW, cols = block.rows * OW;
   const ptrdiff_t oC = out.stride[1], oW = out.stride[3];
   const bool in_place = KH == 1 && KW == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 && p.pad_w == 0 &&
                         (in.dim[2] == 1 || in.stride[2] == in.dim[3] * in.stride[3]);
   if (!in_place) t_columns.resize(size_t(depth * cols));
-  const float beta = bias ? 1.0f : 0.0f;
-  for (int64_t n = n0; n < n0 + count; n++) {
-    float* image = out.data + n * out.stride[0];
-    if (bias) fill_bias(image, O, cols, oC, oW, bias, bias_stride);
-    for (int64_t g = 0; g < G; g++) {
-      const float* channels = in.data + n * in.stride[0] + g * Cg * in.stride[1];
-      Matrix patches{channels, in.stride[1], in.stride[3]};
-      if (!in_place) {
-        im2col(channels, Cg, in, KH, KW, OH, OW, p, valid, t_columns.data());
-        patches = {t_columns.data(), cols, 1};
-      }
-      sgemm(isa, size_t(Og), size_t(cols), size_t(depth), 1.0f, w.data + g * Og * w.rs, w.rs, w.cs, patches.data,
-            patches.rs, patches.cs, beta, image + g * Og * oC, oC, oW);
+  float* first = out.data + block.n * out.stride[0] + block.oh0 * OW * oW;
+  if (bias) fill_bias(first, O, cols, oC, oW, bias, bias_stride);
+  for (int64_t g = 0; g < G; g++) {
+    const float* channels = in.data + block.n * in.stride[0] + g * Cg * in.stride[1];
+    Matrix patches{channels + block.oh0 * in.stride[2], in.stride[1], in.stride[3]};
+    if (!in_place) {
+      im2col(channels, Cg, in, KH, KW, block.oh0, block.rows, OW, p, valid, t_columns.data());
+      patches = {t_columns.data(), cols, 1};
     }
+    sgemm(isa, size_t(Og), size_t(cols), size_t(depth), 1.0f, w.data + g * Og * w.rs, w.rs, w.cs, patches.data,
+          patches.rs, patches.cs, bias ? 1.0f : 0.0f, first + g * Og * oC, oC, oW);
   }
 }
 
@@ -255,18 +260,24 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   const ValidRanges valid(KW, input.dim[3], OW, p.stride_w, p.dilation_w, p.pad_w);
   const int threads = usable_threads();
   const double macs = double(N) * double(O) * double(OH * OW) * double(Cg * KH * KW);
-  if (threads > 1 && N >= threads && macs >= kParallelMacs) {
-    // Whole images per thread, each with its own im2col buffer; the SGEMMs inside run
-    // on their task's thread (the pool is busy with this job).
-    const int64_t chunk = (N + threads - 1) / threads;
-    const int tasks = int((N + chunk - 1) / chunk);
-    thread_pool().run(tasks, [&](int t) {
-      const int64_t n0 = int64_t(t) * chunk;
-      conv_images(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, n0, std::min(chunk, N - n0));
-    });
+  if (threads == 1 || macs < kParallelMacs) {
+    for (int64_t n = 0; n < N; n++) conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {n, 0, OH});
     return;
   }
-  conv_images(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, 0, N);
+  // Whole images per thread when there are enough of them, else each image's output
+  // rows in blocks; every task im2cols into its own buffer, and the SGEMMs inside run on
+  // their task's thread (the pool is busy with this job).
+  const int64_t blocks_per_image = std::min(OH, (threads + N - 1) / N);
+  const int64_t block_rows = (OH + blocks_per_image - 1) / blocks_per_image;
+  const int64_t blocks = (OH + block_rows - 1) / block_rows;
+  const int64_t items = N * blocks;
+  const int64_t chunk = (items + threads - 1) / threads;
+  thread_pool().run(int((items + chunk - 1) / chunk), [&](int t) {
+    for (int64_t i = int64_t(t) * chunk; i < std::min(items, int64_t(t + 1) * chunk); i++) {
+      const int64_t oh0 = (i % blocks) * block_rows;
+      conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {i / blocks, oh0, std::min(block_rows, OH - oh0)});
+    }
+  });
 }
 
 }  // namespace tsjit
