@@ -14,8 +14,7 @@
 namespace tsjit {
 namespace {
 
-// Below this many multiply-adds a convolution's images run one after another on the
-// calling thread (each SGEMM still splits if it is large enough).
+// Below this many multiply-adds a convolution runs on the calling thread.
 constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
 
 // Per-thread scratch, grown on demand and kept across calls.
