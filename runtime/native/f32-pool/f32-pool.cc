@@ -40,8 +40,12 @@ std::vector<TapRange> tap_ranges(int64_t out_size, int64_t size, int64_t kernel,
 }
 
 // The JS kernel's step: v replaces best when greater or NaN (so the first of equal
-// values, e.g. 0 before -0, stays, and a NaN sticks).
-inline float step_max(float best, float v) { return v > best || v != v ? v : best; }
+// values, e.g. 0 before -0, stays, and a NaN sticks). Written as a max then a NaN
+// select, which compilers emit without branches (random data would mispredict them).
+inline float step_max(float best, float v) {
+  const float larger = v > best ? v : best;
+  return v != v ? v : larger;
+}
 
 // The common 2x2 stride-2 window over unit-stride rows, every window inside the input.
 void max_pool_2x2(const View4<const float>& in, const View4<float>& out) {
