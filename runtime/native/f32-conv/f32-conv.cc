@@ -221,7 +221,8 @@ void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<
   const bool wide = wide_planes(in, w, out, p);
   const ValidRanges valid(w.dim[3], in.dim[3], out.dim[3], p.stride_w, p.dilation_w, p.pad_w);
   const int64_t row_length = wide ? (out.dim[2] - 1) * in.dim[3] + out.dim[3] : out.dim[3];
-  split_rows(planes, out.dim[2] * out.dim[3] * w.dim[2] * w.dim[3], [&](int64_t first, int64_t count) {
+  const int64_t plane_macs = out.dim[2] * out.dim[3] * w.dim[2] * w.dim[3];
+  auto planes_from = [&](int64_t first, int64_t count) {
     t_row.resize(size_t(row_length));
     t_tap_rows.resize(size_t(w.dim[2] * w.dim[3]));
     t_tap_weights.resize(size_t(w.dim[2] * w.dim[3]));
@@ -237,7 +238,12 @@ void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<
         depthwise_plane(isa, plane, in, filter, w, b, target, out, p, valid);
       }
     }
-  });
+  };
+  if (double(planes) * double(plane_macs) < kParallelMacs) {
+    planes_from(0, planes);
+  } else {
+    split_rows(planes, plane_macs, planes_from);
+  }
 }
 
 }  // namespace
