@@ -3,7 +3,8 @@
 // OH * OW] matrix that the group's weights multiply straight into the output, on top
 // of the bias written first. A 1x1 stride-1 unpadded convolution reads the input in
 // place as that matrix; a depthwise convolution (one input channel per group) runs a
-// direct loop, since its GEMM would have a single row.
+// direct loop, since its GEMM would have a single row (so does a single-channel input
+// whose planes are wide rows: its GEMM would be only KH * KW deep).
 #include "f32-conv.h"
 #include <algorithm>
 #include <vector>
