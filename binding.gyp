@@ -33,7 +33,14 @@
         "runtime/native/f32-reduce/reduce-driver.cc",
         "runtime/native/f32-reduce/f32-reduce-scalar.cc",
         "runtime/native/f32-reduce/f32-reduce-avx2-fma.cc",
-        "runtime/native/f32-reduce/f32-reduce-avx512f.cc"
+        "runtime/native/f32-reduce/f32-reduce-avx512f.cc",
+        # conv and pooling
+        "runtime/native/bind-conv.cc",
+        "runtime/native/f32-conv/f32-conv.cc",
+        "runtime/native/f32-conv/f32-dwconv-row-scalar.cc",
+        "runtime/native/f32-conv/f32-dwconv-row-avx2-fma.cc",
+        "runtime/native/f32-conv/f32-dwconv-row-avx512f.cc",
+        "runtime/native/f32-pool/f32-pool.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

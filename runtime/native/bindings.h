@@ -16,5 +16,6 @@ void register_rowwise(Napi::Env env, Napi::Object exports);
 // elementwise
 void register_copy(Napi::Env env, Napi::Object exports);
 void register_reduce(Napi::Env env, Napi::Object exports);
+void register_conv(Napi::Env env, Napi::Object exports);
 
 }  // namespace tsjit

@@ -7,6 +7,7 @@
 #include "f32-velementwise/f32-velementwise-kernels.h"
 #include "f32-rowwise/f32-rowwise-kernels.h"
 #include "f32-reduce/f32-reduce-ukernels.h"
+#include "f32-conv/f32-conv-kernels.h"
 
 namespace tsjit {
 
@@ -27,6 +28,8 @@ const IsaKernels kAvx512Kernels = {
     tsjit_f32_layernorm_ukernel__avx512f,
     // reduce family
     &tsjit_f32_reduce_ukernels__avx512f,
+    // conv
+    tsjit_f32_dwconv_row_ukernel__avx512f,
 };
 
 const IsaKernels kAvx2Kernels = {
@@ -41,6 +44,8 @@ const IsaKernels kAvx2Kernels = {
     tsjit_f32_layernorm_ukernel__avx2_fma,
     // reduce family
     &tsjit_f32_reduce_ukernels__avx2_fma,
+    // conv
+    tsjit_f32_dwconv_row_ukernel__avx2_fma,
 };
 
 const IsaKernels kScalarKernels = {
@@ -55,6 +60,8 @@ const IsaKernels kScalarKernels = {
     tsjit_f32_layernorm_ukernel__scalar,
     // reduce family
     &tsjit_f32_reduce_ukernels__scalar,
+    // conv
+    tsjit_f32_dwconv_row_ukernel__scalar,
 };
 
 bool cpu_has_avx512() {

@@ -49,6 +49,8 @@ using SoftmaxRowsFn = void (*)(size_t rows, size_t cols, const float* x, float* 
 // floats or null.
 using LayerNormRowsFn = void (*)(size_t rows, size_t cols, const float* x, const float* w, const float* b, float eps,
                                  float* y);
+// conv (f32-conv): acc[i] += sum over t < taps of weights[t] * rows[t][i], for i < n.
+using DwconvRowFn = void (*)(size_t n, size_t taps, const float* const* rows, const float* weights, float* acc);
 // Runs `iterations` rounds of independent FMA chains; returns the flops performed.
 using PeakFmaFn = double (*)(size_t iterations, float* sink);
 
@@ -70,6 +72,8 @@ struct IsaKernels {
   LayerNormRowsFn layernorm_rows;
   // reduce family: reductions and normalizations (f32-reduce/)
   const ReduceUkernels* reduce;
+  // conv (f32-conv)
+  DwconvRowFn dwconv_row;
 };
 
 extern const IsaKernels kScalarKernels;

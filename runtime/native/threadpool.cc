@@ -27,6 +27,11 @@ bool spin_until(Pred ready) {
   }
 }
 
+// Whether this thread is running a task of a job: a job it starts then runs inline
+// (conv2d's SGEMMs inside its per-image tasks), since the job's caller holds busy_ and
+// locking a mutex one already owns, even try_lock, is undefined.
+thread_local bool t_in_job = false;
+
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
@@ -37,6 +42,7 @@ ThreadPool::ThreadPool(int threads) {
 }
 
 void ThreadPool::work() {
+  t_in_job = true;
   unsigned long seen = 0;
   for (;;) {
     if (!spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; })) {
@@ -62,8 +68,8 @@ void ThreadPool::work() {
 }
 
 void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
-  std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
-  if (tasks <= 1 || workers_.empty() || !busy.owns_lock()) {
+  std::unique_lock<std::mutex> busy(busy_, std::defer_lock);
+  if (tasks <= 1 || workers_.empty() || t_in_job || !busy.try_lock()) {
     for (int t = 0; t < tasks; t++) fn(t);
     return;
   }
@@ -76,7 +82,9 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
+  t_in_job = true;
   for (int t; (t = next_.fetch_add(1)) < tasks;) fn(t);
+  t_in_job = false;
   const int workers = int(workers_.size());
   if (!spin_until([&] { return checked_in_.load(std::memory_order_acquire) == workers; })) {
     std::unique_lock<std::mutex> lock(mutex_);

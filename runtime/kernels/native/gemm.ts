@@ -1,6 +1,5 @@
-/** SGEMM under matmul/mm/bmm/linear/addmm and conv2d, for float32 storage. */
+/** SGEMM under matmul/mm/bmm/linear/addmm, for float32 storage (conv2d has its own native kernel: conv.ts). */
 import type { Backend } from "../Backend.js";
-import { conv2dWith } from "../js/conv.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
 import { matmulWith, type BatchedGemm } from "../js/linalg.js";
 
@@ -21,7 +20,7 @@ export interface GemmBinding {
   ): void;
 }
 
-export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "conv2d"> {
+export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul"> {
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
   function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, beta: number, c: MatrixRef): void {
     if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {
@@ -48,6 +47,5 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
   };
   return {
     matmul: (a, b, out, alpha, beta) => matmulWith(sgemm, a, b, out, alpha, beta, sgemmBatched),
-    conv2d: (input, weight, bias, out, p) => conv2dWith(sgemm, input, weight, bias, out, p),
   };
 }

@@ -6,6 +6,7 @@
 import type { Backend } from "../Backend.js";
 import { jsBackend } from "../js/index.js";
 import { nativeCopyKernels } from "./copy.js";
+import { nativeConvKernels } from "./conv.js";
 import { nativeElementwiseKernels } from "./elementwise.js";
 import { nativeGemmKernels } from "./gemm.js";
 import type { NativeBinding } from "./loader.js";
@@ -18,6 +19,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     ...jsBackend,
     name: "native",
     ...nativeGemmKernels(binding),
+    ...nativeConvKernels(binding),
     ...nativeElementwiseKernels(binding),
     ...nativeCopyKernels(binding),
     ...rowwise,

@@ -5,6 +5,7 @@
  * no `process` or no addon: `loadNative()` then reports why, and the JS kernels run.
  */
 import type { CopyBinding } from "./copy.js";
+import type { ConvBinding } from "./conv.js";
 import type { ElementwiseBinding } from "./elementwise.js";
 import type { GemmBinding } from "./gemm.js";
 import type { ReduceBinding } from "./reduce.js";
@@ -23,7 +24,7 @@ export interface CoreBinding {
 }
 
 /** The raw binding, one interface per kernel family. Every function checks its arguments and throws on a mismatch. */
-export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & CopyBinding & ReduceBinding;
+export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & CopyBinding & ReduceBinding & ConvBinding;
 
 export type NativeLoad = { readonly binding: NativeBinding; readonly reason: string } | { readonly binding: null; readonly reason: string };
 

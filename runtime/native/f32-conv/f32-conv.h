@@ -1,0 +1,30 @@
+// conv2d over float32 [N, C, H, W] tensors addressed by base pointer and strides,
+// as runtime/kernels/js/conv.ts computes it. Arguments must be validated
+// (bind-conv.cc): every index the geometry reaches lies inside its buffer.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include "../kernels.h"
+
+namespace tsjit {
+
+// A 4-D view: data points at element [0, 0, 0, 0].
+template <class T>
+struct View4 {
+  T* data;
+  int64_t dim[4];
+  int64_t stride[4];
+};
+
+struct ConvParams {
+  int64_t stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups;
+};
+
+// out[N, O, OH, OW] = conv2d(input[N, C, H, W], weight[O, C / groups, KH, KW]) + bias,
+// bias O floats `bias_stride` apart or null. out's [OH, OW] must be one run of stride
+// out.stride[3] (out.stride[2] == OW * out.stride[3], or OH == 1) and not overlap the
+// inputs.
+void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const View4<const float>& weight,
+                const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p);
+
+}  // namespace tsjit

@@ -1,0 +1,177 @@
+/**
+ * Native conv2d against the JS kernel, for every ISA this CPU supports: generated
+ * shapes (odd sizes, stride, padding incl. asymmetric "same", dilation, groups,
+ * depthwise, 1x1), non-contiguous inputs and weights, bias with a stride, batches
+ * above the thread count (the per-image parallel path), and the layouts the backend
+ * sends to JS instead.
+ */
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { jsBackend } from "../../runtime/kernels/js/index.js";
+import type { Conv2dParams } from "../../runtime/kernels/linalg.js";
+import type { StridedView } from "../../runtime/tensor/Tensor.js";
+import { elements, fillRandom, layoutView, LAYOUTS, outputView, type F32View, type Layout, type Shape4 } from "./convViews.js";
+import { isas, native, suiteName } from "./nativeAvailability.js";
+
+interface ConvCase {
+  N: number;
+  groups: number;
+  Cg: number;
+  Og: number;
+  KH: number;
+  KW: number;
+  H: number;
+  W: number;
+  p: Conv2dParams;
+  /** Trailing padding (PyTorch's padding="same" makes it differ from the leading one). */
+  padAfterH: number;
+  padAfterW: number;
+  inputLayout: Layout;
+  weightLayout: Layout;
+  bias: "none" | "dense" | "strided";
+  seed: number;
+}
+
+const outSize = (size: number, k: number, stride: number, before: number, after: number, dilation: number) =>
+  Math.floor((size + before + after - dilation * (k - 1) - 1) / stride) + 1;
+
+function expectClose(got: number[], want: number[], label: string, tol = 1e-4): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i]! - want[i]!) <= tol * (1 + Math.abs(want[i]!)))) throw new Error(`${label}: element ${i}: native ${got[i]} vs js ${want[i]}`);
+  }
+}
+
+/** Runs one case on both backends; returns [native, js] outputs. */
+function runBoth(c: ConvCase, outFor: (shape: Shape4) => F32View = outputView): [number[], number[]] {
+  const C = c.Cg * c.groups;
+  const O = c.Og * c.groups;
+  const OH = outSize(c.H, c.KH, c.p.strideH, c.p.padH, c.padAfterH, c.p.dilationH);
+  const OW = outSize(c.W, c.KW, c.p.strideW, c.p.padW, c.padAfterW, c.p.dilationW);
+  const input = layoutView([c.N, C, c.H, c.W], c.inputLayout, c.seed);
+  const weight = layoutView([O, c.Cg, c.KH, c.KW], c.weightLayout, c.seed + 1);
+  let bias: StridedView | null = null;
+  if (c.bias !== "none") {
+    const step = c.bias === "strided" ? 3 : 1;
+    bias = { storage: fillRandom(new Float32Array(O * step + 2), c.seed + 2), shape: [O], strides: [step], offset: 2, dtype: "float32" };
+  }
+  const got = outFor([c.N, O, OH, OW]);
+  const want = outputView([c.N, O, OH, OW]);
+  native!.backend.conv2d(input, weight, bias, got, c.p);
+  jsBackend.conv2d(input, weight, bias, want, c.p);
+  return [elements(got), elements(want)];
+}
+
+const label = (c: ConvCase) => JSON.stringify(c);
+
+/** Generated cases whose padded input holds the dilated kernel. */
+const convCase = (shape: { groups: fc.Arbitrary<number>; Cg: fc.Arbitrary<number>; K: fc.Arbitrary<number> }): fc.Arbitrary<ConvCase> =>
+  fc
+    .record({
+      N: fc.integer({ min: 1, max: 5 }),
+      groups: shape.groups,
+      Cg: shape.Cg,
+      Og: fc.integer({ min: 1, max: 5 }),
+      KH: shape.K,
+      KW: shape.K,
+      H: fc.integer({ min: 1, max: 13 }),
+      W: fc.integer({ min: 1, max: 13 }),
+      strideH: fc.integer({ min: 1, max: 3 }),
+      strideW: fc.integer({ min: 1, max: 3 }),
+      padH: fc.integer({ min: 0, max: 2 }),
+      padW: fc.integer({ min: 0, max: 2 }),
+      dilationH: fc.integer({ min: 1, max: 2 }),
+      dilationW: fc.integer({ min: 1, max: 2 }),
+      sameLike: fc.boolean(),
+      inputLayout: fc.constantFrom(...LAYOUTS),
+      weightLayout: fc.constantFrom(...LAYOUTS),
+      bias: fc.constantFrom("none" as const, "dense" as const, "strided" as const),
+      seed: fc.integer({ min: 1, max: 1e9 }),
+    })
+    .map((r) => {
+      // "same"-like: the trailing padding is the rest of dilation * (K - 1).
+      const padAfterH = r.sameLike ? Math.max(0, r.dilationH * (r.KH - 1) - r.padH) : r.padH;
+      const padAfterW = r.sameLike ? Math.max(0, r.dilationW * (r.KW - 1) - r.padW) : r.padW;
+      const { strideH, strideW, padH, padW, dilationH, dilationW } = r;
+      return { ...r, padAfterH, padAfterW, p: { strideH, strideW, padH, padW, dilationH, dilationW, groups: r.groups } };
+    })
+    .filter((c) => c.H + c.p.padH + c.padAfterH >= c.p.dilationH * (c.KH - 1) + 1 && c.W + c.p.padW + c.padAfterW >= c.p.dilationW * (c.KW - 1) + 1);
+
+describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => {
+  afterAll(() => native?.binding.setIsa(isas[0]!));
+
+  for (const isa of isas) {
+    it(`${isa}: generated shapes, strides, padding, dilation, groups and layouts (im2col + SGEMM)`, () => {
+      native!.binding.setIsa(isa);
+      fc.assert(
+        fc.property(convCase({ groups: fc.integer({ min: 1, max: 3 }), Cg: fc.integer({ min: 1, max: 4 }), K: fc.integer({ min: 1, max: 4 }) }), (c) => {
+          const [got, want] = runBoth(c);
+          expectClose(got, want, `${isa} ${label(c)}`);
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`${isa}: depthwise (one input channel per group, channel multiplier 1-3)`, () => {
+      native!.binding.setIsa(isa);
+      fc.assert(
+        fc.property(convCase({ groups: fc.integer({ min: 2, max: 6 }), Cg: fc.constant(1), K: fc.integer({ min: 1, max: 5 }) }), (c) => {
+          const [got, want] = runBoth({ ...c, Og: (c.Og % 3) + 1, W: c.W + 20 });
+          expectClose(got, want, `${isa} ${label(c)}`);
+        }),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`${isa}: 1x1 stride-1 unpadded (the input read in place as the GEMM's B)`, () => {
+      native!.binding.setIsa(isa);
+      fc.assert(
+        fc.property(convCase({ groups: fc.integer({ min: 1, max: 2 }), Cg: fc.integer({ min: 1, max: 9 }), K: fc.constant(1) }), (c) => {
+          const p = { ...c.p, strideH: 1, strideW: 1, padH: 0, padW: 0 };
+          const [got, want] = runBoth({ ...c, p, padAfterH: 0, padAfterW: 0 });
+          expectClose(got, want, `${isa} ${label(c)}`);
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it(`${isa}: batches above the thread count, one image split in row blocks, planes enough for the pool`, () => {
+      native!.binding.setIsa(isa);
+      const base = { Og: 16, KH: 3, KW: 3, H: 20, W: 21, padAfterH: 1, padAfterW: 1, weightLayout: "contiguous" as const, bias: "dense" as const, seed: 5 };
+      const p = { strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 };
+      for (const inputLayout of LAYOUTS) {
+        const dense: ConvCase = { ...base, N: 7, groups: 1, Cg: 8, p, inputLayout };
+        expectClose(...runBoth(dense), `${isa} dense ${inputLayout}`, 3e-4);
+        expectClose(...runBoth({ ...dense, N: 1, H: 23 }), `${isa} one image in row blocks ${inputLayout}`, 3e-4);
+        const pointwise: ConvCase = { ...dense, N: 1, Cg: 64, Og: 48, KH: 1, KW: 1, padAfterH: 0, padAfterW: 0, p: { ...p, padH: 0, padW: 0 } };
+        expectClose(...runBoth(pointwise), `${isa} 1x1 in row blocks ${inputLayout}`, 3e-4);
+        const depthwise: ConvCase = { ...base, N: 5, groups: 16, Cg: 1, Og: 2, H: 30, W: 31, p: { ...p, groups: 16 }, inputLayout };
+        expectClose(...runBoth(depthwise), `${isa} depthwise ${inputLayout}`);
+      }
+    });
+  }
+
+  it("the cnn example's layers (1 -> 32 and 32 -> 64 channels, 3x3) at batch 1 and 33", () => {
+    for (const N of [1, 33]) {
+      const p = { strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1 };
+      const common = { N, groups: 1, KH: 3, KW: 3, padAfterH: 0, padAfterW: 0, p, inputLayout: "contiguous" as const, weightLayout: "contiguous" as const, bias: "dense" as const, seed: 9 };
+      expectClose(...runBoth({ ...common, Cg: 1, Og: 32, H: 28, W: 28 }), `conv1 b${N}`);
+      expectClose(...runBoth({ ...common, Cg: 32, Og: 64, H: 26, W: 26 }), `conv2 b${N}`, 3e-4);
+    }
+  });
+
+  it("sends an output that shares a buffer with an input to the JS kernel", () => {
+    const p = { strideH: 1, strideW: 1, padH: 1, padW: 0, dilationH: 1, dilationW: 1, groups: 1 };
+    const input = layoutView([2, 3, 6, 7], "contiguous", 4);
+    const weight = layoutView([4, 3, 3, 2], "contiguous", 5);
+    const shared = new Float32Array(input.storage.length + 2 * 4 * 6 * 6);
+    shared.set(input.storage);
+    const sharedInput = { ...input, storage: shared };
+    const outShape: Shape4 = [2, 4, 6, 6];
+    const out = { storage: shared, shape: outShape, strides: [144, 36, 6, 1], offset: input.storage.length, dtype: "float32" as const };
+    const want = outputView(outShape);
+    native!.backend.conv2d(sharedInput, weight, null, out, p);
+    jsBackend.conv2d(input, weight, null, want, p);
+    expectClose(elements(out), elements(want), "out in the input's buffer");
+  });
+});
