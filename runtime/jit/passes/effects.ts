@@ -39,12 +39,9 @@ function writtenArguments(op: OpDef): number[] {
   return op.parsed.arguments.flatMap((argument, i) => (argument.alias?.mutable ? [i] : []));
 }
 
-let typesOpsWrite: Set<string> | undefined;
-
 /** The types some op of the registry writes to. */
 function typesAnyOpWrites(): Set<string> {
-  typesOpsWrite ??= new Set(allOps().flatMap((op) => writtenArguments(op).map((i) => formatIRType(withoutOptional(fromSchemaType(op.parsed.arguments[i]!.type))))));
-  return typesOpsWrite;
+  return new Set(allOps().flatMap((op) => writtenArguments(op).map((i) => formatIRType(withoutOptional(fromSchemaType(op.parsed.arguments[i]!.type))))));
 }
 
 export function hasSideEffects(node: Node): boolean {
@@ -67,9 +64,10 @@ export function isDeterministic(node: Node): boolean {
 /** The types (as `formatIRType` spells them, never optional) of the values that nodes of `graph` may write to. */
 export function mutatedTypes(graph: Graph): Set<string> {
   const types = new Set<string>();
+  let writable: Set<string> | undefined;
   for (const node of graph.allNodes()) {
     if (CALLS.has(node.kind)) {
-      const writable = typesAnyOpWrites();
+      writable ??= typesAnyOpWrites();
       const args = node.kind === "prim::CallMethod" ? node.inputs.slice(1) : node.inputs;
       for (const input of args) for (const part of typeParts(input.type)) if (writable.has(part)) types.add(part);
       continue;

@@ -14,7 +14,8 @@
  *   %n : int = aten::mul.int(%two, %three)      =>   %n : int = prim::Constant[value=6]()
  *   %y : Tensor = aten::mul.Scalar(%x, %n)           %y : Tensor = aten::mul.Scalar(%x, %n)
  *
- * The constants folded away stay in the graph (eliminateDeadCode removes them).
+ * The constants folded away stay in the graph (eliminateDeadCode removes them). The
+ * same computation folded in several places (an unrolled trace) is one tensor constant.
  * Left alone: a node whose evaluation fails (the error stays a run-time error), whose
  * result a constant cannot hold (a tuple, a list of tensors), a tensor result larger
  * than both 1024 elements and its largest input (a constant `zeros([4096, 4096])`
@@ -24,6 +25,8 @@
  */
 import { Node, type Block, type Graph, type Value } from "../../ir/Graph.js";
 import { isOpKind } from "../../ir/opKinds.js";
+import { formatAttributeValue } from "../../ir/printer.js";
+import { formatIRType } from "../../ir/types.js";
 import { runOp } from "../../ops/dispatch.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import { verifyMethodGraph } from "../executor/verify.js";
@@ -46,6 +49,8 @@ type Known = { readonly value: unknown } | undefined;
 class ConstantFolder {
   readonly #mutated: Set<string>;
   readonly #tensors: TensorConstants;
+  /** Results already computed, by computationKey: the same computation twice gives the same tensor, stored once. */
+  readonly #computed = new Map<string, unknown[]>();
 
   constructor(readonly graph: Graph) {
     this.#mutated = mutatedTypes(graph);
@@ -98,8 +103,10 @@ class ConstantFolder {
     const inputs = node.inputs.map((input) => this.#known(input));
     if (inputs.some((known) => known === undefined)) return;
     const args = inputs.map((known) => known!.value);
-    const values = this.#evaluate(node, args);
+    const key = computationKey(node);
+    const values = this.#computed.get(key) ?? this.#evaluate(node, args);
     if (!values) return;
+    this.#computed.set(key, values);
     const largestInput = Math.max(0, ...args.filter((a): a is Tensor => a instanceof Tensor).map((t) => t.numel()));
     const attributes = values.map((value, i) => constantAttribute(value, node.outputs[i]!.type));
     if (attributes.some((a) => a === undefined || (a instanceof Tensor && a.numel() > Math.max(SMALL_TENSOR_ELEMENTS, largestInput)))) return;
@@ -147,4 +154,14 @@ class ConstantFolder {
  */
 function isEscapingList(value: Value): boolean {
   return value.type.kind === "List" && value.uses.some((use) => !(use.user instanceof Node) || !isOpKind(use.user.kind));
+}
+
+/** Kind, attributes and the constants the inputs are: equal keys compute equal results. */
+function computationKey(node: Node): string {
+  const attributes = [...node.attributes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => `${name}=${formatAttributeValue(value)}`);
+  const inputs = node.inputs.map((input) => {
+    const value = (input.definer as Node).attributes.get("value");
+    return `${formatIRType(input.type)}=${value === undefined ? "" : formatAttributeValue(value)}`;
+  });
+  return `${node.kind}[${attributes.join(",")}](${inputs.join(",")})`;
 }

@@ -50,6 +50,26 @@ describe("propagateConstants folds", () => {
     expect(result.constants.get("c2")!.tolist()).toEqual([4, 6]);
   });
 
+  it("the same computation in several places into one tensor constant", () => {
+    const text = `graph(%x : Tensor, %c : bool):
+  %w : Tensor = prim::Constant[value=tensor:w]()
+  %y : Tensor = prim::If(%c)
+    block0():
+      %t1 : Tensor = aten::t(%w)
+      %a : Tensor = aten::matmul(%x, %t1)
+      -> (%a)
+    block1():
+      %t2 : Tensor = aten::t(%w)
+      %b : Tensor = aten::mm(%x, %t2)
+      -> (%b)
+  return (%y)
+`;
+    const result = eliminateDeadCode(propagateConstants(parseGraph(text, new Map([["w", tensor([[1, 2], [3, 4]])]]))));
+    const references = [...result.allNodes()].filter((n) => n.kind === "prim::Constant").map((n) => n.attributes.get("value"));
+    expect(references).toEqual([{ tensor: "c1" }, { tensor: "c1" }]);
+    expect([...result.constants.keys()]).toEqual(["c1"]);
+  });
+
   it("an If on a constant condition into the branch taken, and its nodes in turn", () => {
     expect(
       fold(`graph(%x : Tensor):
