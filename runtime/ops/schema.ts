@@ -80,11 +80,11 @@ export function formatType(type: SchemaType): string {
   }
 }
 
-/** Splits `Tensor(a!)` into the type text and its alias annotation. */
+/** Splits `Tensor(a!)` (or PyTorch's `Tensor(a!)?`, `Tensor(a)[]`) into the type text and its alias annotation. */
 function splitAlias(text: string): { typeText: string; alias?: AliasAnnotation } {
-  const match = /^(.*?)\((\w+)(!?)\)$/.exec(text.trim());
+  const match = /\((\w+)(!?)\)/.exec(text);
   if (!match) return { typeText: text };
-  return { typeText: match[1]!, alias: { set: match[2]!, mutable: match[3] === "!" } };
+  return { typeText: text.replace(match[0], ""), alias: { set: match[1]!, mutable: match[2] === "!" } };
 }
 
 function parseDefault(text: string, schemaText: string): DefaultValue {

@@ -33,6 +33,11 @@ describe("schema parsing", () => {
     ]);
     expect(s.returns[0]).toEqual({ type: { kind: "List", element: { kind: "Tensor" } }, alias: { set: "a", mutable: true } });
     expect(getOverloads("append").every((o) => o.parsed.arguments[0]!.alias?.mutable)).toBe(true);
+    const optional = parseSchema("f(Tensor(a!)? out, Tensor(b)[] xs) -> Tensor");
+    expect(optional.arguments.map((a) => [formatType(a.type), a.alias?.set, a.alias?.mutable])).toEqual([
+      ["Tensor?", "a", true],
+      ["Tensor[]", "b", false],
+    ]);
   });
 
   it("rejects unknown types and malformed text", () => {

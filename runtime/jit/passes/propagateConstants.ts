@@ -11,8 +11,13 @@
  *
  *   %two : int = prim::Constant[value=2]()
  *   %three : int = prim::Constant[value=3]()
- *   %n : int = aten::mul.int(%two, %three)      =>   %n : int = prim::Constant[value=6]()
- *   %y : Tensor = aten::mul.Scalar(%x, %n)           %y : Tensor = aten::mul.Scalar(%x, %n)
+ *   %n : int = aten::mul.int(%two, %three)
+ *   %y : Tensor = aten::mul.Scalar(%x, %n)
+ * =>
+ *   %two : int = prim::Constant[value=2]()
+ *   %three : int = prim::Constant[value=3]()
+ *   %n : int = prim::Constant[value=6]()
+ *   %y : Tensor = aten::mul.Scalar(%x, %n)
  *
  * The constants folded away stay in the graph (eliminateDeadCode removes them). The
  * same computation folded in several places (an unrolled trace) is one tensor constant.

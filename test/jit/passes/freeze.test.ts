@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { freeze, load, nn, optimizeForInference, save, tensor, type Tensor } from "../../../runtime/index.js";
 import { parseGraph } from "../../../runtime/ir/parser.js";
 import { printGraph } from "../../../runtime/ir/printer.js";
+import { ScriptFunction } from "../../../runtime/jit/ScriptFunction.js";
 import { ScriptModule } from "../../../runtime/jit/ScriptModule.js";
 import { thrownTsjitError } from "../../utils/errors.js";
 import { ir } from "./helpers.js";
@@ -151,6 +152,34 @@ describe("freeze", () => {
     expect([...frozen.graph.allNodes()].map((n) => n.kind)).toContain("prim::CallMethod");
     expect(frozen.namedParameters()[0]![1]).toBe(module.namedParameters()[0]![1]);
     expect((frozen.forward(tensor([1]), 3) as Tensor).tolist()).toEqual([8]);
+  });
+
+  it("keeps calls to functions, which the frozen module can still run and save", async () => {
+    const double = new ScriptFunction(
+      "double",
+      parseGraph(`graph(%x : Tensor):
+  %two : float = prim::Constant[value=2.]()
+  %y : Tensor = aten::mul.Scalar(%x, %two)
+  return (%y)
+`),
+    );
+    const module = new ScriptModule("Caller");
+    module.addParameter("weight", new nn.Parameter(tensor([3, 4])));
+    module.addFunction(double);
+    module.defineMethod(
+      "forward",
+      parseGraph(`graph(%self : Caller, %x : Tensor):
+  %weight : Tensor = prim::GetAttr[name="weight"](%self)
+  %y : Tensor = aten::mul.Tensor(%x, %weight)
+  %z : Tensor = prim::CallFunction[name="double"](%y)
+  return (%z)
+`),
+    );
+    module.eval();
+    const frozen = freeze(module);
+    expect([...frozen.graph.allNodes()].map((n) => n.kind)).toEqual(["prim::Constant", "aten::mul.Tensor", "prim::CallFunction"]);
+    const loaded = (await load(await save(frozen))) as ScriptModule;
+    expect((loaded.forward(tensor([1, 2])) as Tensor).tolist()).toEqual([6, 16]);
   });
 });
 
