@@ -6,10 +6,10 @@
  * eliminateCommonSubexpressions and eliminateDeadCode run once each.
  *
  * The module must be in eval mode: freezing bakes in `training`. The constants share
- * the module's tensors: change the weights after freezing and the frozen module
- * changes too. The result holds no parameters unless a frozen graph still reads
- * `%self` (a recursive call stays a call); then it shares the module's members.
- * Other methods are dropped.
+ * the module's tensors (no copies), but results computed from them while freezing do
+ * not follow later changes: freeze once the weights are final. The result holds no
+ * parameters unless a frozen graph still reads `%self` (a recursive call stays a
+ * call); then it shares the module's members. Other methods are dropped.
  */
 import { fail } from "../../errors.js";
 import type { Graph } from "../../ir/Graph.js";
