@@ -91,6 +91,19 @@ export class Node {
     return value;
   }
 
+  /** Removes output `index`, which must be unused. */
+  eraseOutput(index: number): void {
+    if (this.outputs[index]!.uses.length > 0) fail("INVALID_ARGUMENT", `IR: cannot remove output ${index} of ${this.kind}: it is still used`);
+    this.outputs.splice(index, 1);
+  }
+
+  /** Removes input `index`; the inputs after it move down one place. */
+  eraseInput(index: number): void {
+    removeUse(this.inputs[index]!, this, index);
+    this.inputs.splice(index, 1);
+    renumberUses(this.inputs, this, index);
+  }
+
   addBlock(): Block {
     const block = new Block(this.graph, this);
     this.blocks.push(block);
@@ -135,6 +148,12 @@ export class Block {
     return value;
   }
 
+  /** Removes parameter `index`, which must be unused. */
+  eraseParam(index: number): void {
+    if (this.params[index]!.uses.length > 0) fail("INVALID_ARGUMENT", `IR: cannot remove block parameter ${index}: it is still used`);
+    this.params.splice(index, 1);
+  }
+
   appendNode(node: Node): Node {
     if (node.owningBlock) fail("INVALID_ARGUMENT", `IR: ${node.kind} is already in a block`);
     node.owningBlock = this;
@@ -165,6 +184,13 @@ export class Block {
     removeUse(this.returns[index]!, this, index);
     this.returns[index] = value;
     value.uses.push({ user: this, index });
+  }
+
+  /** Removes return `index`; the returns after it move down one place. */
+  eraseReturn(index: number): void {
+    removeUse(this.returns[index]!, this, index);
+    this.returns.splice(index, 1);
+    renumberUses(this.returns, this, index);
   }
 
   destroyContents(): void {
@@ -237,6 +263,15 @@ export class Graph {
       yield node;
       for (const inner of node.blocks) yield* this.allNodes(inner);
     }
+  }
+}
+
+/** After `values[from]` was removed from `user`'s list, the uses of the values now at `from` and later point at their new places. */
+function renumberUses(values: readonly Value[], user: Node | Block, from: number): void {
+  for (let index = from; index < values.length; index++) {
+    const uses = values[index]!.uses;
+    const at = uses.findIndex((u) => u.user === user && u.index === index + 1);
+    uses[at] = { user, index };
   }
 }
 

@@ -17,4 +17,4 @@ import "./scalar.js";
 import "./scriptOps.js";
 export { callOp, resolveCall } from "./dispatch.js";
 export { allOps, getOverloads, hasOp, type OpDef, type TensorMeta } from "./registry.js";
-export { parseSchema, type Schema, type SchemaArgument, type SchemaType } from "./schema.js";
+export { parseSchema, type AliasAnnotation, type Schema, type SchemaArgument, type SchemaType } from "./schema.js";

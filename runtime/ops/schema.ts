@@ -3,6 +3,11 @@
  *
  *   aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor
  *   aten::max.dim(Tensor self, int dim, bool keepdim=False) -> (Tensor values, Tensor indices)
+ *   aten::append.t(Tensor[](a!) self, Tensor el) -> Tensor[](a!)
+ *
+ * A type may carry an alias annotation, as in PyTorch: `(a)` names the alias set the
+ * value belongs to, `(a!)` also says the op writes to it (mutation). Passes that move
+ * or remove nodes read it (runtime/jit/passes/effects.ts).
  *
  * The parsed form is what eager dispatch binds arguments against, and what the
  * tracer, the @script frontend and the exporters read.
@@ -17,9 +22,16 @@ export type SchemaType =
 
 export type DefaultValue = number | boolean | string | null | readonly number[];
 
+/** `(a!)` after a type: the value is in alias set `a`, and `mutable` if the op writes to it. */
+export interface AliasAnnotation {
+  readonly set: string;
+  readonly mutable: boolean;
+}
+
 export interface SchemaArgument {
   readonly name: string;
   readonly type: SchemaType;
+  readonly alias?: AliasAnnotation;
   readonly default?: DefaultValue;
   readonly keywordOnly: boolean;
 }
@@ -27,6 +39,7 @@ export interface SchemaArgument {
 export interface SchemaReturn {
   readonly name?: string;
   readonly type: SchemaType;
+  readonly alias?: AliasAnnotation;
 }
 
 export interface Schema {
@@ -67,6 +80,13 @@ export function formatType(type: SchemaType): string {
   }
 }
 
+/** Splits `Tensor(a!)` (or PyTorch's `Tensor(a!)?`, `Tensor(a)[]`) into the type text and its alias annotation. */
+function splitAlias(text: string): { typeText: string; alias?: AliasAnnotation } {
+  const match = /\((\w+)(!?)\)/.exec(text);
+  if (!match) return { typeText: text };
+  return { typeText: text.replace(match[0], ""), alias: { set: match[1]!, mutable: match[2] === "!" } };
+}
+
 function parseDefault(text: string, schemaText: string): DefaultValue {
   const source = text.trim();
   if (source === "None") return null;
@@ -100,10 +120,12 @@ export function parseSchema(text: string): Schema {
     }
     const argMatch = /^(.+?)\s+(\w+)(?:\s*=\s*(.+))?$/.exec(part);
     if (!argMatch) fail("INVALID_ARGUMENT", `schema '${text}': cannot parse argument '${part}'`);
-    const [, typeText, argName, defaultText] = argMatch;
+    const [, annotatedType, argName, defaultText] = argMatch;
+    const { typeText, alias } = splitAlias(annotatedType!);
     const arg: SchemaArgument = {
       name: argName!,
-      type: parseType(typeText!),
+      type: parseType(typeText),
+      ...(alias ? { alias } : {}),
       keywordOnly,
       ...(defaultText !== undefined ? { default: parseDefault(defaultText, text) } : {}),
     };
@@ -116,8 +138,9 @@ function parseReturns(text: string): SchemaReturn[] {
   const source = text.trim();
   const parts = source.startsWith("(") ? splitTopLevel(source.slice(1, -1)) : [source];
   return parts.map((part) => {
-    const [typeText, name] = part.split(/\s+/);
-    return name ? { type: parseType(typeText!), name } : { type: parseType(typeText!) };
+    const [annotatedType, name] = part.split(/\s+/);
+    const { typeText, alias } = splitAlias(annotatedType!);
+    return { type: parseType(typeText), ...(name ? { name } : {}), ...(alias ? { alias } : {}) };
   });
 }
 

@@ -86,7 +86,7 @@ for (const type of ["int", "float", "bool", "str"] as const) {
 for (const type of ["Tensor", "int", "float", "bool", "str"] as const) {
   const overload = type === "Tensor" ? "t" : type;
   defineOp<[list: unknown[], el: unknown]>({
-    schema: `append.${overload}(${type}[] self, ${type} el) -> ${type}[]`,
+    schema: `append.${overload}(${type}[](a!) self, ${type} el) -> ${type}[](a!)`,
     kind: "composite",
     compose: ([list, el]) => {
       if (Object.isFrozen(list)) fail("INVALID_ARGUMENT", "append(): the list is a constant");

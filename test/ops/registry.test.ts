@@ -25,6 +25,21 @@ describe("schema parsing", () => {
     expect(s.arguments[5]!.default).toBe("x");
   });
 
+  it("reads alias annotations on arguments and returns: (a!) is a write, (a) an alias", () => {
+    const s = parseSchema("append.t(Tensor[](a!) self, Tensor(b) el) -> Tensor[](a!)");
+    expect(s.arguments.map((a) => [formatType(a.type), a.alias])).toEqual([
+      ["Tensor[]", { set: "a", mutable: true }],
+      ["Tensor", { set: "b", mutable: false }],
+    ]);
+    expect(s.returns[0]).toEqual({ type: { kind: "List", element: { kind: "Tensor" } }, alias: { set: "a", mutable: true } });
+    expect(getOverloads("append").every((o) => o.parsed.arguments[0]!.alias?.mutable)).toBe(true);
+    const optional = parseSchema("f(Tensor(a!)? out, Tensor(b)[] xs) -> Tensor");
+    expect(optional.arguments.map((a) => [formatType(a.type), a.alias?.set, a.alias?.mutable])).toEqual([
+      ["Tensor?", "a", true],
+      ["Tensor[]", "b", false],
+    ]);
+  });
+
   it("rejects unknown types and malformed text", () => {
     expect(() => parseSchema("f(Foo x) -> Tensor")).toThrow(/unknown type 'Foo'/);
     expect(() => parseSchema("f(Tensor x)")).toThrow(/cannot parse/);

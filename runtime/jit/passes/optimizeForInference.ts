@@ -1,0 +1,32 @@
+/**
+ * optimizeForInference(module): freeze the module (unless it is frozen already), then
+ * run propagateConstants, eliminateCommonSubexpressions and eliminateDeadCode on each
+ * method until a round changes nothing (each pass can expose work for the others: a
+ * folded If condition drops a branch, merged nodes make constants dead).
+ */
+import type { Graph } from "../../ir/Graph.js";
+import { printGraph } from "../../ir/printer.js";
+import type { ScriptModule } from "../ScriptModule.js";
+import { eliminateCommonSubexpressions } from "./eliminateCommonSubexpressions.js";
+import { eliminateDeadCode } from "./eliminateDeadCode.js";
+import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
+import { propagateConstants } from "./propagateConstants.js";
+
+/** A bound on the rounds; each round removes or folds something, so graphs settle in a few. */
+const MAX_ROUNDS = 16;
+
+export function optimizeForInference(module: ScriptModule, options: FreezeOptions = {}): ScriptModule {
+  const frozen = isFrozen(module) ? module : freeze(module, options);
+  const methods = new Map([...frozen.methods].map(([name, graph]) => [name, optimizeToFixedPoint(graph)] as const));
+  return frozenModuleWith(frozen, methods);
+}
+
+function optimizeToFixedPoint(graph: Graph): Graph {
+  let current = graph;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const next = eliminateDeadCode(eliminateCommonSubexpressions(propagateConstants(current)));
+    if (printGraph(next) === printGraph(current)) return next;
+    current = next;
+  }
+  return current;
+}
