@@ -18,8 +18,21 @@ void pack_b_panel(size_t cols, size_t kc, const float* b, ptrdiff_t rs, ptrdiff_
     }
     return;
   }
-  // Columns contiguous (a transposed weight) or strided: walk each column down k.
-  for (size_t x = 0; x < size_t(NR); x++) {
+  // Columns walked down k (a transposed weight has them contiguous), kColumnBlock at a
+  // time: each k then writes one whole cache line of the panel while the block's
+  // columns stream in order, instead of one scattered write per element.
+  constexpr size_t kColumnBlock = 16;
+  size_t x = 0;
+  for (; x + kColumnBlock <= cols; x += kColumnBlock) {
+    const float* s[kColumnBlock];
+    for (size_t c = 0; c < kColumnBlock; c++) s[c] = b + ptrdiff_t(x + c) * cs;
+    float* dx = d + x;
+    for (size_t k = 0; k < kc; k++, dx += NR) {
+      const ptrdiff_t offset = ptrdiff_t(k) * rs;
+      for (size_t c = 0; c < kColumnBlock; c++) dx[c] = s[c][offset];
+    }
+  }
+  for (; x < size_t(NR); x++) {
     float* dx = d + x;
     if (x >= cols) {
       for (size_t k = 0; k < kc; k++, dx += NR) *dx = 0.0f;
