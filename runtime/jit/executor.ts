@@ -83,6 +83,8 @@ export interface Plan {
   readonly instructions: readonly Instruction[];
   /** Initial register contents: hoisted constants, undefined elsewhere. */
   readonly registers: readonly unknown[];
+  /** The IR value each register holds (undefined for a loop's condition register). */
+  readonly values: readonly (Value | undefined)[];
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
   /** Per instruction, the registers that die there (Note [Executor arena]); null for plans with control flow. */
@@ -98,7 +100,7 @@ export function compileGraph(graph: Graph): Plan {
   compiler.block(graph.block);
   const outputs = graph.outputs.map((v) => compiler.reg(v));
   const releases = releasesOf(compiler.code.map(registerUse), outputs);
-  return { graph, instructions: compiler.code, registers: compiler.registers, inputs, outputs, releases, idlePool: releases ? new StoragePool() : undefined };
+  return { graph, instructions: compiler.code, registers: compiler.registers, values: compiler.values, inputs, outputs, releases, idlePool: releases ? new StoragePool() : undefined };
 }
 
 function registerUse(ins: Instruction): RegisterUse {
@@ -126,6 +128,7 @@ function registerUse(ins: Instruction): RegisterUse {
 class Compiler {
   readonly code: Instruction[] = [];
   readonly registers: unknown[] = [];
+  readonly values: (Value | undefined)[] = [];
   readonly #slots = new Map<Value, number>();
 
   constructor(readonly graph: Graph) {}
@@ -135,6 +138,7 @@ class Compiler {
     if (slot === undefined) {
       slot = this.registers.length;
       this.registers.push(undefined);
+      this.values.push(value);
       this.#slots.set(value, slot);
     }
     return slot;
@@ -236,6 +240,7 @@ class Compiler {
     const [counter, ...carried] = this.regs(body.params);
     const cond = this.registers.length;
     this.registers.push(undefined);
+    this.values.push(undefined);
     this.move(node, [initialCond!, ...initialCarried], [cond, ...carried]);
     this.code.push({ code: "loopInit", node, counter: counter! });
     const head = this.code.length;
