@@ -20,6 +20,12 @@
  * Each run takes a fresh copy of the register template, so plans are re-entrant
  * (a method may call itself through CallMethod/CallFunction).
  *
+ * Note [Executor arena]: a plan without control flow also knows where each register
+ * dies (executor/arena.ts); its kernel ops then write into storage recycled from
+ * earlier runs, and only the graph's outputs are new allocations in a steady state.
+ * A run checks the plan's pool out while it runs; a re-entrant run of the same plan
+ * finds none and starts an empty one.
+ *
  * Ops run through `runOp` on the bound arguments in schema order (an op node's
  * inputs are exactly those, Note [Node kinds]), never through `callOp`: no
  * re-binding, and eager-dispatch observers (the tracer) do not see them.
@@ -36,6 +42,7 @@ import { isOpKind, opOfKind } from "../ir/opKinds.js";
 import { formatNodeLine } from "../ir/printer.js";
 import { runOp } from "../ops/dispatch.js";
 import type { OpDef } from "../ops/registry.js";
+import { releasesOf, RunArena, StoragePool, type RegisterUse } from "./executor/arena.js";
 
 /** What GetAttr and CallMethod need of a module value (ScriptModule implements it). */
 export interface ModuleValue {
@@ -76,8 +83,14 @@ export interface Plan {
   readonly instructions: readonly Instruction[];
   /** Initial register contents: hoisted constants, undefined elsewhere. */
   readonly registers: readonly unknown[];
+  /** The IR value each register holds (undefined for a loop's condition register). */
+  readonly values: readonly (Value | undefined)[];
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
+  /** Per instruction, the registers that die there (Note [Executor arena]); null for plans with control flow. */
+  readonly releases: readonly (readonly number[])[] | null;
+  /** The storage pool between runs; undefined while a run has it checked out. */
+  idlePool: StoragePool | undefined;
 }
 
 /** Compiles `graph` into a Plan. Unknown op kinds and unsupported prims are errors here, not at run time. */
@@ -86,12 +99,36 @@ export function compileGraph(graph: Graph): Plan {
   const inputs = graph.inputs.map((v) => compiler.reg(v));
   compiler.block(graph.block);
   const outputs = graph.outputs.map((v) => compiler.reg(v));
-  return { graph, instructions: compiler.code, registers: compiler.registers, inputs, outputs };
+  const releases = releasesOf(compiler.code.map(registerUse), outputs);
+  return { graph, instructions: compiler.code, registers: compiler.registers, values: compiler.values, inputs, outputs, releases, idlePool: releases ? new StoragePool() : undefined };
+}
+
+function registerUse(ins: Instruction): RegisterUse {
+  switch (ins.code) {
+    case "op":
+    case "callFunction":
+      return { reads: ins.args, writes: ins.outs, jumps: false };
+    case "getattr":
+      return { reads: [ins.module], writes: [ins.out], jumps: false };
+    case "callMethod":
+      return { reads: [ins.module, ...ins.args], writes: ins.outs, jumps: false };
+    case "construct":
+      return { reads: ins.args, writes: [ins.out], jumps: false };
+    case "unpack":
+      return { reads: [ins.input], writes: ins.outs, jumps: false };
+    case "raise":
+      return { reads: [ins.message], writes: [], jumps: false };
+    case "print":
+      return { reads: ins.args, writes: [], jumps: false };
+    default:
+      return { reads: [], writes: [], jumps: true };
+  }
 }
 
 class Compiler {
   readonly code: Instruction[] = [];
   readonly registers: unknown[] = [];
+  readonly values: (Value | undefined)[] = [];
   readonly #slots = new Map<Value, number>();
 
   constructor(readonly graph: Graph) {}
@@ -101,6 +138,7 @@ class Compiler {
     if (slot === undefined) {
       slot = this.registers.length;
       this.registers.push(undefined);
+      this.values.push(value);
       this.#slots.set(value, slot);
     }
     return slot;
@@ -202,6 +240,7 @@ class Compiler {
     const [counter, ...carried] = this.regs(body.params);
     const cond = this.registers.length;
     this.registers.push(undefined);
+    this.values.push(undefined);
     this.move(node, [initialCond!, ...initialCarried], [cond, ...carried]);
     this.code.push({ code: "loopInit", node, counter: counter! });
     const head = this.code.length;
@@ -241,6 +280,10 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
   const r = plan.registers.slice();
   plan.inputs.forEach((slot, i) => (r[slot] = all[i]));
   const code = plan.instructions;
+  const releases = plan.releases;
+  const pool = plan.idlePool;
+  plan.idlePool = undefined;
+  const arena = releases ? new RunArena(pool ?? new StoragePool()) : undefined;
   let pc = 0;
   try {
     while (pc < code.length) {
@@ -249,7 +292,7 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
       switch (ins.code) {
         case "op": {
           const args = ins.args.map((slot) => r[slot]);
-          const result = runOp(ins.op, args);
+          const result = runOp(ins.op, args, arena?.allocate);
           storeOutputs(r, ins.outs, result);
           break;
         }
@@ -306,11 +349,35 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
           pc = ins.target;
           break;
       }
+      if (arena) trackRegisters(arena, ins, r, releases![pc - 1]!);
     }
   } catch (error) {
     throw nodeError(error, code[pc - 1]!.node, "run");
+  } finally {
+    if (arena) plan.idlePool = arena.pool;
   }
   return plan.outputs.map((slot) => r[slot]);
+}
+
+/** After `ins` ran: its results are held, what it passed to a call escapes, and registers dying here are dropped. */
+function trackRegisters(arena: RunArena, ins: Instruction, r: unknown[], dying: readonly number[]): void {
+  switch (ins.code) {
+    case "op":
+    case "unpack":
+      for (const slot of ins.outs) arena.hold(r[slot]);
+      break;
+    case "callMethod":
+    case "callFunction":
+      arena.escape(ins.args.map((slot) => r[slot]));
+      break;
+    case "construct":
+      arena.hold(r[ins.out]);
+      break;
+  }
+  for (const slot of dying) {
+    arena.drop(r[slot]);
+    r[slot] = undefined;
+  }
 }
 
 function storeOutputs(r: unknown[], outs: readonly number[], result: unknown): void {

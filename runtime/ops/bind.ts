@@ -27,6 +27,18 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+const keywordNamesOf = new WeakMap<Schema, readonly string[]>();
+
+/** The schema's arguments as TypeScript options keys (camelCase), computed once per schema. */
+function keywordNames(schema: Schema): readonly string[] {
+  let names = keywordNamesOf.get(schema);
+  if (!names) {
+    names = schema.arguments.map((p) => camelCase(p.name));
+    keywordNamesOf.set(schema, names);
+  }
+  return names;
+}
+
 export function bindArguments(schema: Schema, rawArgs: readonly unknown[]): BindResult {
   const params = schema.arguments;
   const positionalParams = params.filter((p) => !p.keywordOnly).length;
@@ -43,17 +55,16 @@ export function bindArguments(schema: Schema, rawArgs: readonly unknown[]): Bind
   if (positional.length > positionalParams) {
     return { ok: false, reason: `takes at most ${positionalParams} positional arguments but ${positional.length} were given` };
   }
-  const known = new Map(params.map((p) => [camelCase(p.name), p] as const));
+  const names = keywordNames(schema);
   for (const key of Object.keys(options)) {
-    const param = known.get(key);
-    if (!param) return { ok: false, reason: `got an unexpected keyword argument '${key}' (expected one of: ${[...known.keys()].join(", ")})` };
-    const index = params.indexOf(param);
+    const index = names.indexOf(key);
+    if (index < 0) return { ok: false, reason: `got an unexpected keyword argument '${key}' (expected one of: ${names.join(", ")})` };
     if (positional[index] !== undefined) return { ok: false, reason: `got argument '${key}' both by position and as a keyword` };
   }
   const bound: unknown[] = [];
   for (let i = 0; i < params.length; i++) {
     const param = params[i]!;
-    const key = camelCase(param.name);
+    const key = names[i]!;
     let value: unknown;
     if (positional[i] !== undefined) value = positional[i];
     else if (options[key] !== undefined) value = options[key];

@@ -4,6 +4,8 @@
  */
 import { fail } from "../errors.js";
 import { currentBackend } from "../kernels/index.js";
+import type { DType } from "../tensor/dtype.js";
+import type { Shape } from "../tensor/shape.js";
 import { emptyTensor, type Tensor } from "../tensor/Tensor.js";
 import { bindArguments, describeValue } from "./bind.js";
 import { getOverloads, type OpDef } from "./registry.js";
@@ -47,10 +49,13 @@ export function resolveCall(name: string, rawArgs: readonly unknown[]): Resolved
   fail("ARGUMENT_TYPE", `${name}(): no overload accepts (${given}); candidates:\n${candidates}`);
 }
 
-export function runOp(op: OpDef, args: unknown[]): unknown {
+/** Where a kernel op's outputs come from: fresh storage (`emptyTensor`), or the executor's arena. */
+export type OutputAllocator = (shape: Shape, dtype: DType) => Tensor;
+
+export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = emptyTensor): unknown {
   switch (op.kind) {
     case "kernel": {
-      const outputs = op.infer(args).map((meta) => emptyTensor(meta.shape, meta.dtype));
+      const outputs = op.infer(args).map((meta) => allocate(meta.shape, meta.dtype));
       op.run(args, outputs, currentBackend());
       return returnsSingle(op) ? outputs[0] : outputs;
     }

@@ -41,6 +41,7 @@ function batchOf(t: Tensor): Shape {
 }
 
 function broadcastBatch(op: string, a: Tensor, b: Tensor): number[] {
+  if (a.ndim <= 2 && b.ndim <= 2) return [];
   const aBatch = batchOf(a);
   const bBatch = batchOf(b);
   const rank = Math.max(aBatch.length, bBatch.length);
@@ -89,6 +90,8 @@ function asBatchedMatrix(t: Tensor, batch: Shape, vector: "row" | "column"): Ten
 
 /** Writes alpha * (a @ b) + beta * out into the contiguous `out`, with matmul's shape rule. */
 function runMatmul(a: Tensor, b: Tensor, out: Tensor, backend: Backend, alpha = 1, beta = 0): void {
+  // Two matrices are already in the form the backend takes (and `out` is contiguous).
+  if (a.ndim === 2 && b.ndim === 2) return backend.matmul(a, b, out, alpha, beta);
   const batch = out.shape.slice(0, out.ndim - (a.ndim > 1 ? 1 : 0) - (b.ndim > 1 ? 1 : 0));
   const left = asBatchedMatrix(a, batch, "row");
   const right = asBatchedMatrix(b, batch, "column");

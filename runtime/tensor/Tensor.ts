@@ -53,8 +53,8 @@ export class Tensor implements StridedView {
     readonly offset = 0,
     readonly dtype: DType = "float32",
   ) {
-    this.dims = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    this.dims = frozenCopy(shape);
+    this.strides = frozenCopy(strides);
   }
 
   get shape(): Shape {
@@ -150,6 +150,11 @@ export class Tensor implements StridedView {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/** A frozen array is shared as is (views of a tensor reuse its shape); others are copied, so later changes by the caller do not show. */
+function frozenCopy(values: readonly number[]): readonly number[] {
+  return Object.isFrozen(values) ? values : Object.freeze(values.slice());
 }
 
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {

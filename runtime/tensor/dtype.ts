@@ -15,7 +15,21 @@ export const DTYPES: readonly DType[] = ["bool", "int32", "int64", "float32"];
 
 export type TypedArray = Float32Array | Int32Array | Float64Array | Uint8Array;
 
+/** Sees every tensor storage allocation (bench/allocations.ts counts them); unset, it costs one check. */
+export type StorageAllocationObserver = (dtype: DType, length: number) => void;
+
+let allocationObserver: StorageAllocationObserver | undefined;
+
+/** Installs `next` (or none) and returns the previous observer, for restoring. */
+export function setStorageAllocationObserver(next: StorageAllocationObserver | undefined): StorageAllocationObserver | undefined {
+  const previous = allocationObserver;
+  allocationObserver = next;
+  return previous;
+}
+
+/** A new zero-filled storage of `length` elements of `dtype`. */
 export function typedArrayFor(dtype: DType, length: number): TypedArray {
+  allocationObserver?.(dtype, length);
   switch (dtype) {
     case "float32":
       return new Float32Array(length);
