@@ -39,6 +39,10 @@ export interface AvgPool2dParams extends Pool2dParams {
   readonly divisorOverride: number;
 }
 
+/** The activations a matrix product can apply as it stores its result (UnaryKernelOps without parameters). */
+export const EPILOGUE_ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "gelu_tanh", "silu"] as const;
+export type EpilogueActivation = (typeof EPILOGUE_ACTIVATIONS)[number];
+
 export interface LinalgKernels {
   /**
    * out = alpha * (a @ b) + beta * out, batched: a is [...batch, M, K], b is
@@ -47,6 +51,12 @@ export interface LinalgKernels {
    * NaN or garbage in out does not leak through).
    */
   matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void;
+  /**
+   * out = activation(a @ b + beta * out) for 2-D a [M, K], b [K, N] and out [M, N]
+   * with contiguous columns; beta 0 or 1 (1: out holds a bias already). The native
+   * backend applies the activation to each tile of out as the product stores it.
+   */
+  matmulActivation(a: StridedView, b: StridedView, out: StridedView, beta: number, activation: EpilogueActivation): void;
   /**
    * 2-D cross-correlation as PyTorch's conv2d: input [N, C, H, W], weight
    * [O, C / groups, KH, KW], bias [O] or null, out [N, O, OH, OW].

@@ -10,6 +10,14 @@ void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, con
            ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,
            ptrdiff_t cs_c);
 
+// sgemm with an activation epilogue: C = act(A . B + beta * C), C's columns contiguous.
+// `activation` is a UnaryOp without parameters (relu, tanh, sigmoid, gelu, gelu_tanh,
+// silu; the binding checks); each tile of C gets it right after its last k block is
+// stored, while the tile is still in L1, so C is not read back in a second pass.
+void sgemm_activation(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
+                      ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c,
+                      ptrdiff_t rs_c, int activation);
+
 // `batch` products of the shape above, entry i at a + i*bs_a, b + i*bs_b, c + i*bs_c
 // (a batch stride of 0 repeats that operand). Entries run in order when their C
 // matrices overlap; otherwise small entries are shared out over the pool whole.
