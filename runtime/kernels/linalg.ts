@@ -7,6 +7,10 @@
  */
 import type { StridedView } from "../tensor/Tensor.js";
 
+/** The activations a matrix product can apply as it stores its result (UnaryKernelOps without parameters). */
+export const EPILOGUE_ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "gelu_tanh", "silu"] as const;
+export type EpilogueActivation = (typeof EPILOGUE_ACTIVATIONS)[number];
+
 export interface Conv2dParams {
   readonly strideH: number;
   readonly strideW: number;
@@ -16,6 +20,8 @@ export interface Conv2dParams {
   readonly dilationH: number;
   readonly dilationW: number;
   readonly groups: number;
+  /** Applied to the result as it is written (tsjit::conv2d_act), if given. */
+  readonly activation?: EpilogueActivation;
 }
 
 export interface Pool2dParams {
@@ -38,10 +44,6 @@ export interface AvgPool2dParams extends Pool2dParams {
   /** A fixed divisor instead of the window size; 0 for none. */
   readonly divisorOverride: number;
 }
-
-/** The activations a matrix product can apply as it stores its result (UnaryKernelOps without parameters). */
-export const EPILOGUE_ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "gelu_tanh", "silu"] as const;
-export type EpilogueActivation = (typeof EPILOGUE_ACTIVATIONS)[number];
 
 export interface LinalgKernels {
   /**

@@ -40,11 +40,6 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// The UnaryOps sgemm_activation may apply: those without parameters that end a linear layer.
-bool is_epilogue_activation(int64_t op) {
-  return op == kRelu || op == kTanh || op == kSigmoid || op == kGelu || op == kGeluTanh || op == kSilu;
-}
-
 Napi::Value SgemmActivation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "sgemmActivation";

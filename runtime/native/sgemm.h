@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include "kernels.h"
 
 namespace tsjit {
@@ -14,6 +15,10 @@ void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, con
 // `activation` is a UnaryOp without parameters (relu, tanh, sigmoid, gelu, gelu_tanh,
 // silu; the binding checks); each tile of C gets it right after its last k block is
 // stored, while the tile is still in L1, so C is not read back in a second pass.
+// The UnaryOps sgemm_activation (and conv2d) may apply: those without parameters.
+inline bool is_epilogue_activation(int64_t op) {
+  return op == kRelu || op == kTanh || op == kSigmoid || op == kGelu || op == kGeluTanh || op == kSilu;
+}
 void sgemm_activation(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
                       ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c,
                       ptrdiff_t rs_c, int activation);

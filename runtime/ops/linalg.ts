@@ -1,7 +1,7 @@
 /**
  * Matrix products: matmul, mm, bmm, mv, dot, outer, addmm, linear (float32 only), and
  * tsjit::linear_act, linear with an activation, which the fusion pass makes
- * (runtime/jit/passes/fuseLinearActivation.ts).
+ * (runtime/jit/passes/fuseActivationEpilogues.ts).
  */
 import { check, formatShape } from "../errors.js";
 import type { Backend } from "../kernels/Backend.js";

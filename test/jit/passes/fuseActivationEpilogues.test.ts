@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { fuseLinearActivation } from "../../../runtime/jit/passes/fuseLinearActivation.js";
+import { fuseActivationEpilogues } from "../../../runtime/jit/passes/fuseActivationEpilogues.js";
 import { ir, runPass } from "./helpers.js";
 
-const fuse = (text: string) => runPass(fuseLinearActivation, text);
+const fuse = (text: string) => runPass(fuseActivationEpilogues, text);
 
-describe("fuseLinearActivation fuses", () => {
+describe("fuseActivationEpilogues fuses", () => {
   it.each([
     ["aten::relu(%h)", "relu"],
     ["aten::tanh(%h)", "tanh"],
@@ -79,7 +79,45 @@ describe("fuseLinearActivation fuses", () => {
   });
 });
 
-describe("fuseLinearActivation leaves alone", () => {
+describe("fuseActivationEpilogues fuses conv2d", () => {
+  it("with list padding, then relu or gelu", () => {
+    expect(
+      fuse(`graph(%x : Tensor, %w : Tensor, %b : Tensor):
+  %one : int[] = prim::Constant[value=[1, 1]]()
+  %zero : int[] = prim::Constant[value=[0, 0]]()
+  %groups : int = prim::Constant[value=1]()
+  %h : Tensor = aten::conv2d(%x, %w, %b, %one, %zero, %one, %groups)
+  %y : Tensor = aten::relu(%h)
+  return (%y)
+`),
+    ).toBe(
+      ir(`graph(%x : Tensor, %w : Tensor, %b : Tensor):
+  %one : int[] = prim::Constant[value=[1, 1]]()
+  %zero : int[] = prim::Constant[value=[0, 0]]()
+  %groups : int = prim::Constant[value=1]()
+  %activation : str = prim::Constant[value="relu"]()
+  %y : Tensor = tsjit::conv2d_act(%x, %w, %b, %one, %zero, %one, %groups, %activation)
+  return (%y)
+`),
+    );
+  });
+
+  it("but not the padding overload (\"same\"), nor a conv2d whose result is used twice", () => {
+    const text = `graph(%x : Tensor, %w : Tensor, %b : Tensor):
+  %one : int[] = prim::Constant[value=[1, 1]]()
+  %same : str = prim::Constant[value="same"]()
+  %groups : int = prim::Constant[value=1]()
+  %h : Tensor = aten::conv2d.padding(%x, %w, %b, %one, %same, %one, %groups)
+  %y : Tensor = aten::relu(%h)
+  %k : Tensor = aten::conv2d(%x, %w, %b, %one, %one, %one, %groups)
+  %z : Tensor = aten::sigmoid(%k)
+  return (%y, %z, %k)
+`;
+    expect(fuse(text)).toBe(ir(text));
+  });
+});
+
+describe("fuseActivationEpilogues leaves alone", () => {
   const unchanged = (text: string) => expect(fuse(text)).toBe(ir(text));
 
   it("a linear whose result is also used elsewhere, or returned", () => {
@@ -120,7 +158,7 @@ describe("fuseLinearActivation leaves alone", () => {
 `);
   });
 
-  it("activations of other products (matmul, conv) and activations with parameters", () => {
+  it("activations of other products (matmul) and activations with parameters", () => {
     unchanged(`graph(%x : Tensor, %w : Tensor, %b : Tensor):
   %h : Tensor = aten::matmul(%x, %w)
   %y : Tensor = aten::relu(%h)
