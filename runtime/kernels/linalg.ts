@@ -7,6 +7,10 @@
  */
 import type { StridedView } from "../tensor/Tensor.js";
 
+/** The activations a matrix product can apply as it stores its result (UnaryKernelOps without parameters). */
+export const EPILOGUE_ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "gelu_tanh", "silu"] as const;
+export type EpilogueActivation = (typeof EPILOGUE_ACTIVATIONS)[number];
+
 export interface Conv2dParams {
   readonly strideH: number;
   readonly strideW: number;
@@ -16,6 +20,8 @@ export interface Conv2dParams {
   readonly dilationH: number;
   readonly dilationW: number;
   readonly groups: number;
+  /** Applied to the result as it is written (tsjit::conv2d_act), if given. */
+  readonly activation?: EpilogueActivation;
 }
 
 export interface Pool2dParams {
@@ -47,6 +53,12 @@ export interface LinalgKernels {
    * NaN or garbage in out does not leak through).
    */
   matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void;
+  /**
+   * out = activation(a @ b + beta * out) for 2-D a [M, K], b [K, N] and out [M, N]
+   * with contiguous columns; beta 0 or 1 (1: out holds a bias already). The native
+   * backend applies the activation to each tile of out as the product stores it.
+   */
+  matmulActivation(a: StridedView, b: StridedView, out: StridedView, beta: number, activation: EpilogueActivation): void;
   /**
    * 2-D cross-correlation as PyTorch's conv2d: input [N, C, H, W], weight
    * [O, C / groups, KH, KW], bias [O] or null, out [N, O, OH, OW].

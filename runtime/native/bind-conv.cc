@@ -7,6 +7,7 @@
 #include "args.h"
 #include "bindings.h"
 #include "f32-conv/f32-conv.h"
+#include "sgemm.h"
 #include "f32-pool/f32-pool.h"
 
 namespace tsjit {
@@ -90,10 +91,12 @@ int64_t pooled_size(int64_t size, int64_t kernel, int64_t pad, int64_t stride, i
 
 // conv2d(input x10, weight x10, bias, biasOffset, biasStride, out x10, strideH, strideW,
 //        padH, padW, dilationH, dilationW, groups); bias may be null.
-Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+// conv2dActivation(the same arguments, activation): the result through a UnaryOp without
+// parameters (relu, tanh, sigmoid, gelu, gelu_tanh, silu); out.stride[3] must be 1.
+Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
   Napi::Env env = info.Env();
-  const char* fn = "conv2d";
-  expect_arg_count(info, fn, 3 * kViewArgs + 10);
+  const char* fn = with_activation ? "conv2dActivation" : "conv2d";
+  expect_arg_count(info, fn, 3 * kViewArgs + 10 + (with_activation ? 1 : 0));
   const ViewArg in = view_arg(info, 0, fn, "input");
   const ViewArg w = view_arg(info, kViewArgs, fn, "weight");
   const size_t b = 2 * kViewArgs;
@@ -107,6 +110,14 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   p.dilation_h = int_arg(info, q + 4, fn, "dilationH", false);
   p.dilation_w = int_arg(info, q + 5, fn, "dilationW", false);
   p.groups = int_arg(info, q + 6, fn, "groups", false);
+  p.activation = -1;
+  if (with_activation) {
+    const int64_t activation = int_arg(info, q + 7, fn, "activation", true);
+    expect(env, fn, is_epilogue_activation(activation),
+           "activation " + std::to_string(activation) + " is not relu, tanh, sigmoid, gelu, gelu_tanh or silu");
+    expect(env, fn, out.stride[3] == 1, "out's last stride must be 1 with an activation");
+    p.activation = int(activation);
+  }
   expect_at_least(env, fn, "strideH", p.stride_h, 1);
   expect_at_least(env, fn, "strideW", p.stride_w, 1);
   expect_at_least(env, fn, "dilationH", p.dilation_h, 1);
@@ -150,6 +161,9 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   conv2d_f32(active_isa(), in.in(), w.in(), bias, bias_stride, out.out(), p);
   return env.Undefined();
 }
+
+Napi::Value Conv2d(const Napi::CallbackInfo& info) { return Conv2dCall(info, false); }
+Napi::Value Conv2dActivation(const Napi::CallbackInfo& info) { return Conv2dCall(info, true); }
 
 // The window arguments shared by the pooling entry points, from argument `q` on.
 PoolWindow window_args(const Napi::CallbackInfo& info, size_t q, const char* fn) {
@@ -234,6 +248,7 @@ Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
 
 void register_conv(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
+  exports.Set("conv2dActivation", Napi::Function::New(env, Conv2dActivation));
   exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d));
   exports.Set("avgPool2d", Napi::Function::New(env, AvgPool2d));
   exports.Set("adaptiveAvgPool2d", Napi::Function::New(env, AdaptiveAvgPool2d));

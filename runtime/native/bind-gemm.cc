@@ -1,5 +1,7 @@
 // sgemm(M, N, K, alpha, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
 //       bColStride, beta, C, cOffset, cRowStride, cColStride)
+// sgemmActivation(M, N, K, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
+//                 bColStride, beta, C, cOffset, cRowStride, activation)   (C's columns contiguous)
 // sgemmBatched(batch, M, N, K, alpha, A, aOffset, aBatchStride, aRowStride, aColStride,
 //              B, bOffset, bBatchStride, bRowStride, bColStride, beta,
 //              C, cOffset, cBatchStride, cRowStride, cColStride)
@@ -35,6 +37,35 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   }
   sgemm(active_isa(), size_t(M), size_t(N), size_t(K), alpha, A.Data() + ao, ars, acs, B.Data() + bo, brs, bcs, beta,
         C.Data() + co, crs, ccs);
+  return env.Undefined();
+}
+
+Napi::Value SgemmActivation(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "sgemmActivation";
+  expect_arg_count(info, fn, 16);
+  const int64_t M = int_arg(info, 0, fn, "M", true), N = int_arg(info, 1, fn, "N", true), K = int_arg(info, 2, fn, "K", true);
+  Napi::Float32Array A = f32_arg(info, 3, fn, "A");
+  const int64_t ao = int_arg(info, 4, fn, "aOffset", true), ars = int_arg(info, 5, fn, "aRowStride", false),
+                acs = int_arg(info, 6, fn, "aColStride", false);
+  Napi::Float32Array B = f32_arg(info, 7, fn, "B");
+  const int64_t bo = int_arg(info, 8, fn, "bOffset", true), brs = int_arg(info, 9, fn, "bRowStride", false),
+                bcs = int_arg(info, 10, fn, "bColStride", false);
+  const float beta = float_arg(info, 11, fn, "beta");
+  Napi::Float32Array C = f32_arg(info, 12, fn, "C");
+  const int64_t co = int_arg(info, 13, fn, "cOffset", true), crs = int_arg(info, 14, fn, "cRowStride", false);
+  const int64_t activation = int_arg(info, 15, fn, "activation", true);
+  if (!is_epilogue_activation(activation)) {
+    throw_range(env, fn, "activation " + std::to_string(activation) + " is not relu, tanh, sigmoid, gelu, gelu_tanh or silu");
+  }
+  if (M == 0 || N == 0) return env.Undefined();
+  check_matrix(env, fn, "C", M, N, co, crs, 1, C.ElementLength());
+  if (K > 0) {
+    check_matrix(env, fn, "A", M, K, ao, ars, acs, A.ElementLength());
+    check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.ElementLength());
+  }
+  sgemm_activation(active_isa(), size_t(M), size_t(N), size_t(K), A.Data() + ao, ars, acs, B.Data() + bo, brs, bcs,
+                   beta, C.Data() + co, crs, int(activation));
   return env.Undefined();
 }
 
@@ -84,6 +115,7 @@ Napi::Value SgemmBatched(const Napi::CallbackInfo& info) {
 
 void register_gemm(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
+  exports.Set("sgemmActivation", Napi::Function::New(env, SgemmActivation));
   exports.Set("sgemmBatched", Napi::Function::New(env, SgemmBatched));
 }
 

@@ -55,6 +55,19 @@ struct Matrix {
   ptrdiff_t rs, cs;
 };
 
+// A unary op applied to C in place once its values are final (see sgemm_activation);
+// fn null: none.
+struct Epilogue {
+  VUnaryFn fn = nullptr;
+  int op = 0;
+  // rows x cols of C from c; only for C with contiguous columns.
+  void apply(size_t rows, size_t cols, float* c, ptrdiff_t rs_c) const {
+    if (fn == nullptr) return;
+    const double no_params[2] = {0.0, 0.0};
+    for (size_t i = 0; i < rows; i++) fn(op, cols, c + ptrdiff_t(i) * rs_c, c + ptrdiff_t(i) * rs_c, no_params);
+  }
+};
+
 struct Product {
   size_t M, N, K;
   float alpha;
@@ -62,6 +75,7 @@ struct Product {
   float beta;
   float* c;
   ptrdiff_t rs_c, cs_c;
+  Epilogue epilogue;
 };
 
 size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
@@ -83,6 +97,7 @@ void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t
 void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, size_t kc, size_t nc, const float* pb) {
   const size_t MR = size_t(g.mr), NR = size_t(g.nr), MC = size_t(g.mc);
   const float beta = pc == 0 ? p.beta : 1.0f;  // the first k block applies beta; later ones accumulate
+  const bool last_k_block = pc + kc == p.K;  // each tile is final once stored: the epilogue's turn
   // A with contiguous rows is read in place; any other layout is copied into rows.
   const bool in_place = p.a.cs == 1;
   float* pa = in_place ? nullptr : packed_a.get(std::min(MC, p.M) * kc);
@@ -99,8 +114,9 @@ void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, 
       const size_t nr = std::min(NR, nc - jr);
       for (size_t ir = 0; ir < mc; ir += MR) {
         float* ct = p.c + ptrdiff_t(ic + ir) * p.rs_c + ptrdiff_t(jc + jr) * p.cs_c;
-        g.ukernel(std::min(MR, mc - ir), nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c,
-                  p.alpha, beta);
+        const size_t mr = std::min(MR, mc - ir);
+        g.ukernel(mr, nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c, p.alpha, beta);
+        if (last_k_block) p.epilogue.apply(mr, nr, ct, p.rs_c);
       }
     }
   }
@@ -168,6 +184,7 @@ void gemv(const IsaKernels& isa, const Product& p, int threads) {
       } else {
         isa.gemv_dots(n1 - n0, p.K, p.alpha, ai, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, ci, p.cs_c);
       }
+      p.epilogue.apply(1, n1 - n0, ci, p.rs_c);
     }
   });
 }
@@ -182,6 +199,7 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
   if (p.M == 0 || p.N == 0) return;
   if (p.K == 0 || p.alpha == 0.0f) {
     scale_c(p.M, p.N, p.beta, p.c, p.rs_c, p.cs_c);
+    p.epilogue.apply(p.M, p.N, p.c, p.rs_c);
     return;
   }
   const GemmConfig& g = isa.gemm;
@@ -207,14 +225,21 @@ size_t c_span(size_t M, size_t N, ptrdiff_t rs_c, ptrdiff_t cs_c) {
 void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, const float* a, ptrdiff_t rs_a,
            ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,
            ptrdiff_t cs_c) {
-  run_product(isa, {M, N, K, alpha, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c}, usable_threads());
+  run_product(isa, {M, N, K, alpha, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c, {}}, usable_threads());
+}
+
+void sgemm_activation(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
+                      ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c,
+                      ptrdiff_t rs_c, int activation) {
+  const Product p{M, N, K, 1.0f, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, 1, {isa.vunary, activation}};
+  run_product(isa, p, usable_threads());
 }
 
 void sgemm_batched(const IsaKernels& isa, size_t batch, size_t M, size_t N, size_t K, float alpha, const float* a,
                    ptrdiff_t bs_a, ptrdiff_t rs_a, ptrdiff_t cs_a, const float* b, ptrdiff_t bs_b, ptrdiff_t rs_b,
                    ptrdiff_t cs_b, float beta, float* c, ptrdiff_t bs_c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
   if (batch == 0 || M == 0 || N == 0) return;
-  const Product first{M, N, K, alpha, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c};
+  const Product first{M, N, K, alpha, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c, {}};
   auto entry = [&](size_t i) {
     Product p = first;
     p.a.p += ptrdiff_t(i) * bs_a;

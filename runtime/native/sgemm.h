@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include "kernels.h"
 
 namespace tsjit {
@@ -9,6 +10,18 @@ namespace tsjit {
 void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, const float* a, ptrdiff_t rs_a,
            ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,
            ptrdiff_t cs_c);
+
+// sgemm with an activation epilogue: C = act(A . B + beta * C), C's columns contiguous.
+// `activation` is a UnaryOp without parameters (relu, tanh, sigmoid, gelu, gelu_tanh,
+// silu; the binding checks); each tile of C gets it right after its last k block is
+// stored, while the tile is still in L1, so C is not read back in a second pass.
+// The UnaryOps sgemm_activation (and conv2d) may apply: those without parameters.
+inline bool is_epilogue_activation(int64_t op) {
+  return op == kRelu || op == kTanh || op == kSigmoid || op == kGelu || op == kGeluTanh || op == kSilu;
+}
+void sgemm_activation(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
+                      ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c,
+                      ptrdiff_t rs_c, int activation);
 
 // `batch` products of the shape above, entry i at a + i*bs_a, b + i*bs_b, c + i*bs_c
 // (a batch stride of 0 repeats that operand). Entries run in order when their C

@@ -5,7 +5,7 @@
  */
 import { check, formatShape } from "../errors.js";
 import type { Backend } from "../kernels/Backend.js";
-import type { Conv2dParams, MaxPool2dParams } from "../kernels/linalg.js";
+import { EPILOGUE_ACTIVATIONS, type Conv2dParams, type EpilogueActivation, type MaxPool2dParams } from "../kernels/linalg.js";
 import { viewOf, type Tensor } from "../tensor/Tensor.js";
 import { isOptionsObject } from "./bind.js";
 import { callTensorOp } from "./dispatch.js";
@@ -126,14 +126,14 @@ function planConv(op: string, spatial: Spatial, [input, weight, bias, stride, pa
   return { shape, dtype: "float32" };
 }
 
-function runConv(op: string, spatial: Spatial, args: ConvArgs, out: Tensor, backend: Backend): void {
+function runConv(op: string, spatial: Spatial, args: ConvArgs, out: Tensor, backend: Backend, activation?: EpilogueActivation): void {
   const [input, weight, bias, stride, padding, dilation, groups] = args;
   const [padBefore] = convPadding(op, padding, weight.shape.slice(2), stride, dilation);
   const batched = input.ndim === spatial + 2;
   const [strideH, strideW] = heightWidth(stride, spatial, 1);
   const [padH, padW] = heightWidth(padBefore, spatial, 0);
   const [dilationH, dilationW] = heightWidth(dilation, spatial, 1);
-  const params: Conv2dParams = { strideH, strideW, padH, padW, dilationH, dilationW, groups };
+  const params: Conv2dParams = { strideH, strideW, padH, padW, dilationH, dilationW, groups, ...(activation ? { activation } : {}) };
   backend.conv2d(as4d(input, batched, spatial), as4d(weight, true, spatial), bias, as4d(out, batched, spatial), params);
 }
 
@@ -156,6 +156,26 @@ function defineConv(name: string, spatial: Spatial): void {
 
 defineConv("conv1d", 1);
 defineConv("conv2d", 2);
+
+function requireConvActivation(activation: string): EpilogueActivation {
+  check(
+    (EPILOGUE_ACTIVATIONS as readonly string[]).includes(activation),
+    "conv2d_act",
+    () => `activation must be one of ${EPILOGUE_ACTIVATIONS.join(", ")}, got ${JSON.stringify(activation)}`,
+  );
+  return activation as EpilogueActivation;
+}
+
+/** activation(conv2d(...)), made by the fusion pass (runtime/jit/passes/fuseActivationEpilogues.ts); gelu_tanh: gelu with approximate='tanh'. */
+defineOp<[...ConvArgs, activation: string]>({
+  schema: "tsjit::conv2d_act(Tensor input, Tensor weight, Tensor? bias, int[2] stride, int[2] padding, int[2] dilation, int groups, str activation) -> Tensor",
+  kind: "kernel",
+  infer: (args) => {
+    requireConvActivation(args[7]);
+    return [planConv("conv2d_act", 2, args.slice(0, 7) as unknown as ConvArgs)];
+  },
+  run: (args, [out], backend) => runConv("conv2d_act", 2, args.slice(0, 7) as unknown as ConvArgs, out!, backend, requireConvActivation(args[7])),
+});
 
 // ---- pooling -------------------------------------------------------------
 

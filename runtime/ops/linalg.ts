@@ -1,7 +1,12 @@
-/** Matrix products: matmul, mm, bmm, mv, dot, outer, addmm, linear (float32 only). */
+/**
+ * Matrix products: matmul, mm, bmm, mv, dot, outer, addmm, linear (float32 only), and
+ * tsjit::linear_act, linear with an activation, which the fusion pass makes
+ * (runtime/jit/passes/fuseActivationEpilogues.ts).
+ */
 import { check, formatShape } from "../errors.js";
 import type { Backend } from "../kernels/Backend.js";
 import type { Scalar } from "../tensor/dtype.js";
+import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../kernels/linalg.js";
 import { broadcastStrides, contiguousStrides, type Shape } from "../tensor/shape.js";
 import { viewOf, type Tensor } from "../tensor/Tensor.js";
 import { callTensorOp } from "./dispatch.js";
@@ -208,32 +213,93 @@ defineOp<[self: Tensor, mat1: Tensor, mat2: Tensor, beta: Scalar, alpha: Scalar]
   },
 });
 
+/** linear's checks and result: input [..., in], weight [out, in], bias broadcasting to [..., out]. */
+function inferLinear(op: string, input: Tensor, weight: Tensor, bias: Tensor | null): TensorMeta {
+  check(input.ndim >= 1, op, () => `input must be at least 1-D, got shape ${formatShape(input.shape)}`, "SHAPE_MISMATCH");
+  requireRank(op, "weight", weight, 2);
+  requireSameFloatDType(op, input, weight);
+  const inFeatures = input.shape[input.ndim - 1]!;
+  check(
+    inFeatures === weight.shape[1],
+    op,
+    () =>
+      `input of shape ${formatShape(input.shape)} has ${inFeatures} features in its last dim but weight of shape ${formatShape(weight.shape)} expects in_features = ${weight.shape[1]}`,
+    "SHAPE_MISMATCH",
+  );
+  const shape = [...input.shape.slice(0, -1), weight.shape[0]!];
+  if (bias) {
+    requireSameFloatDType(op, input, bias);
+    requireBroadcastsTo(op, "bias", bias, shape);
+  }
+  return { shape, dtype: input.dtype };
+}
+
+/** weight [out, in] read as [in, out], in place. */
+function transposedWeight(weight: Tensor): Tensor {
+  return viewOf(weight, [weight.shape[1]!, weight.shape[0]!], [weight.strides[1]!, weight.strides[0]!], weight.offset);
+}
+
+/** linear's result: out = input @ weight^T (+ bias). */
+function runLinear(input: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor, backend: Backend): void {
+  if (bias) copyBroadcast(bias, out, backend);
+  runMatmul(input, transposedWeight(weight), out, backend, 1, bias ? 1 : 0);
+}
+
 defineOp<[input: Tensor, weight: Tensor, bias: Tensor | null]>({
   schema: "linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor",
   kind: "kernel",
-  infer: ([input, weight, bias]) => {
-    check(input.ndim >= 1, "linear", () => `input must be at least 1-D, got shape ${formatShape(input.shape)}`, "SHAPE_MISMATCH");
-    requireRank("linear", "weight", weight, 2);
-    requireSameFloatDType("linear", input, weight);
-    const inFeatures = input.shape[input.ndim - 1]!;
-    check(
-      inFeatures === weight.shape[1],
-      "linear",
-      () =>
-        `input of shape ${formatShape(input.shape)} has ${inFeatures} features in its last dim but weight of shape ${formatShape(weight.shape)} expects in_features = ${weight.shape[1]}`,
-      "SHAPE_MISMATCH",
-    );
-    const shape = [...input.shape.slice(0, -1), weight.shape[0]!];
-    if (bias) {
-      requireSameFloatDType("linear", input, bias);
-      requireBroadcastsTo("linear", "bias", bias, shape);
-    }
-    return [{ shape, dtype: input.dtype }];
+  infer: ([input, weight, bias]) => [inferLinear("linear", input, weight, bias)],
+  run: ([input, weight, bias], [out], backend) => runLinear(input, weight, bias, out!, backend),
+});
+
+/**
+ * `input` [..., K] as one [rows, K] matrix, in place, or null when its leading dims do
+ * not merge into one stride.
+ */
+function asRows(input: Tensor): Tensor | null {
+  const K = input.shape[input.ndim - 1]!;
+  const kStride = input.strides[input.ndim - 1]!;
+  let rows = 1;
+  let rowStride = 0;
+  for (let d = input.ndim - 2; d >= 0; d--) {
+    const size = input.shape[d]!;
+    if (size === 1) continue;
+    if (rows > 1 && input.strides[d] !== rowStride * rows) return null;
+    if (rows === 1) rowStride = input.strides[d]!;
+    rows *= size;
+  }
+  return viewOf(input, [rows, K], [rowStride, kStride], input.offset);
+}
+
+function requireEpilogueActivation(activation: string): EpilogueActivation {
+  check(
+    (EPILOGUE_ACTIVATIONS as readonly string[]).includes(activation),
+    "linear_act",
+    () => `activation must be one of ${EPILOGUE_ACTIVATIONS.join(", ")}, got ${JSON.stringify(activation)}`,
+  );
+  return activation as EpilogueActivation;
+}
+
+/** activation(linear(input, weight, bias)), the result written once (gelu_tanh: gelu with approximate='tanh'). */
+defineOp<[input: Tensor, weight: Tensor, bias: Tensor | null, activation: string]>({
+  schema: "tsjit::linear_act(Tensor input, Tensor weight, Tensor? bias, str activation) -> Tensor",
+  kind: "kernel",
+  infer: ([input, weight, bias, activation]) => {
+    requireEpilogueActivation(activation);
+    return [inferLinear("linear_act", input, weight, bias)];
   },
-  run: ([input, weight, bias], [out], backend) => {
+  run: ([input, weight, bias, activation], [out], backend) => {
+    const act = requireEpilogueActivation(activation);
+    const rows = asRows(input);
+    if (!rows) {
+      runLinear(input, weight, bias, out!, backend);
+      backend.unary(act, out!, out!, []);
+      return;
+    }
     if (bias) copyBroadcast(bias, out!, backend);
-    const transposed = viewOf(weight, [weight.shape[1]!, weight.shape[0]!], [weight.strides[1]!, weight.strides[0]!], weight.offset);
-    runMatmul(input, transposed, out!, backend, 1, bias ? 1 : 0);
+    const N = weight.shape[0]!;
+    const out2d = viewOf(out!, [rows.shape[0]!, N], [N, 1], out!.offset);
+    backend.matmulActivation(rows, transposedWeight(weight), out2d, bias ? 1 : 0, act);
   },
 });
 

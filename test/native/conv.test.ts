@@ -2,13 +2,13 @@
  * Native conv2d against the JS kernel, for every ISA this CPU supports: generated
  * shapes (odd sizes, stride, padding incl. asymmetric "same", dilation, groups,
  * depthwise, 1x1), non-contiguous inputs and weights, bias with a stride, batches
- * above the thread count (the per-image parallel path), and the layouts the backend
- * sends to JS instead.
+ * above the thread count (the per-image parallel path), the activation epilogue
+ * (tsjit::conv2d_act), and the layouts the backend sends to JS instead.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { jsBackend } from "../../runtime/kernels/js/index.js";
-import type { Conv2dParams } from "../../runtime/kernels/linalg.js";
+import { EPILOGUE_ACTIVATIONS, type Conv2dParams } from "../../runtime/kernels/linalg.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
 import { elements, fillRandom, layoutView, LAYOUTS, outputView, type F32View, type Layout, type Shape4 } from "./convViews.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
@@ -108,6 +108,22 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
           const [got, want] = runBoth(c);
           expectClose(got, want, `${isa} ${label(c)}`);
         }),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`${isa}: an activation epilogue (every activation; im2col, 1x1, depthwise and wide single-channel paths)`, () => {
+      native!.binding.setIsa(isa);
+      fc.assert(
+        fc.property(
+          convCase({ groups: fc.integer({ min: 1, max: 3 }), Cg: fc.integer({ min: 1, max: 3 }), K: fc.integer({ min: 1, max: 3 }) }),
+          fc.constantFrom(...EPILOGUE_ACTIVATIONS),
+          (c, activation) => {
+            const withActivation = { ...c, p: { ...c.p, activation } };
+            const [got, want] = runBoth(withActivation);
+            expectClose(got, want, `${isa} ${activation} ${label(c)}`);
+          },
+        ),
         { numRuns: 150 },
       );
     });

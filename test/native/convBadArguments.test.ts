@@ -98,6 +98,23 @@ describe.skipIf(!native)(suiteName("the native conv and pooling entry points val
     expectRefused("conv2d", 23, [["fractional size", withArgs(goodConv, { 2: 1.5 })], ["NaN offset", withArgs(goodConv, { 11: Number.NaN })]]);
   });
 
+  it("conv2dActivation: an activation without an epilogue, an out with a column stride, the conv2d checks", () => {
+    const goodActivation = (): Args => [...goodConv(), 0];
+    const out = goodActivation()[23] as Float32Array;
+    const valid = goodActivation();
+    b.conv2dActivation!(...valid);
+    expect(Array.from(valid[23] as Float32Array)).toEqual(new Array(12).fill(19));
+    expect(Array.from(out)).toEqual(new Array(12).fill(1));
+    expectRefused("conv2dActivation", 23, [
+      ["exp (2) has no epilogue", withArgs(goodActivation, { 40: 2 })],
+      ["negative activation", withArgs(goodActivation, { 40: -1 })],
+      ["out with a last stride of 2", withArgs(goodActivation, { 23: f(24), 30: 8, 31: 4, 32: 2 })],
+      ["groups 2 for 3 output channels", withArgs(goodActivation, { 39: 2 })],
+      ["out too short", withArgs(goodActivation, { 23: f(11) })],
+    ]);
+    expectRefused("conv2dActivation", 23, [["no activation", goodConv()]], TypeError);
+  });
+
   it("pooling: views, shapes, windows and types that do not fit", () => {
     for (const [fn, good] of [["maxPool2d", goodMax], ["avgPool2d", goodAvg]] as const) {
       expectRefused(fn, 10, [

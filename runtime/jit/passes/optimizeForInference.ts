@@ -2,13 +2,15 @@
  * optimizeForInference(module): freeze the module (unless it is frozen already), then
  * run propagateConstants, eliminateCommonSubexpressions and eliminateDeadCode on each
  * method until a round changes nothing (each pass can expose work for the others: a
- * folded If condition drops a branch, merged nodes make constants dead).
+ * folded If condition drops a branch, merged nodes make constants dead), then fuse
+ * (fuseActivationEpilogues) in the settled graph.
  */
 import type { Graph } from "../../ir/Graph.js";
 import { printGraph } from "../../ir/printer.js";
 import type { ScriptModule } from "../ScriptModule.js";
 import { eliminateCommonSubexpressions } from "./eliminateCommonSubexpressions.js";
 import { eliminateDeadCode } from "./eliminateDeadCode.js";
+import { fuseActivationEpilogues } from "./fuseActivationEpilogues.js";
 import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
 import { propagateConstants } from "./propagateConstants.js";
 
@@ -17,7 +19,7 @@ const MAX_ROUNDS = 16;
 
 export function optimizeForInference(module: ScriptModule, options: FreezeOptions = {}): ScriptModule {
   const frozen = isFrozen(module) ? module : freeze(module, options);
-  const methods = new Map([...frozen.methods].map(([name, graph]) => [name, optimizeToFixedPoint(graph)] as const));
+  const methods = new Map([...frozen.methods].map(([name, graph]) => [name, fuseActivationEpilogues(optimizeToFixedPoint(graph))] as const));
   return frozenModuleWith(frozen, methods);
 }
 

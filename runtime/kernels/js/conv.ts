@@ -8,6 +8,7 @@
  */
 import type { Conv2dParams, LinalgKernels } from "../linalg.js";
 import type { StridedView } from "../../tensor/Tensor.js";
+import { elementwiseKernels } from "./elementwise.js";
 import { sgemm, type MatrixRef } from "./gemm.js";
 
 /** conv2d over a given SGEMM (the native backend passes its own; see ./gemm.ts for the contract). */
@@ -180,5 +181,9 @@ function validColumns(KW: number, W: number, OW: number, p: Conv2dParams): { sta
 }
 
 export const convKernels: Pick<LinalgKernels, "conv2d"> = {
-  conv2d: (input, weight, bias, out, p) => conv2dWith(sgemm, input, weight, bias, out, p),
+  conv2d: (input, weight, bias, out, p) => {
+    conv2dWith(sgemm, input, weight, bias, out, p);
+    // The reference applies a fused activation after the whole convolution, in place.
+    if (p.activation) elementwiseKernels.unary(p.activation, out, out, []);
+  },
 };

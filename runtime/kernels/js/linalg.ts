@@ -1,6 +1,7 @@
-import type { LinalgKernels } from "../linalg.js";
+import type { EpilogueActivation, LinalgKernels } from "../linalg.js";
 import type { StridedView } from "../../tensor/Tensor.js";
 import { convKernels } from "./conv.js";
+import { elementwiseKernels } from "./elementwise.js";
 import { sgemm, type MatrixRef } from "./gemm.js";
 import { poolKernels } from "./pool.js";
 import { coalesce, forEachRow } from "./rows.js";
@@ -89,4 +90,10 @@ function matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number,
   matmulWith(sgemm, a, b, out, alpha, beta);
 }
 
-export const linalgKernels: LinalgKernels = { matmul, ...convKernels, ...poolKernels };
+/** The reference: the product, then the activation in place. */
+function matmulActivation(a: StridedView, b: StridedView, out: StridedView, beta: number, activation: EpilogueActivation): void {
+  matmul(a, b, out, 1, beta);
+  elementwiseKernels.unary(activation, out, out, []);
+}
+
+export const linalgKernels: LinalgKernels = { matmul, matmulActivation, ...convKernels, ...poolKernels };

@@ -1,6 +1,7 @@
 /** conv2d, max_pool2d, avg_pool2d and adaptive_avg_pool2d over float32 [N, C, H, W] views, any strides. */
 import type { Backend } from "../Backend.js";
 import { jsBackend } from "../js/index.js";
+import { UNARY_CODES } from "./elementwise.js";
 import type { StridedView } from "../../tensor/Tensor.js";
 
 /** A 4-D view as the addon takes it: storage, offset, the 4 sizes, the 4 strides. */
@@ -12,6 +13,11 @@ export interface ConvBinding {
   conv2d(
     ...args: [...input: ViewArgs, ...weight: ViewArgs, bias: Float32Array | null, biasOffset: number, biasStride: number, ...out: ViewArgs,
       strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number, groups: number]
+  ): void;
+  /** conv2d with its result through activation (a UNARY_CODES code without parameters); out's last stride must be 1. */
+  conv2dActivation(
+    ...args: [...input: ViewArgs, ...weight: ViewArgs, bias: Float32Array | null, biasOffset: number, biasStride: number, ...out: ViewArgs,
+      strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number, groups: number, activation: number]
   ): void;
   maxPool2d(...args: [...input: ViewArgs, ...out: ViewArgs, ...window: WindowArgs, dilationH: number, dilationW: number]): void;
   /** countIncludePad 0 or 1; divisorOverride 0 for none. */
@@ -39,12 +45,19 @@ export function nativeConvKernels(binding: ConvBinding): Pick<Backend, "conv2d" 
   return {
     conv2d(input, weight, bias, out, p) {
       if (isF32(input) && isF32(weight) && isF32(out) && (bias === null || isF32(bias)) && apart(out, input, weight, bias) && spatialRun(out)) {
-        binding.conv2d(
+        const args = [
           ...viewArgs(input), ...viewArgs(weight),
           bias ? bias.storage : null, bias?.offset ?? 0, bias?.strides[0] ?? 0,
           ...viewArgs(out), p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW, p.groups,
-        );
-        return;
+        ] as const;
+        if (!p.activation) {
+          binding.conv2d(...args);
+          return;
+        }
+        if (out.strides[3] === 1) {
+          binding.conv2dActivation(...args, UNARY_CODES[p.activation]!);
+          return;
+        }
       }
       jsBackend.conv2d(input, weight, bias, out, p);
     },

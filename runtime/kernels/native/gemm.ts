@@ -1,7 +1,8 @@
 /** SGEMM under matmul/mm/bmm/linear/addmm, for float32 storage (conv2d has its own native kernel: conv.ts). */
 import type { Backend } from "../Backend.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
-import { matmulWith, type BatchedGemm } from "../js/linalg.js";
+import { linalgKernels as jsLinalg, matmulWith, type BatchedGemm } from "../js/linalg.js";
+import { UNARY_CODES } from "./elementwise.js";
 
 export interface GemmBinding {
   sgemm(
@@ -10,6 +11,15 @@ export interface GemmBinding {
     B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
     beta: number,
     C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
+  ): void;
+  /** C = activation(A . B + beta * C), C's columns contiguous; activation: a UNARY_CODES code without parameters. */
+  sgemmActivation(
+    M: number, N: number, K: number,
+    A: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
+    B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
+    beta: number,
+    C: Float32Array, cOffset: number, cRowStride: number,
+    activation: number,
   ): void;
   sgemmBatched(
     batch: number, M: number, N: number, K: number, alpha: number,
@@ -20,7 +30,7 @@ export interface GemmBinding {
   ): void;
 }
 
-export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul"> {
+export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "matmulActivation"> {
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
   function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, beta: number, c: MatrixRef): void {
     if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {
@@ -47,5 +57,22 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul">
   };
   return {
     matmul: (a, b, out, alpha, beta) => matmulWith(sgemm, a, b, out, alpha, beta, sgemmBatched),
+    matmulActivation(a, b, out, beta, activation) {
+      const [M, K] = a.shape as [number, number];
+      const N = b.shape[1]!;
+      const float32 = a.storage instanceof Float32Array && b.storage instanceof Float32Array && out.storage instanceof Float32Array;
+      if (!float32 || out.strides[1] !== 1) {
+        jsLinalg.matmulActivation(a, b, out, beta, activation);
+        return;
+      }
+      binding.sgemmActivation(
+        M, N, K,
+        a.storage as Float32Array, a.offset, a.strides[0]!, a.strides[1]!,
+        b.storage as Float32Array, b.offset, b.strides[0]!, b.strides[1]!,
+        beta,
+        out.storage as Float32Array, out.offset, out.strides[0]!,
+        UNARY_CODES[activation]!,
+      );
+    },
   };
 }

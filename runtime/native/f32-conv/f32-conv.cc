@@ -128,8 +128,15 @@ void conv_rows(const IsaKernels& isa, const View4<const float>& in, const Matrix
       im2col(channels, Cg, in, KH, KW, block.oh0, block.rows, OW, p, valid, t_columns.data());
       patches = {t_columns.data(), cols, 1};
     }
-    sgemm(isa, size_t(Og), size_t(cols), size_t(depth), 1.0f, w.data + g * Og * w.rs, w.rs, w.cs, patches.data,
-          patches.rs, patches.cs, bias ? 1.0f : 0.0f, first + g * Og * oC, oC, oW);
+    const float* weights = w.data + g * Og * w.rs;
+    float* target = first + g * Og * oC;
+    if (p.activation >= 0) {
+      sgemm_activation(isa, size_t(Og), size_t(cols), size_t(depth), weights, w.rs, w.cs, patches.data, patches.rs,
+                       patches.cs, bias ? 1.0f : 0.0f, target, oC, p.activation);
+    } else {
+      sgemm(isa, size_t(Og), size_t(cols), size_t(depth), 1.0f, weights, w.rs, w.cs, patches.data, patches.rs,
+            patches.cs, bias ? 1.0f : 0.0f, target, oC, oW);
+    }
   }
 }
 
@@ -237,6 +244,11 @@ void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<
         depthwise_wide_plane(isa, plane, in, filter, w, b, target, out, p);
       } else {
         depthwise_plane(isa, plane, in, filter, w, b, target, out, p, valid);
+      }
+      // The plane is one contiguous run (out.stride[3] is 1 with an activation), still in cache.
+      if (p.activation >= 0) {
+        const double no_params[2] = {0.0, 0.0};
+        isa.vunary(p.activation, size_t(out.dim[2] * out.dim[3]), target, target, no_params);
       }
     }
   };

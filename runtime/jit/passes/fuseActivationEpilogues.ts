@@ -1,0 +1,98 @@
+/**
+ * fuseActivationEpilogues: a copy of a graph in which a linear layer or a conv2d
+ * followed by an activation is one `tsjit::linear_act` or `tsjit::conv2d_act` node,
+ * whose native kernel applies the activation to each tile of the product as it stores
+ * it (docs/native.md).
+ *
+ *   %h : Tensor = aten::linear(%x, %w, %b)     %activation : str = prim::Constant[value="relu"]()
+ *   %y : Tensor = aten::relu(%h)          =>   %y : Tensor = tsjit::linear_act(%x, %w, %b, %activation)
+ *
+ * The linear layer is `aten::linear`, or `aten::addmm(%b, %x, %wt)` with beta and alpha
+ * the constant 1 (its weight becomes `aten::t(%wt)`, a view). The convolution is
+ * `aten::conv2d` with list padding (not the `padding` overload's "same"/"valid"). The activation is relu,
+ * tanh, sigmoid, silu, or gelu with a constant `approximate`. Left alone: a product
+ * whose result has any other use (another node, a return), and chains
+ * with anything in between (a dropout, a view). linear, addmm and conv2d accept
+ * float32 only, so the fused node computes in the same dtype.
+ */
+import { Node, type Graph, type Value } from "../../ir/Graph.js";
+import type { EpilogueActivation } from "../../kernels/linalg.js";
+import { verifyMethodGraph } from "../executor/verify.js";
+import { copyGraph } from "./copyGraph.js";
+
+const UNARY_ACTIVATIONS: ReadonlyMap<string, EpilogueActivation> = new Map([
+  ["aten::relu", "relu"],
+  ["aten::tanh", "tanh"],
+  ["aten::sigmoid", "sigmoid"],
+  ["aten::silu", "silu"],
+]);
+
+export function fuseActivationEpilogues(graph: Graph): Graph {
+  const result = copyGraph(graph);
+  for (const node of [...result.allNodes()]) {
+    const activation = activationOf(node);
+    if (!activation) continue;
+    const producer = node.inputs[0]!.definer;
+    if (!(producer instanceof Node) || producer.owningBlock !== node.owningBlock || node.inputs[0]!.uses.length !== 1) continue;
+    const fusion = fusedInputs(producer);
+    if (!fusion) continue;
+    const act = stringConstant(result, activation, node);
+    const fused = result.createNode(fusion.kind, [...fusion.inputs(node), act], node.source);
+    const output = fused.addOutput(node.outputs[0]!.type, node.outputs[0]!.debugName);
+    node.owningBlock!.insertBefore(fused, node);
+    node.outputs[0]!.replaceAllUsesWith(output);
+    node.destroy();
+    producer.destroy();
+  }
+  verifyMethodGraph(result, "fuseActivationEpilogues");
+  return result;
+}
+
+/** The epilogue activation `node` computes from its first input, if it is one. */
+function activationOf(node: Node): EpilogueActivation | undefined {
+  const unary = UNARY_ACTIVATIONS.get(node.kind);
+  if (unary) return unary;
+  if (node.kind !== "aten::gelu") return undefined;
+  const approximate = constantValue(node.inputs[1]);
+  if (approximate === "none") return "gelu";
+  if (approximate === "tanh") return "gelu_tanh";
+  return undefined;
+}
+
+interface Fusion {
+  readonly kind: "tsjit::linear_act" | "tsjit::conv2d_act";
+  /** The fused node's inputs but the activation, made (as view nodes before `before`) if need be. */
+  inputs(before: Node): Value[];
+}
+
+function fusedInputs(node: Node): Fusion | undefined {
+  if (node.kind === "aten::linear") return { kind: "tsjit::linear_act", inputs: () => [...node.inputs] };
+  if (node.kind === "aten::conv2d") return { kind: "tsjit::conv2d_act", inputs: () => [...node.inputs] };
+  if (node.kind === "aten::addmm" && constantValue(node.inputs[3]) === 1 && constantValue(node.inputs[4]) === 1) {
+    const [bias, input, transposed] = node.inputs as [Value, Value, Value];
+    return {
+      kind: "tsjit::linear_act",
+      inputs: (before) => {
+        const t = node.graph.createNode("aten::t", [transposed], node.source);
+        const weight = t.addOutput(transposed.type, "weight");
+        before.owningBlock!.insertBefore(t, before);
+        return [input, weight, bias];
+      },
+    };
+  }
+  return undefined;
+}
+
+/** The value of a non-tensor `prim::Constant`, or undefined. */
+function constantValue(value: Value | undefined): unknown {
+  const definer = value?.definer;
+  if (!(definer instanceof Node) || definer.kind !== "prim::Constant") return undefined;
+  return definer.attributes.get("value");
+}
+
+function stringConstant(graph: Graph, text: string, before: Node): Value {
+  const constant = graph.createNode("prim::Constant", [], before.source).setAttribute("value", text);
+  const value = constant.addOutput({ kind: "str" }, "activation");
+  before.owningBlock!.insertBefore(constant, before);
+  return value;
+}

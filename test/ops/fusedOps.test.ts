@@ -1,0 +1,71 @@
+/**
+ * The fused ops the fusion pass makes (tsjit::linear_act, tsjit::conv2d_act) equal the
+ * ops they replace, on the JS and the default backend: any input rank (1-D, batched
+ * 3-D, a transposed input whose rows do not merge into one stride), with and without
+ * bias, every activation; and they refuse an activation they do not know.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { callOp, conv2d, gelu, linear, relu, sigmoid, silu, tanh, type Tensor } from "../../runtime/index.js";
+import { withBackend } from "../../runtime/kernels/index.js";
+import { jsBackend } from "../../runtime/kernels/js/index.js";
+import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../../runtime/kernels/linalg.js";
+import { expectAllClose, randomTensor } from "./linalgReference.js";
+
+const unfused: Record<EpilogueActivation, (x: Tensor) => Tensor> = {
+  relu,
+  tanh,
+  sigmoid,
+  silu,
+  gelu: (x) => gelu(x),
+  gelu_tanh: (x) => gelu(x, { approximate: "tanh" }),
+};
+
+const backends = [["js", (body: () => void) => withBackend(jsBackend, body)], ["default", (body: () => void) => body()]] as const;
+
+describe.each(backends)("fused ops on the %s backend", (_, run) => {
+  it("linear_act == activation(linear) for inputs of rank 1-3, in place or transposed, with or without bias", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom([5], [3, 5], [2, 3, 5], [4, 1, 5]),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom("contiguous" as const, "transposed" as const),
+        fc.boolean(),
+        fc.constantFrom(...EPILOGUE_ACTIVATIONS),
+        fc.integer(),
+        (inputShape, N, layout, withBias, activation, seed) => {
+          run(() => {
+            const input = randomTensor(inputShape, seed, inputShape.length > 1 ? layout : "contiguous");
+            const weight = randomTensor([N, 5], seed + 1);
+            const bias = withBias ? randomTensor([N], seed + 2) : null;
+            const got = callOp("linear_act", [input, weight, bias, activation]) as Tensor;
+            const want = unfused[activation](linear(input, weight, bias));
+            expectAllClose(got, want.toTypedArray(), want.shape, 1e-5, 1e-5);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("conv2d_act == activation(conv2d), grouped and not", () => {
+    for (const activation of EPILOGUE_ACTIVATIONS) {
+      for (const groups of [1, 2]) {
+        run(() => {
+          const input = randomTensor([2, 4, 6, 5], groups);
+          const weight = randomTensor([6, 4 / groups, 3, 3], groups + 1);
+          const bias = randomTensor([6], 3);
+          const got = callOp("conv2d_act", [input, weight, bias, [1, 1], [1, 0], [1, 1], groups, activation]) as Tensor;
+          const want = unfused[activation](conv2d(input, weight, bias, { stride: 1, padding: [1, 0], groups }));
+          expectAllClose(got, want.toTypedArray(), want.shape, 1e-5, 1e-5);
+        });
+      }
+    }
+  });
+});
+
+it("the fused ops refuse an activation they do not know", () => {
+  const x = randomTensor([2, 3], 1);
+  expect(() => callOp("linear_act", [x, randomTensor([4, 3], 2), null, "leaky_relu"])).toThrow(/activation must be one of relu, tanh/);
+  expect(() => callOp("conv2d_act", [randomTensor([1, 1, 3, 3], 3), randomTensor([1, 1, 1, 1], 4), null, [1, 1], [0, 0], [1, 1], 1, "exp"])).toThrow(/activation must be one of/);
+});
