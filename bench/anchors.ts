@@ -46,8 +46,8 @@ export function readAnchors(file: string): AnchorSummary[] {
 /** Every (model, case, threads) both sides timed, against each anchor runtime; sgemm 1024^3 is the anchors' gemm n1024. */
 export function anchorRatios(anchors: AnchorSummary[], models: ModelTiming[], sgemm: SgemmTiming[]): AnchorRatio[] {
   const ours = [
-    ...models.map((t) => ({ model: t.model, case: t.case, backend: t.backend, us: t.medianUs })),
-    ...sgemm.filter((t) => t.shape === "1024x1024x1024").map((t) => ({ model: "gemm", case: "n1024", backend: t.backend, us: t.medianUs })),
+    ...models.map((t) => ({ model: t.model, case: `${t.case} ${t.mode}`, anchorCase: t.case, backend: t.backend, us: t.medianUs })),
+    ...sgemm.filter((t) => t.shape === "1024x1024x1024").map((t) => ({ model: "gemm", case: "n1024", anchorCase: "n1024", backend: t.backend, us: t.medianUs })),
   ];
   const ratios: AnchorRatio[] = [];
   for (const t of ours) {
@@ -55,7 +55,7 @@ export function anchorRatios(anchors: AnchorSummary[], models: ModelTiming[], sg
     if (!threads) continue;
     for (const a of anchors) {
       const runtime = RUNTIMES[a.runtime];
-      if (!runtime || a.model !== t.model || a.case !== t.case || a.threads !== Number(threads) || !a.ok) continue;
+      if (!runtime || a.model !== t.model || a.case !== t.anchorCase || a.threads !== Number(threads) || !a.ok) continue;
       ratios.push({ model: t.model, case: t.case, threads: a.threads, tsjitUs: t.us, runtime, theirUs: a.best_median_us, speedup: a.best_median_us / t.us });
     }
   }

@@ -1,11 +1,13 @@
 /**
- * Eager latency of every model case in ../shared/fixtures/models, with PyTorch's
- * weights and inputs, per backend configuration; each output is checked against
- * PyTorch's with the anchors' rule |err| <= 1e-4 + 1e-4 * max|ref|.
+ * Latency of every model case in ../shared/fixtures/models, with PyTorch's weights and
+ * inputs, per backend configuration, eager and as `optimizeForInference` of its JIT
+ * form (traced; controlflow scripted, since its trace keeps one branch); each output is
+ * checked against PyTorch's with the anchors' rule |err| <= 1e-4 + 1e-4 * max|ref|.
  */
-import type { Tensor } from "tsjit";
-import { loadFixtureModel } from "../test/utils/fixtureModels.js";
-import { loadModelCases, MODEL_NAMES } from "../test/utils/modelFixtures.js";
+import { loadSafetensors, optimizeForInference, script, trace, type ScriptModule, type Tensor } from "tsjit";
+import { ScriptedControlFlow } from "../examples/models/scriptedControlFlow.js";
+import { loadFixtureModel, type FixtureModel } from "../test/utils/fixtureModels.js";
+import { loadModelCases, MODEL_NAMES, weightsPath, type ModelCase, type ModelName } from "../test/utils/modelFixtures.js";
 import { BENCH_BACKENDS } from "./backends.js";
 import { time, type Timing } from "./timing.js";
 
@@ -13,6 +15,7 @@ export interface ModelTiming extends Timing {
   readonly model: string;
   readonly case: string;
   readonly backend: string;
+  readonly mode: "eager" | "optimized";
   /** The output matched PyTorch's. */
   readonly ok: boolean;
 }
@@ -27,15 +30,27 @@ function matches(got: Tensor, want: Tensor): boolean {
   return true;
 }
 
+/** The model's JIT form, frozen and optimized for inference. */
+async function optimized(name: ModelName, model: FixtureModel, example: ModelCase): Promise<ScriptModule> {
+  if (name !== "controlflow") return optimizeForInference(trace(model, example.inputs));
+  const scripted = new ScriptedControlFlow();
+  scripted.loadStateDict(await loadSafetensors(weightsPath(name)));
+  return optimizeForInference(script(scripted.eval()));
+}
+
 export async function benchModels(): Promise<ModelTiming[]> {
   const timings: ModelTiming[] = [];
   for (const name of MODEL_NAMES) {
     const model = await loadFixtureModel(name);
-    for (const c of loadModelCases(name)) {
-      for (const be of BENCH_BACKENDS) {
-        const forward = () => model.forward(...c.inputs);
-        const ok = be.run(() => matches(forward(), c.output));
-        timings.push({ model: name, case: c.name, backend: be.label, ok, ...be.run(() => time(`${name} ${c.name} (eager, ${be.label})`, forward)) });
+    const cases = loadModelCases(name);
+    const forms = { eager: model, optimized: await optimized(name, model, cases[0]!) };
+    for (const c of cases) {
+      for (const [mode, runnable] of Object.entries(forms) as ["eager" | "optimized", { forward(...inputs: Tensor[]): Tensor }][]) {
+        for (const be of BENCH_BACKENDS) {
+          const forward = () => runnable.forward(...c.inputs);
+          const ok = be.run(() => matches(forward(), c.output));
+          timings.push({ model: name, case: c.name, backend: be.label, mode, ok, ...be.run(() => time(`${name} ${c.name} (${mode}, ${be.label})`, forward)) });
+        }
       }
     }
   }

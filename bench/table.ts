@@ -40,12 +40,12 @@ export function printPeak(rows: SgemmTiming[], peak: Peak): void {
 
 export function printModels(rows: ModelTiming[]): void {
   const backends = [...new Set(rows.map((r) => r.backend))];
-  const widths = [20, ...backends.map(() => 18), 4];
-  console.log("\n" + pad(["model case (eager)", ...backends.map((b) => `${b} µs`), "ok"], widths));
-  const cases = [...new Set(rows.map((r) => `${r.model} ${r.case}`))];
+  const widths = [30, ...backends.map(() => 18), 4];
+  console.log("\n" + pad(["model case mode", ...backends.map((b) => `${b} µs`), "ok"], widths));
+  const cases = [...new Set(rows.map((r) => `${r.model} ${r.case} ${r.mode}`))];
   for (const c of cases) {
-    const mine = rows.filter((r) => `${r.model} ${r.case}` === c);
-    const js = mine.find((r) => r.backend === "js");
+    const mine = rows.filter((r) => `${r.model} ${r.case} ${r.mode}` === c);
+    const js = rows.find((r) => r.model === mine[0]!.model && r.case === mine[0]!.case && r.mode === "eager" && r.backend === "js");
     const cells = backends.map((b) => {
       const r = mine.find((m) => m.backend === b);
       if (!r) return "";
@@ -57,7 +57,7 @@ export function printModels(rows: ModelTiming[]): void {
 
 export function printAnchors(ratios: AnchorRatio[]): void {
   const runtimes = [...new Set(ratios.map((r) => r.runtime))];
-  const widths = [20, 4, 10, ...runtimes.map(() => 22)];
+  const widths = [30, 4, 10, ...runtimes.map(() => 22)];
   console.log("\nagainst the anchors (their µs, and their time / tsjit native's: above 1x tsjit is faster)");
   console.log(pad(["model case", "thr", "tsjit µs", ...runtimes], widths));
   const keys = [...new Set(ratios.map((r) => `${r.model} ${r.case}|${r.threads}`))];
