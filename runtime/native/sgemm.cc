@@ -191,6 +191,10 @@ void gemv(const IsaKernels& isa, const Product& p, int threads) {
 
 // Below this many multiply-adds a product runs on the calling thread.
 constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
+// A GEMV reads each weight once, so it is bound by where B sits: past this many
+// multiply-adds (a 256 KiB B) splitting its columns puts each core's share in its own
+// L2 and streams it at twice the rate; below it the pool round trip costs more.
+constexpr double kParallelGemvMacs = 64.0 * 1024.0;
 
 double macs(const Product& p) { return double(p.M) * double(p.N) * double(p.K); }
 
@@ -204,7 +208,7 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
   }
   const GemmConfig& g = isa.gemm;
   if (p.M < size_t(g.mr) && (p.b.cs == 1 || (p.b.rs == 1 && p.a.cs == 1))) {
-    gemv(isa, p, macs(p) >= kParallelMacs ? threads : 1);
+    gemv(isa, p, macs(p) >= kParallelGemvMacs ? threads : 1);
     return;
   }
   if (threads > 1 && macs(p) >= kParallelMacs) {
