@@ -189,10 +189,27 @@ Napi::Value ArgReduce(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// The kernels writing straight into out read x in the same order: out may be x at the
-// same offset, or apart from it, never overlapping it otherwise.
-void check_alias(Napi::Env env, const char* fn, const float* x, const float* out, int64_t n) {
-  if (x != out && x < out + n && out < x + n) throw_range(env, fn, "out overlaps x without being x");
+// x and out of the row-wise kernels below: arguments 0-3 (x, xOffset, out, outOffset),
+// n contiguous floats each. The kernels read x in the order they write out, so out may
+// be x at the same offset, or apart from it, never overlapping it otherwise.
+struct DenseInOut {
+  const float* x;
+  float* out;
+};
+
+DenseInOut dense_in_out(const Napi::CallbackInfo& info, const char* fn, double n) {
+  Napi::Env env = info.Env();
+  Napi::Float32Array x = f32_arg(info, 0, fn, "x");
+  const int64_t xo = int_arg(info, 1, fn, "xOffset", true);
+  Napi::Float32Array out = f32_arg(info, 2, fn, "out");
+  const int64_t oo = int_arg(info, 3, fn, "outOffset", true);
+  if (n > 9007199254740992.0) throw_range(env, fn, "more than 2^53 elements");
+  check_span(env, fn, "x", xo, int64_t(n), x.ElementLength());
+  check_span(env, fn, "out", oo, int64_t(n), out.ElementLength());
+  const float* px = x.Data() + xo;
+  float* po = out.Data() + oo;
+  if (px != po && px < po + int64_t(n) && po < px + int64_t(n)) throw_range(env, fn, "out overlaps x without being x");
+  return {px, po};
 }
 
 // softmaxColumns(x, xOffset, out, outOffset, outer, length, inner, log): softmax (log 1:
@@ -201,20 +218,13 @@ Napi::Value SoftmaxColumns(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "softmaxColumns";
   expect_arg_count(info, fn, 8);
-  Napi::Float32Array x = f32_arg(info, 0, fn, "x");
-  const int64_t xo = int_arg(info, 1, fn, "xOffset", true);
-  Napi::Float32Array out = f32_arg(info, 2, fn, "out");
-  const int64_t oo = int_arg(info, 3, fn, "outOffset", true);
   const int64_t outer = int_arg(info, 4, fn, "outer", true), length = int_arg(info, 5, fn, "length", true);
   const int64_t inner = int_arg(info, 6, fn, "inner", true), log = int_arg(info, 7, fn, "log", true);
   if (log > 1) throw_range(env, fn, "log must be 0 or 1");
   const double n = double(outer) * double(length) * double(inner);
-  if (n > 9007199254740992.0) throw_range(env, fn, "more than 2^53 elements");
-  check_span(env, fn, "x", xo, int64_t(n), x.ElementLength());
-  check_span(env, fn, "out", oo, int64_t(n), out.ElementLength());
+  const DenseInOut io = dense_in_out(info, fn, n);
   if (n == 0) return env.Undefined();
-  check_alias(env, fn, x.Data() + xo, out.Data() + oo, int64_t(n));
-  softmax_columns_f32(*active_isa().reduce, x.Data() + xo, out.Data() + oo, outer, length, inner, log == 1);
+  softmax_columns_f32(*active_isa().reduce, io.x, io.out, outer, length, inner, log == 1);
   return env.Undefined();
 }
 
@@ -224,19 +234,12 @@ Napi::Value Cumsum(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "cumsum";
   expect_arg_count(info, fn, 7);
-  Napi::Float32Array x = f32_arg(info, 0, fn, "x");
-  const int64_t xo = int_arg(info, 1, fn, "xOffset", true);
-  Napi::Float32Array out = f32_arg(info, 2, fn, "out");
-  const int64_t oo = int_arg(info, 3, fn, "outOffset", true);
   const int64_t outer = int_arg(info, 4, fn, "outer", true), length = int_arg(info, 5, fn, "length", true);
   const int64_t inner = int_arg(info, 6, fn, "inner", true);
   const double n = double(outer) * double(length) * double(inner);
-  if (n > 9007199254740992.0) throw_range(env, fn, "more than 2^53 elements");
-  check_span(env, fn, "x", xo, int64_t(n), x.ElementLength());
-  check_span(env, fn, "out", oo, int64_t(n), out.ElementLength());
+  const DenseInOut io = dense_in_out(info, fn, n);
   if (n == 0) return env.Undefined();
-  check_alias(env, fn, x.Data() + xo, out.Data() + oo, int64_t(n));
-  cumsum_f32(x.Data() + xo, out.Data() + oo, outer, length, inner);
+  cumsum_f32(io.x, io.out, outer, length, inner);
   return env.Undefined();
 }
 
@@ -246,10 +249,6 @@ Napi::Value NormalizePlanes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "normalizePlanes";
   expect_arg_count(info, fn, 9);
-  Napi::Float32Array x = f32_arg(info, 0, fn, "x");
-  const int64_t xo = int_arg(info, 1, fn, "xOffset", true);
-  Napi::Float32Array out = f32_arg(info, 2, fn, "out");
-  const int64_t oo = int_arg(info, 3, fn, "outOffset", true);
   const int64_t planes = int_arg(info, 4, fn, "planes", true), plane_size = int_arg(info, 5, fn, "planeSize", true);
   Napi::Float64Array mean = f64_arg(info, 6, fn, "mean"), scale = f64_arg(info, 7, fn, "scale"), shift = f64_arg(info, 8, fn, "shift");
   const int64_t period = int64_t(mean.ElementLength());
@@ -258,12 +257,9 @@ Napi::Value NormalizePlanes(const Napi::CallbackInfo& info) {
   }
   if (planes % period != 0) throw_range(env, fn, "planes must be a multiple of mean.length");
   const double n = double(planes) * double(plane_size);
-  if (n > 9007199254740992.0) throw_range(env, fn, "more than 2^53 elements");
-  check_span(env, fn, "x", xo, int64_t(n), x.ElementLength());
-  check_span(env, fn, "out", oo, int64_t(n), out.ElementLength());
+  const DenseInOut io = dense_in_out(info, fn, n);
   if (n == 0) return env.Undefined();
-  check_alias(env, fn, x.Data() + xo, out.Data() + oo, int64_t(n));
-  normalize_planes_f32(*active_isa().reduce, x.Data() + xo, out.Data() + oo, planes, plane_size, period, mean.Data(),
+  normalize_planes_f32(*active_isa().reduce, io.x, io.out, planes, plane_size, period, mean.Data(),
                        scale.Data(), shift.Data());
   return env.Undefined();
 }
