@@ -18,12 +18,26 @@ namespace tsjit {
 using GemmUkernelFn = void (*)(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a, const float* b,
                                float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta);
 
-// c[n * cs_c] += alpha * sum_k a[k * a_step] * b[k * rs_b + n]   (B rows contiguous)
-using GemvRowsFn = void (*)(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step, const float* b,
-                            ptrdiff_t rs_b, float* c, ptrdiff_t cs_c);
-// c[n * cs_c] += alpha * sum_k a[k] * b[n * cs_b + k]   (A row and B columns contiguous)
-using GemvDotsFn = void (*)(size_t N, size_t K, float alpha, const float* a, const float* b, ptrdiff_t cs_b, float* c,
-                            ptrdiff_t cs_c);
+// How a GEMV kernel writes its sums: c[j] = alpha * sum_j + beta * c[j] + bias[j] + shift
+// (C is not read when beta is 0; no bias term when bias is null). bias: one float per
+// column of C (linear's bias); shift: one for the whole row (a conv bias, per output
+// channel = row of C).
+struct GemvOutput {
+  float alpha, beta;
+  const float* bias;
+  float shift;
+};
+// The same output from column n on.
+inline GemvOutput columns_from(const GemvOutput& out, size_t n) {
+  return {out.alpha, out.beta, out.bias != nullptr ? out.bias + n : nullptr, out.shift};
+}
+
+// c[n * cs_c] = sum_k a[k * a_step] * b[k * rs_b + n], written as GemvOutput says (B rows contiguous)
+using GemvRowsFn = void (*)(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b, ptrdiff_t rs_b,
+                            const GemvOutput& out, float* c, ptrdiff_t cs_c);
+// c[n * cs_c] = sum_k a[k] * b[n * cs_b + k], written as GemvOutput says (A row and B columns contiguous)
+using GemvDotsFn = void (*)(size_t N, size_t K, const float* a, const float* b, ptrdiff_t cs_b, const GemvOutput& out,
+                            float* c, ptrdiff_t cs_c);
 
 // Float32 elementwise ops; the codes are runtime/kernels/native/elementwise.ts's.
 enum BinaryOp : int { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kBinaryOpCount };

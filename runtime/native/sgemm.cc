@@ -171,18 +171,18 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
 // Fewer rows than a tile (a batch-1 linear layer): packing B would cost as much as
 // the product, so stream B once per row instead, split over N.
 void gemv(const IsaKernels& isa, const Product& p, int threads) {
-  scale_c(p.M, p.N, p.beta, p.c, p.rs_c, p.cs_c);
   const size_t NR = size_t(isa.gemm.nr);
   const int tasks = int(std::min<size_t>(size_t(threads), (p.N + NR - 1) / NR));
   thread_pool().run(tasks, [&](int t) {
     const auto [n0, n1] = share(p.N, NR, tasks, t);
+    const GemvOutput out{p.alpha, p.beta, nullptr, 0.0f};
     for (size_t i = 0; i < p.M; i++) {
       const float* ai = p.a.p + ptrdiff_t(i) * p.a.rs;
       float* ci = p.c + ptrdiff_t(i) * p.rs_c + ptrdiff_t(n0) * p.cs_c;
       if (p.b.cs == 1) {
-        isa.gemv_rows(n1 - n0, p.K, p.alpha, ai, p.a.cs, p.b.p + ptrdiff_t(n0), p.b.rs, ci, p.cs_c);
+        isa.gemv_rows(n1 - n0, p.K, ai, p.a.cs, p.b.p + ptrdiff_t(n0), p.b.rs, out, ci, p.cs_c);
       } else {
-        isa.gemv_dots(n1 - n0, p.K, p.alpha, ai, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, ci, p.cs_c);
+        isa.gemv_dots(n1 - n0, p.K, ai, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, out, ci, p.cs_c);
       }
       p.epilogue.apply(1, n1 - n0, ci, p.rs_c);
     }

@@ -44,6 +44,13 @@ struct VecAvx2 {
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
   }
+  // out[r] = hsum(acc[r]) for the W registers acc[0..8), by a tree of hadds.
+  static void transpose_sum(const reg* acc, float* out) {
+    const reg h0 = _mm256_hadd_ps(_mm256_hadd_ps(acc[0], acc[1]), _mm256_hadd_ps(acc[2], acc[3]));
+    const reg h1 = _mm256_hadd_ps(_mm256_hadd_ps(acc[4], acc[5]), _mm256_hadd_ps(acc[6], acc[7]));
+    // h0: rows 0-3 in each 128-bit half (low and high halves of the k range)
+    store(out, add(_mm256_permute2f128_ps(h0, h1, 0x20), _mm256_permute2f128_ps(h0, h1, 0x31)));
+  }
   // elementwise
   static reg sqrt(reg x) { return _mm256_sqrt_ps(x); }
   static reg floor(reg x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }

@@ -40,6 +40,28 @@ struct VecAvx512 {
   }
   static reg keep_nan(reg x, reg y) { return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), y, x); }
   static float hsum(reg v) { return _mm512_reduce_add_ps(v); }
+  // out[r] = hsum(acc[r]) for the W registers acc[0..16): a tree of 15 lane-folding
+  // adds (each halves the lanes every row is spread over) instead of 16 full hsums.
+  static void transpose_sum(const reg* acc, float* out) {
+    reg z[8], w[4], q[2];
+    for (int i = 0; i < 8; i++) {  // [r r r' r'] in 128-bit blocks
+      z[i] = add(_mm512_shuffle_f32x4(acc[2 * i], acc[2 * i + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                 _mm512_shuffle_f32x4(acc[2 * i], acc[2 * i + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+    }
+    for (int i = 0; i < 4; i++) {  // block k: row 4i + k
+      w[i] = add(_mm512_shuffle_f32x4(z[2 * i], z[2 * i + 1], _MM_SHUFFLE(2, 0, 2, 0)),
+                 _mm512_shuffle_f32x4(z[2 * i], z[2 * i + 1], _MM_SHUFFLE(3, 1, 3, 1)));
+    }
+    for (int i = 0; i < 2; i++) {  // block k: lanes 0-1 row 8i + k, lanes 2-3 row 8i + 4 + k
+      q[i] = add(_mm512_shuffle_ps(w[2 * i], w[2 * i + 1], _MM_SHUFFLE(1, 0, 1, 0)),
+                 _mm512_shuffle_ps(w[2 * i], w[2 * i + 1], _MM_SHUFFLE(3, 2, 3, 2)));
+    }
+    // lane 4k + j: row 4j + k
+    const reg r = add(_mm512_shuffle_ps(q[0], q[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                      _mm512_shuffle_ps(q[0], q[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    const __m512i rows = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    store(out, _mm512_permutexvar_ps(rows, r));
+  }
   // elementwise
   static reg sqrt(reg x) { return _mm512_sqrt_ps(x); }
   static reg floor(reg x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }

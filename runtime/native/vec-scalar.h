@@ -16,6 +16,7 @@ struct VecScalar {
   static reg div(reg a, reg b) { return a / b; }
   static reg fmadd(reg a, reg b, reg c) { return a * b + c; }
   static float hsum(reg v) { return v; }
+  static void transpose_sum(const reg* acc, float* out) { out[0] = acc[0]; }
 };
 }  // namespace
 }  // namespace tsjit

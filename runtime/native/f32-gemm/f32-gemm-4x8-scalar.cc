@@ -11,14 +11,14 @@ void tsjit_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, const f
   gemm_ukernel<VecScalar, 4, 8>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta);
 }
 
-void tsjit_f32_gemv_rows_ukernel__scalar(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step,
-                                         const float* b, ptrdiff_t rs_b, float* c, ptrdiff_t cs_c) {
-  gemv_rows<VecScalar, 4>(N, K, alpha, a, a_step, b, rs_b, c, cs_c);
+void tsjit_f32_gemv_rows_ukernel__scalar(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b,
+    ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c) {
+  gemv_rows<VecScalar, 4>(N, K, a, a_step, b, rs_b, out, c, cs_c);
 }
 
-void tsjit_f32_gemv_dots_ukernel__scalar(size_t N, size_t K, float alpha, const float* a, const float* b,
-                                         ptrdiff_t cs_b, float* c, ptrdiff_t cs_c) {
-  gemv_dots<VecScalar>(N, K, alpha, a, b, cs_b, c, cs_c);
+void tsjit_f32_gemv_dots_ukernel_4__scalar(size_t N, size_t K, const float* a, const float* b, ptrdiff_t cs_b,
+    const GemvOutput& out, float* c, ptrdiff_t cs_c) {
+  gemv_dots<VecScalar, 4>(N, K, a, b, cs_b, out, c, cs_c);
 }
 
 double tsjit_f32_peak_fma__scalar(size_t iterations, float* sink) { return peak_fma<VecScalar, 8>(iterations, sink); }

@@ -13,14 +13,14 @@ void tsjit_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t kc, cons
   gemm_ukernel<VecAvx2, 6, 2>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta);
 }
 
-void tsjit_f32_gemv_rows_ukernel__avx2_fma(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step,
-                                           const float* b, ptrdiff_t rs_b, float* c, ptrdiff_t cs_c) {
-  gemv_rows<VecAvx2, 4>(N, K, alpha, a, a_step, b, rs_b, c, cs_c);
+void tsjit_f32_gemv_rows_ukernel__avx2_fma(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b,
+    ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c) {
+  gemv_rows<VecAvx2, 4>(N, K, a, a_step, b, rs_b, out, c, cs_c);
 }
 
-void tsjit_f32_gemv_dots_ukernel__avx2_fma(size_t N, size_t K, float alpha, const float* a, const float* b,
-                                           ptrdiff_t cs_b, float* c, ptrdiff_t cs_c) {
-  gemv_dots<VecAvx2>(N, K, alpha, a, b, cs_b, c, cs_c);
+void tsjit_f32_gemv_dots_ukernel_8__avx2_fma(size_t N, size_t K, const float* a, const float* b, ptrdiff_t cs_b,
+    const GemvOutput& out, float* c, ptrdiff_t cs_c) {
+  gemv_dots<VecAvx2, 8>(N, K, a, b, cs_b, out, c, cs_c);
 }
 
 double tsjit_f32_peak_fma__avx2_fma(size_t iterations, float* sink) { return peak_fma<VecAvx2, 12>(iterations, sink); }

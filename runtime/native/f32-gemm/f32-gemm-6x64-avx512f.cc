@@ -13,14 +13,14 @@ void tsjit_f32_gemm_ukernel_6x64__avx512f(size_t mr, size_t nr, size_t kc, const
   gemm_ukernel<VecAvx512, 6, 4>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta);
 }
 
-void tsjit_f32_gemv_rows_ukernel__avx512f(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step,
-                                          const float* b, ptrdiff_t rs_b, float* c, ptrdiff_t cs_c) {
-  gemv_rows<VecAvx512, 4>(N, K, alpha, a, a_step, b, rs_b, c, cs_c);
+void tsjit_f32_gemv_rows_ukernel__avx512f(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b,
+    ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c) {
+  gemv_rows<VecAvx512, 4>(N, K, a, a_step, b, rs_b, out, c, cs_c);
 }
 
-void tsjit_f32_gemv_dots_ukernel__avx512f(size_t N, size_t K, float alpha, const float* a, const float* b,
-                                          ptrdiff_t cs_b, float* c, ptrdiff_t cs_c) {
-  gemv_dots<VecAvx512>(N, K, alpha, a, b, cs_b, c, cs_c);
+void tsjit_f32_gemv_dots_ukernel_16__avx512f(size_t N, size_t K, const float* a, const float* b, ptrdiff_t cs_b,
+    const GemvOutput& out, float* c, ptrdiff_t cs_c) {
+  gemv_dots<VecAvx512, 16>(N, K, a, b, cs_b, out, c, cs_c);
 }
 
 double tsjit_f32_peak_fma__avx512f(size_t iterations, float* sink) { return peak_fma<VecAvx512, 16>(iterations, sink); }

@@ -2,7 +2,9 @@
 // over a vector-traits type V and instantiated in each ISA's file (which compiles
 // them for its ISA). Included only by f32-gemm-*.cc.
 #pragma once
+#include <algorithm>
 #include <cstddef>
+#include "../kernels.h"
 
 namespace tsjit {
 namespace {
@@ -81,14 +83,41 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
   }
 }
 
-// c[n * cs_c] += alpha * sum_k a[k * a_step] * b[k * rs_b + n]: B's rows are contiguous,
-// so each k adds a scaled row of B; U vectors of columns at a time.
+// c[j * cs_c] = out.alpha * sums[j] + out.beta * c[j * cs_c] + out.bias[j] + out.shift for
+// j < n (C is not read when beta is 0; no bias when it is null); sums: n floats.
+template <class V>
+inline void store_gemv_outputs(size_t n, const float* sums, const GemvOutput& out, float* c, ptrdiff_t cs_c) {
+  using R = typename V::reg;
+  constexpr size_t W = V::W;
+  size_t j = 0;
+  if (cs_c == 1) {
+    const R va = V::set1(out.alpha), vb = V::set1(out.beta), vs = V::set1(out.shift);
+    for (; j + W <= n; j += W) {
+      R v = V::fmadd(va, V::load(sums + j), vs);
+      if (out.beta != 0.0f) v = V::fmadd(vb, V::load(c + j), v);
+      if (out.bias != nullptr) v = V::add(v, V::load(out.bias + j));
+      V::store(c + j, v);
+    }
+  }
+  for (; j < n; j++) {
+    float* p = c + ptrdiff_t(j) * cs_c;
+    float v = out.alpha * sums[j] + out.shift;
+    if (out.beta != 0.0f) v += out.beta * *p;
+    if (out.bias != nullptr) v += out.bias[j];
+    *p = v;
+  }
+}
+
+// c[n * cs_c] = alpha * sum_k a[k * a_step] * b[k * rs_b + n] (+ beta, bias, shift as in
+// store_gemv_outputs): B's rows are contiguous, so each k adds a scaled row of B; U
+// vectors of columns at a time.
 template <class V, int U>
-inline void gemv_rows(size_t N, size_t K, float alpha, const float* a, ptrdiff_t a_step, const float* b, ptrdiff_t rs_b,
-                      float* c, ptrdiff_t cs_c) {
+inline void gemv_rows(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b, ptrdiff_t rs_b,
+                      const GemvOutput& out, float* c, ptrdiff_t cs_c) {
   using R = typename V::reg;
   constexpr int W = V::W;
   constexpr size_t BLOCK = size_t(U) * W;
+  alignas(64) float sums[BLOCK];
   size_t n = 0;
   for (; n + BLOCK <= N; n += BLOCK) {
     R acc[U];
@@ -100,60 +129,52 @@ inline void gemv_rows(size_t N, size_t K, float alpha, const float* a, ptrdiff_t
 #pragma GCC unroll 8
       for (int j = 0; j < U; j++) acc[j] = V::fmadd(av, V::load(bk + j * W), acc[j]);
     }
-    alignas(64) float tile[BLOCK];
 #pragma GCC unroll 8
-    for (int j = 0; j < U; j++) V::store(tile + j * W, acc[j]);
-    for (size_t j = 0; j < BLOCK; j++) c[ptrdiff_t(n + j) * cs_c] += alpha * tile[j];
+    for (int j = 0; j < U; j++) V::store(sums + j * W, acc[j]);
+    store_gemv_outputs<V>(BLOCK, sums, columns_from(out, n), c + ptrdiff_t(n) * cs_c, cs_c);
   }
-  for (; n < N; n++) {
+  const size_t rest = N - n;
+  for (size_t j = 0; j < rest; j++) {
     float sum = 0.0f;
-    for (size_t k = 0; k < K; k++) sum += a[ptrdiff_t(k) * a_step] * b[ptrdiff_t(k) * rs_b + ptrdiff_t(n)];
-    c[ptrdiff_t(n) * cs_c] += alpha * sum;
+    for (size_t k = 0; k < K; k++) sum += a[ptrdiff_t(k) * a_step] * b[ptrdiff_t(k) * rs_b + ptrdiff_t(n + j)];
+    sums[j] = sum;
   }
+  store_gemv_outputs<V>(rest, sums, columns_from(out, n), c + ptrdiff_t(n) * cs_c, cs_c);
 }
 
-// c[n * cs_c] += alpha * sum_k a[k] * b[n * cs_b + k]: B's columns are contiguous (a
-// transposed weight, as in linear); four dot products share each load of A.
-template <class V>
-inline void gemv_dots(size_t N, size_t K, float alpha, const float* a, const float* b, ptrdiff_t cs_b, float* c,
-                      ptrdiff_t cs_c) {
+// c[n * cs_c] = alpha * sum_k a[k] * b[n * cs_b + k] (+ beta, bias, shift as in
+// store_gemv_outputs): B's columns are contiguous (a transposed weight, as in linear).
+// ROWS columns of B at a time, one vector accumulator each, every load of A shared by
+// all of them; the ROWS sums are folded into one vector together (transpose_sum) and
+// stored with the epilogue in vector form. The last block re-reads its last column in
+// the rows past N (their sums are not stored), so a narrow layer runs the same loop.
+template <class V, int ROWS>
+inline void gemv_dots(size_t N, size_t K, const float* a, const float* b, ptrdiff_t cs_b, const GemvOutput& out,
+                      float* c, ptrdiff_t cs_c) {
   using R = typename V::reg;
   constexpr size_t W = V::W;
-  size_t n = 0;
-  for (; n + 4 <= N; n += 4) {
-    const float* b0 = b + ptrdiff_t(n) * cs_b;
-    const float* b1 = b0 + cs_b;
-    const float* b2 = b1 + cs_b;
-    const float* b3 = b2 + cs_b;
-    R s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
-    size_t k = 0;
-    for (; k + W <= K; k += W) {
+  static_assert(ROWS % W == 0, "the rows fold W at a time");
+  alignas(64) float sums[ROWS];
+  const size_t k_vec = K / W * W;
+  for (size_t n = 0; n < N; n += ROWS) {
+    const size_t rows = std::min(size_t(ROWS), N - n);
+    const float* br[ROWS];
+#pragma GCC unroll 16
+    for (int r = 0; r < ROWS; r++) br[r] = b + ptrdiff_t(n + std::min(size_t(r), rows - 1)) * cs_b;
+    R acc[ROWS];
+#pragma GCC unroll 16
+    for (int r = 0; r < ROWS; r++) acc[r] = V::zero();
+    for (size_t k = 0; k < k_vec; k += W) {
       const R av = V::load(a + k);
-      s0 = V::fmadd(av, V::load(b0 + k), s0);
-      s1 = V::fmadd(av, V::load(b1 + k), s1);
-      s2 = V::fmadd(av, V::load(b2 + k), s2);
-      s3 = V::fmadd(av, V::load(b3 + k), s3);
+#pragma GCC unroll 16
+      for (int r = 0; r < ROWS; r++) acc[r] = V::fmadd(av, V::load(br[r] + k), acc[r]);
     }
-    float t0 = V::hsum(s0), t1 = V::hsum(s1), t2 = V::hsum(s2), t3 = V::hsum(s3);
-    for (; k < K; k++) {
-      t0 += a[k] * b0[k];
-      t1 += a[k] * b1[k];
-      t2 += a[k] * b2[k];
-      t3 += a[k] * b3[k];
+#pragma GCC unroll 16
+    for (int r = 0; r < ROWS; r += int(W)) V::transpose_sum(acc + r, sums + r);
+    for (size_t k = k_vec; k < K; k++) {
+      for (size_t r = 0; r < rows; r++) sums[r] += a[k] * br[r][k];
     }
-    c[ptrdiff_t(n) * cs_c] += alpha * t0;
-    c[ptrdiff_t(n + 1) * cs_c] += alpha * t1;
-    c[ptrdiff_t(n + 2) * cs_c] += alpha * t2;
-    c[ptrdiff_t(n + 3) * cs_c] += alpha * t3;
-  }
-  for (; n < N; n++) {
-    const float* bn = b + ptrdiff_t(n) * cs_b;
-    R s = V::zero();
-    size_t k = 0;
-    for (; k + W <= K; k += W) s = V::fmadd(V::load(a + k), V::load(bn + k), s);
-    float t = V::hsum(s);
-    for (; k < K; k++) t += a[k] * bn[k];
-    c[ptrdiff_t(n) * cs_c] += alpha * t;
+    store_gemv_outputs<V>(rows, sums, columns_from(out, n), c + ptrdiff_t(n) * cs_c, cs_c);
   }
 }
 
