@@ -54,11 +54,13 @@ export interface LinalgKernels {
    */
   matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number, beta: number): void;
   /**
-   * out = activation(a @ b + beta * out) for 2-D a [M, K], b [K, N] and out [M, N]
-   * with contiguous columns; beta 0 or 1 (1: out holds a bias already). The native
-   * backend applies the activation to each tile of out as the product stores it.
+   * out = activation(a @ b + beta * out + bias) for 2-D a [M, K], b [K, N] and out
+   * [M, N] with contiguous columns: linear's product. bias: a 1-D [N] view added to
+   * every row, or null; activation: null for none. beta 0 only writes out. The native
+   * backend adds the bias as the microkernel stores the product and applies the
+   * activation to each tile of out while it is in L1, so out is written once.
    */
-  matmulActivation(a: StridedView, b: StridedView, out: StridedView, beta: number, activation: EpilogueActivation): void;
+  matmulFused(a: StridedView, b: StridedView, out: StridedView, beta: number, bias: StridedView | null, activation: EpilogueActivation | null): void;
   /**
    * 2-D cross-correlation as PyTorch's conv2d: input [N, C, H, W], weight
    * [O, C / groups, KH, KW], bias [O] or null, out [N, O, OH, OW].

@@ -1,7 +1,9 @@
 // sgemm(M, N, K, alpha, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
 //       bColStride, beta, C, cOffset, cRowStride, cColStride)
-// sgemmActivation(M, N, K, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
-//                 bColStride, beta, C, cOffset, cRowStride, activation)   (C's columns contiguous)
+// sgemmFused(M, N, K, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride, bColStride,
+//            beta, C, cOffset, cRowStride, cColStride, bias, biasOffset, activation):
+//   C = act(A . B + beta * C + bias[j]); bias: N contiguous floats or null; activation:
+//   -1 (none) or a parameterless UnaryOp code (then C's columns must be contiguous)
 // sgemmBatched(batch, M, N, K, alpha, A, aOffset, aBatchStride, aRowStride, aColStride,
 //              B, bOffset, bBatchStride, bRowStride, bColStride, beta,
 //              C, cOffset, cBatchStride, cRowStride, cColStride)
@@ -40,10 +42,10 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value SgemmActivation(const Napi::CallbackInfo& info) {
+Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const char* fn = "sgemmActivation";
-  expect_arg_count(info, fn, 16);
+  const char* fn = "sgemmFused";
+  expect_arg_count(info, fn, 19);
   const int64_t M = int_arg(info, 0, fn, "M", true), N = int_arg(info, 1, fn, "N", true), K = int_arg(info, 2, fn, "K", true);
   Napi::Float32Array A = f32_arg(info, 3, fn, "A");
   const int64_t ao = int_arg(info, 4, fn, "aOffset", true), ars = int_arg(info, 5, fn, "aRowStride", false),
@@ -53,19 +55,25 @@ Napi::Value SgemmActivation(const Napi::CallbackInfo& info) {
                 bcs = int_arg(info, 10, fn, "bColStride", false);
   const float beta = float_arg(info, 11, fn, "beta");
   Napi::Float32Array C = f32_arg(info, 12, fn, "C");
-  const int64_t co = int_arg(info, 13, fn, "cOffset", true), crs = int_arg(info, 14, fn, "cRowStride", false);
-  const int64_t activation = int_arg(info, 15, fn, "activation", true);
-  if (!is_epilogue_activation(activation)) {
-    throw_range(env, fn, "activation " + std::to_string(activation) + " is not relu, tanh, sigmoid, gelu, gelu_tanh or silu");
+  const int64_t co = int_arg(info, 13, fn, "cOffset", true), crs = int_arg(info, 14, fn, "cRowStride", false),
+                ccs = int_arg(info, 15, fn, "cColStride", false);
+  const int64_t bias_offset = int_arg(info, 17, fn, "biasOffset", true);
+  const float* bias = optional_f32(info, 16, fn, "bias", bias_offset, N);
+  const int64_t activation = int_arg(info, 18, fn, "activation", false);
+  if (activation != -1 && !is_epilogue_activation(activation)) {
+    throw_range(env, fn, "activation " + std::to_string(activation) + " is not -1 (none), relu, tanh, sigmoid, gelu, gelu_tanh or silu");
+  }
+  if (activation != -1 && ccs != 1) {
+    throw_range(env, fn, "C's column stride must be 1 with an activation, got " + std::to_string(ccs));
   }
   if (M == 0 || N == 0) return env.Undefined();
-  check_matrix(env, fn, "C", M, N, co, crs, 1, C.ElementLength());
+  check_matrix(env, fn, "C", M, N, co, crs, ccs, C.ElementLength());
   if (K > 0) {
     check_matrix(env, fn, "A", M, K, ao, ars, acs, A.ElementLength());
     check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.ElementLength());
   }
-  sgemm_activation(active_isa(), size_t(M), size_t(N), size_t(K), A.Data() + ao, ars, acs, B.Data() + bo, brs, bcs,
-                   beta, C.Data() + co, crs, int(activation));
+  sgemm_fused(active_isa(), size_t(M), size_t(N), size_t(K), A.Data() + ao, ars, acs, B.Data() + bo, brs, bcs, beta,
+              C.Data() + co, crs, ccs, bias, nullptr, int(activation));
   return env.Undefined();
 }
 
@@ -115,7 +123,7 @@ Napi::Value SgemmBatched(const Napi::CallbackInfo& info) {
 
 void register_gemm(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
-  exports.Set("sgemmActivation", Napi::Function::New(env, SgemmActivation));
+  exports.Set("sgemmFused", Napi::Function::New(env, SgemmFused));
   exports.Set("sgemmBatched", Napi::Function::New(env, SgemmBatched));
 }
 

@@ -12,11 +12,14 @@
 
 namespace tsjit {
 
-// C[mr, nr] = alpha * A[mr, kc] . B_packed[kc, nr] + beta * C  (beta 0: C only written).
+// C[mr, nr] = alpha * A[mr, kc] . B_packed[kc, nr] + beta * C + bias_n[j] + bias_m[i]
+// (beta 0: C only written; a null bias adds nothing).
 // a: mr rows of kc contiguous floats, row r at a + r*rs_a (read in place, or packed);
-// b: one kc x NR panel (b[k*NR + j]), zero-padded past nr; mr <= MR, nr <= NR.
+// b: one kc x NR panel (b[k*NR + j]), zero-padded past nr; mr <= MR, nr <= NR;
+// bias_n: the tile's nr column biases, bias_m: its mr row biases.
 using GemmUkernelFn = void (*)(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a, const float* b,
-                               float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta);
+                               float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta, const float* bias_n,
+                               const float* bias_m);
 
 // How a GEMV kernel writes its sums: c[j] = alpha * sum_j + beta * c[j] + bias[j] + shift
 // (C is not read when beta is 0; no bias term when bias is null). bias: one float per

@@ -55,9 +55,12 @@ struct Matrix {
   ptrdiff_t rs, cs;
 };
 
-// A unary op applied to C in place once its values are final (see sgemm_activation);
-// fn null: none.
+// What is done to C as it is stored (see sgemm_fused): the biases added with beta's
+// term in the first k block (bias_n per column, bias_m per row; null: none), and a
+// unary op applied in place once C's values are final (fn null: none).
 struct Epilogue {
+  const float* bias_n = nullptr;
+  const float* bias_m = nullptr;
   VUnaryFn fn = nullptr;
   int op = 0;
   // rows x cols of C from c; only for C with contiguous columns.
@@ -65,6 +68,10 @@ struct Epilogue {
     if (fn == nullptr) return;
     const double no_params[2] = {0.0, 0.0};
     for (size_t i = 0; i < rows; i++) fn(op, cols, c + ptrdiff_t(i) * rs_c, c + ptrdiff_t(i) * rs_c, no_params);
+  }
+  // The same epilogue for the block of C from row m0, column n0.
+  Epilogue from(size_t m0, size_t n0) const {
+    return {bias_n != nullptr ? bias_n + n0 : nullptr, bias_m != nullptr ? bias_m + m0 : nullptr, fn, op};
   }
 };
 
@@ -80,14 +87,14 @@ struct Product {
 
 size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
-void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
-  if (beta == 1.0f) return;
+// C = beta * C + the epilogue's biases (a product without terms: K 0 or alpha 0).
+void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, const Epilogue& e) {
   for (size_t i = 0; i < M; i++) {
     float* row = c + ptrdiff_t(i) * rs_c;
-    if (beta == 0.0f) {
-      for (size_t j = 0; j < N; j++) row[ptrdiff_t(j) * cs_c] = 0.0f;
-    } else {
-      for (size_t j = 0; j < N; j++) row[ptrdiff_t(j) * cs_c] *= beta;
+    const float shift = e.bias_m != nullptr ? e.bias_m[i] : 0.0f;
+    for (size_t j = 0; j < N; j++) {
+      float& v = row[ptrdiff_t(j) * cs_c];
+      v = (beta == 0.0f ? 0.0f : beta == 1.0f ? v : beta * v) + shift + (e.bias_n != nullptr ? e.bias_n[j] : 0.0f);
     }
   }
 }
@@ -115,7 +122,10 @@ void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, 
       for (size_t ir = 0; ir < mc; ir += MR) {
         float* ct = p.c + ptrdiff_t(ic + ir) * p.rs_c + ptrdiff_t(jc + jr) * p.cs_c;
         const size_t mr = std::min(MR, mc - ir);
-        g.ukernel(mr, nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c, p.alpha, beta);
+        const float* bias_n = pc == 0 && p.epilogue.bias_n != nullptr ? p.epilogue.bias_n + jc + jr : nullptr;
+        const float* bias_m = pc == 0 && p.epilogue.bias_m != nullptr ? p.epilogue.bias_m + ic + ir : nullptr;
+        g.ukernel(mr, nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c, p.alpha, beta, bias_n,
+                  bias_m);
         if (last_k_block) p.epilogue.apply(mr, nr, ct, p.rs_c);
       }
     }
@@ -158,11 +168,13 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
       part.N = n1 - n0;
       part.b.p += ptrdiff_t(n0) * p.b.cs;
       part.c += ptrdiff_t(n0) * p.cs_c;
+      part.epilogue = p.epilogue.from(0, n0);
     } else {
       const auto [m0, m1] = share(p.M, MR, threads, t);
       part.M = m1 - m0;
       part.a.p += ptrdiff_t(m0) * p.a.rs;
       part.c += ptrdiff_t(m0) * p.rs_c;
+      part.epilogue = p.epilogue.from(m0, 0);
     }
     if (part.M > 0 && part.N > 0) gemm_single(g, part);
   });
@@ -175,8 +187,9 @@ void gemv(const IsaKernels& isa, const Product& p, int threads) {
   const int tasks = int(std::min<size_t>(size_t(threads), (p.N + NR - 1) / NR));
   thread_pool().run(tasks, [&](int t) {
     const auto [n0, n1] = share(p.N, NR, tasks, t);
-    const GemvOutput out{p.alpha, p.beta, nullptr, 0.0f};
+    const float* bias = p.epilogue.bias_n != nullptr ? p.epilogue.bias_n + n0 : nullptr;
     for (size_t i = 0; i < p.M; i++) {
+      const GemvOutput out{p.alpha, p.beta, bias, p.epilogue.bias_m != nullptr ? p.epilogue.bias_m[i] : 0.0f};
       const float* ai = p.a.p + ptrdiff_t(i) * p.a.rs;
       float* ci = p.c + ptrdiff_t(i) * p.rs_c + ptrdiff_t(n0) * p.cs_c;
       if (p.b.cs == 1) {
@@ -202,7 +215,7 @@ double macs(const Product& p) { return double(p.M) * double(p.N) * double(p.K); 
 void run_product(const IsaKernels& isa, const Product& p, int threads) {
   if (p.M == 0 || p.N == 0) return;
   if (p.K == 0 || p.alpha == 0.0f) {
-    scale_c(p.M, p.N, p.beta, p.c, p.rs_c, p.cs_c);
+    scale_c(p.M, p.N, p.beta, p.c, p.rs_c, p.cs_c, p.epilogue);
     p.epilogue.apply(p.M, p.N, p.c, p.rs_c);
     return;
   }
@@ -232,11 +245,11 @@ void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, con
   run_product(isa, {M, N, K, alpha, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c, {}}, usable_threads());
 }
 
-void sgemm_activation(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
-                      ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c,
-                      ptrdiff_t rs_c, int activation) {
-  const Product p{M, N, K, 1.0f, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, 1, {isa.vunary, activation}};
-  run_product(isa, p, usable_threads());
+void sgemm_fused(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                 const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c,
+                 const float* bias_n, const float* bias_m, int activation) {
+  const Epilogue e{bias_n, bias_m, activation >= 0 ? isa.vunary : nullptr, activation};
+  run_product(isa, {M, N, K, 1.0f, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c, e}, usable_threads());
 }
 
 void sgemm_batched(const IsaKernels& isa, size_t batch, size_t M, size_t N, size_t K, float alpha, const float* a,

@@ -11,17 +11,20 @@ void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, con
            ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,
            ptrdiff_t cs_c);
 
-// sgemm with an activation epilogue: C = act(A . B + beta * C), C's columns contiguous.
-// `activation` is a UnaryOp without parameters (relu, tanh, sigmoid, gelu, gelu_tanh,
-// silu; the binding checks); each tile of C gets it right after its last k block is
-// stored, while the tile is still in L1, so C is not read back in a second pass.
-// The UnaryOps sgemm_activation (and conv2d) may apply: those without parameters.
+// sgemm with an epilogue: C = act(A . B + beta * C + bias_n[j] + bias_m[i]). The biases
+// (null: none) are added by the microkernel as it stores the first k block, with beta's
+// term, so C is written once when K fits one block; bias_n holds N floats (linear's
+// bias, per column), bias_m M floats (conv's, per output channel = row). `activation`
+// is -1 (none) or a UnaryOp without parameters (relu, tanh, sigmoid, gelu, gelu_tanh,
+// silu; the binding checks), which needs C's columns contiguous: each tile of C gets it
+// right after its last k block is stored, while the tile is still in L1.
+// The UnaryOps sgemm_fused (and conv2d) may apply: those without parameters.
 inline bool is_epilogue_activation(int64_t op) {
   return op == kRelu || op == kTanh || op == kSigmoid || op == kGelu || op == kGeluTanh || op == kSilu;
 }
-void sgemm_activation(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
-                      ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c,
-                      ptrdiff_t rs_c, int activation);
+void sgemm_fused(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a,
+                 const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c,
+                 const float* bias_n, const float* bias_m, int activation);
 
 // `batch` products of the shape above, entry i at a + i*bs_a, b + i*bs_b, c + i*bs_c
 // (a batch stride of 0 repeats that operand). Entries run in order when their C

@@ -1,7 +1,7 @@
 /**
  * Matrix products: matmul, mm, bmm, mv, dot, outer, addmm, linear (float32 only), and
- * tsjit::linear_act, linear with an activation, which the fusion pass makes
- * (runtime/jit/passes/fuseActivationEpilogues.ts).
+ * tsjit::linear_act and tsjit::addmm_act, linear and addmm with an activation, which
+ * the fusion pass makes (runtime/jit/passes/fuseActivationEpilogues.ts).
  */
 import { check, formatShape } from "../errors.js";
 import type { Backend } from "../kernels/Backend.js";
@@ -194,19 +194,44 @@ function copyBroadcast(src: Tensor, out: Tensor, backend: Backend): void {
   backend.copy(viewOf(src, out.shape, broadcastStrides(src.shape, src.strides, out.shape), src.offset), out);
 }
 
+/**
+ * `t` as a 1-D [N] view with unit stride when it broadcasts to [..., N] as one row (its
+ * leading dims all 1), so a product can add it as it stores; otherwise null.
+ */
+function asBiasRow(t: Tensor, N: number): Tensor | null {
+  if (t.ndim === 0 || t.shape.slice(0, -1).some((d) => d !== 1)) return null;
+  const last = t.ndim - 1;
+  if (t.shape[last] !== N || (N > 1 && t.strides[last] !== 1)) return null;
+  return viewOf(t, [N], [1], t.offset);
+}
+
+/**
+ * out2d = activation(a @ b + bias) for 2-D a and b, out2d a contiguous [M, N] view of
+ * `out`; a bias that is one row goes to the product's epilogue, any other is copied
+ * into `out` first and the product accumulates onto it.
+ */
+function runFusedProduct(a: Tensor, b: Tensor, bias: Tensor | null, out: Tensor, out2d: Tensor, backend: Backend, activation: EpilogueActivation | null): void {
+  const row = bias ? asBiasRow(bias, b.shape[1]!) : null;
+  if (bias && !row) copyBroadcast(bias, out, backend);
+  backend.matmulFused(a, b, out2d, bias && !row ? 1 : 0, row, activation);
+}
+
+function inferAddmm([self, mat1, mat2]: readonly [Tensor, Tensor, Tensor, ...unknown[]]): TensorMeta {
+  requireRank("addmm", "mat1", mat1, 2);
+  requireRank("addmm", "mat2", mat2, 2);
+  const meta = inferMatmul("addmm", mat1, mat2);
+  requireSameFloatDType("addmm", self, mat1);
+  requireBroadcastsTo("addmm", "self", self, meta.shape);
+  return meta;
+}
+
 defineOp<[self: Tensor, mat1: Tensor, mat2: Tensor, beta: Scalar, alpha: Scalar]>({
   schema: "addmm(Tensor self, Tensor mat1, Tensor mat2, *, Scalar beta=1, Scalar alpha=1) -> Tensor",
   method: true,
   kind: "kernel",
-  infer: ([self, mat1, mat2]) => {
-    requireRank("addmm", "mat1", mat1, 2);
-    requireRank("addmm", "mat2", mat2, 2);
-    const meta = inferMatmul("addmm", mat1, mat2);
-    requireSameFloatDType("addmm", self, mat1);
-    requireBroadcastsTo("addmm", "self", self, meta.shape);
-    return [meta];
-  },
+  infer: (args) => [inferAddmm(args)],
   run: ([self, mat1, mat2, beta, alpha], [out], backend) => {
+    if (Number(beta) === 1 && Number(alpha) === 1) return runFusedProduct(mat1, mat2, self, out!, out!, backend, null);
     // beta 0 ignores self entirely (NaN in it does not propagate), as in PyTorch.
     if (Number(beta) !== 0) copyBroadcast(self, out!, backend);
     runMatmul(mat1, mat2, out!, backend, Number(alpha), Number(beta));
@@ -239,19 +264,6 @@ function transposedWeight(weight: Tensor): Tensor {
   return viewOf(weight, [weight.shape[1]!, weight.shape[0]!], [weight.strides[1]!, weight.strides[0]!], weight.offset);
 }
 
-/** linear's result: out = input @ weight^T (+ bias). */
-function runLinear(input: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor, backend: Backend): void {
-  if (bias) copyBroadcast(bias, out, backend);
-  runMatmul(input, transposedWeight(weight), out, backend, 1, bias ? 1 : 0);
-}
-
-defineOp<[input: Tensor, weight: Tensor, bias: Tensor | null]>({
-  schema: "linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor",
-  kind: "kernel",
-  infer: ([input, weight, bias]) => [inferLinear("linear", input, weight, bias)],
-  run: ([input, weight, bias], [out], backend) => runLinear(input, weight, bias, out!, backend),
-});
-
 /**
  * `input` [..., K] as one [rows, K] matrix, in place, or null when its leading dims do
  * not merge into one stride.
@@ -271,10 +283,31 @@ function asRows(input: Tensor): Tensor | null {
   return viewOf(input, [rows, K], [rowStride, kStride], input.offset);
 }
 
-function requireEpilogueActivation(activation: string): EpilogueActivation {
+/** out = activation(input @ weight^T + bias), activation null for none. */
+function runLinear(input: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor, backend: Backend, activation: EpilogueActivation | null): void {
+  const rows = asRows(input);
+  if (!rows) {
+    if (bias) copyBroadcast(bias, out, backend);
+    runMatmul(input, transposedWeight(weight), out, backend, 1, bias ? 1 : 0);
+    if (activation) backend.unary(activation, out, out, []);
+    return;
+  }
+  const N = weight.shape[0]!;
+  const out2d = viewOf(out, [rows.shape[0]!, N], [N, 1], out.offset);
+  runFusedProduct(rows, transposedWeight(weight), bias, out, out2d, backend, activation);
+}
+
+defineOp<[input: Tensor, weight: Tensor, bias: Tensor | null]>({
+  schema: "linear(Tensor input, Tensor weight, Tensor? bias=None) -> Tensor",
+  kind: "kernel",
+  infer: ([input, weight, bias]) => [inferLinear("linear", input, weight, bias)],
+  run: ([input, weight, bias], [out], backend) => runLinear(input, weight, bias, out!, backend, null),
+});
+
+function requireEpilogueActivation(op: string, activation: string): EpilogueActivation {
   check(
     (EPILOGUE_ACTIVATIONS as readonly string[]).includes(activation),
-    "linear_act",
+    op,
     () => `activation must be one of ${EPILOGUE_ACTIVATIONS.join(", ")}, got ${JSON.stringify(activation)}`,
   );
   return activation as EpilogueActivation;
@@ -285,22 +318,27 @@ defineOp<[input: Tensor, weight: Tensor, bias: Tensor | null, activation: string
   schema: "tsjit::linear_act(Tensor input, Tensor weight, Tensor? bias, str activation) -> Tensor",
   kind: "kernel",
   infer: ([input, weight, bias, activation]) => {
-    requireEpilogueActivation(activation);
+    requireEpilogueActivation("linear_act", activation);
     return [inferLinear("linear_act", input, weight, bias)];
   },
-  run: ([input, weight, bias, activation], [out], backend) => {
-    const act = requireEpilogueActivation(activation);
-    const rows = asRows(input);
-    if (!rows) {
-      runLinear(input, weight, bias, out!, backend);
-      backend.unary(act, out!, out!, []);
-      return;
-    }
-    if (bias) copyBroadcast(bias, out!, backend);
-    const N = weight.shape[0]!;
-    const out2d = viewOf(out!, [rows.shape[0]!, N], [N, 1], out!.offset);
-    backend.matmulActivation(rows, transposedWeight(weight), out2d, bias ? 1 : 0, act);
+  run: ([input, weight, bias, activation], [out], backend) =>
+    runLinear(input, weight, bias, out!, backend, requireEpilogueActivation("linear_act", activation)),
+});
+
+/**
+ * activation(addmm(self, mat1, mat2)) with beta and alpha 1, the result written once:
+ * addmm's checks (mat1 and mat2 2-D, self broadcasting to the product), so the fused
+ * node fails exactly where the addmm it replaces would.
+ */
+defineOp<[self: Tensor, mat1: Tensor, mat2: Tensor, activation: string]>({
+  schema: "tsjit::addmm_act(Tensor self, Tensor mat1, Tensor mat2, str activation) -> Tensor",
+  kind: "kernel",
+  infer: ([self, mat1, mat2, activation]) => {
+    requireEpilogueActivation("addmm_act", activation);
+    return [inferAddmm([self, mat1, mat2])];
   },
+  run: ([self, mat1, mat2, activation], [out], backend) =>
+    runFusedProduct(mat1, mat2, self, out!, out!, backend, requireEpilogueActivation("addmm_act", activation)),
 });
 
 export interface AddmmOptions {

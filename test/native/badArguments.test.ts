@@ -55,23 +55,28 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
     expect(() => sgemm(good().slice(0, 16))).toThrow(/expected 17 arguments/);
   });
 
-  it("sgemmActivation: activations without an epilogue, buffers too short, wrong counts", () => {
-    // A valid relu(2x3 @ 3x4) -> 2x4 call.
+  it("sgemmFused: activations without an epilogue, buffers too short, wrong counts", () => {
+    // A valid relu(2x3 @ 3x4 + bias) -> 2x4 call.
     const call = (i?: number, v?: unknown): Float32Array => {
-      const args: unknown[] = [2, 4, 3, f(6), 0, 3, 1, f(12), 0, 4, 1, 0, f(8), 0, 4, 0];
+      const args: unknown[] = [2, 4, 3, f(6), 0, 3, 1, f(12), 0, 4, 1, 0, f(8), 0, 4, 1, f(4), 0, 0];
       if (i !== undefined) args[i] = v;
-      (native!.binding.sgemmActivation as (...a: unknown[]) => void)(...args);
+      (native!.binding.sgemmFused as (...a: unknown[]) => void)(...args);
       return args[12] as Float32Array;
     };
-    expect(Array.from(call())).toEqual(new Array(8).fill(3));
-    expect(() => call(15, 2), "exp has no epilogue").toThrow(/activation 2 is not relu/);
-    expect(() => call(15, 25), "leaky_relu takes a parameter").toThrow(RangeError);
-    expect(() => call(15, -1)).toThrow(RangeError);
+    expect(Array.from(call())).toEqual(new Array(8).fill(4));
+    expect(Array.from(call(16, null)), "no bias").toEqual(new Array(8).fill(3));
+    expect(() => call(18, 2), "exp has no epilogue").toThrow(/activation 2 is not -1 \(none\), relu/);
+    expect(() => call(18, 25), "leaky_relu takes a parameter").toThrow(RangeError);
+    expect(() => call(18, -2)).toThrow(RangeError);
+    expect(() => call(15, 2), "an activation needs C's columns contiguous").toThrow(/column stride must be 1 with an activation/);
     expect(() => call(3, f(5)), "A too short").toThrow(RangeError);
     expect(() => call(12, f(7)), "C too short").toThrow(RangeError);
     expect(() => call(14, 5), "C row stride too large").toThrow(RangeError);
+    expect(() => call(16, f(3)), "bias too short").toThrow(/bias/);
+    expect(() => call(17, 1), "bias offset past its end").toThrow(RangeError);
+    expect(() => call(16, new Float64Array(4))).toThrow(TypeError);
     expect(() => call(7, new Float64Array(12))).toThrow(TypeError);
-    expect(() => (native!.binding.sgemmActivation as (...a: unknown[]) => void)(1, 2, 3)).toThrow(/expected 16 arguments/);
+    expect(() => (native!.binding.sgemmFused as (...a: unknown[]) => void)(1, 2, 3)).toThrow(/expected 19 arguments/);
   });
 
   // [rank, shape..., then per operand: offset, strides...]; a valid 2x3 layout for `operands` dense operands.

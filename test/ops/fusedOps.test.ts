@@ -1,12 +1,13 @@
 /**
- * The fused ops the fusion pass makes (tsjit::linear_act, tsjit::conv2d_act) equal the
- * ops they replace, on the JS and the default backend: any input rank (1-D, batched
- * 3-D, a transposed input whose rows do not merge into one stride), with and without
- * bias, every activation; and they refuse an activation they do not know.
+ * The fused ops the fusion pass makes (tsjit::linear_act, tsjit::addmm_act,
+ * tsjit::conv2d_act) equal the ops they replace and fail where they would, on the JS
+ * and the default backend: any input rank (1-D, batched 3-D, a transposed input whose
+ * rows do not merge into one stride), with and without bias, every activation; and
+ * they refuse an activation they do not know.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { callOp, conv2d, gelu, linear, relu, sigmoid, silu, tanh, type Tensor } from "../../runtime/index.js";
+import { addmm, callOp, conv2d, gelu, linear, relu, sigmoid, silu, tanh, type Tensor } from "../../runtime/index.js";
 import { withBackend } from "../../runtime/kernels/index.js";
 import { jsBackend } from "../../runtime/kernels/js/index.js";
 import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../../runtime/kernels/linalg.js";
@@ -48,6 +49,34 @@ describe.each(backends)("fused ops on the %s backend", (_, run) => {
     );
   });
 
+  it("addmm_act == activation(addmm) with self a bias row, a column, a full matrix or a scalar", () => {
+    for (const activation of EPILOGUE_ACTIVATIONS) {
+      for (const selfShape of [[7], [1, 7], [5, 1], [5, 7], []]) {
+        run(() => {
+          const self = randomTensor(selfShape, 1);
+          const mat1 = randomTensor([5, 9], 2);
+          const mat2 = randomTensor([9, 7], 3);
+          const got = callOp("addmm_act", [self, mat1, mat2, activation]) as Tensor;
+          const want = unfused[activation](addmm(self, mat1, mat2));
+          expectAllClose(got, want.toTypedArray(), want.shape, 1e-5, 1e-5);
+        });
+      }
+    }
+  });
+
+  it("addmm_act fails as addmm does: mat1 or mat2 not 2-D, a self that does not broadcast (op and shapes named)", () => {
+    run(() => {
+      const bias = randomTensor([4], 1);
+      const batched = randomTensor([2, 3, 5], 2);
+      const mat2 = randomTensor([5, 4], 3);
+      const addmmError = /addmm\(\): expected mat1 to be 2-D, got a 3-D tensor of shape \[2, 3, 5\]/;
+      expect(() => addmm(bias, batched, mat2)).toThrow(addmmError);
+      expect(() => callOp("addmm_act", [bias, batched, mat2, "relu"])).toThrow(addmmError);
+      expect(() => callOp("addmm_act", [bias, randomTensor([3, 5], 4), randomTensor([5], 5), "relu"])).toThrow(/addmm\(\): expected mat2 to be 2-D, got a 1-D tensor of shape \[5\]/);
+      expect(() => callOp("addmm_act", [randomTensor([3], 6), randomTensor([3, 5], 4), mat2, "relu"])).toThrow(/addmm\(\): self of shape \[3\] cannot be broadcast to the result shape \[3, 4\]/);
+    });
+  });
+
   it("conv2d_act == activation(conv2d), grouped and not", () => {
     for (const activation of EPILOGUE_ACTIVATIONS) {
       for (const groups of [1, 2]) {
@@ -67,5 +96,6 @@ describe.each(backends)("fused ops on the %s backend", (_, run) => {
 it("the fused ops refuse an activation they do not know", () => {
   const x = randomTensor([2, 3], 1);
   expect(() => callOp("linear_act", [x, randomTensor([4, 3], 2), null, "leaky_relu"])).toThrow(/activation must be one of relu, tanh/);
+  expect(() => callOp("addmm_act", [randomTensor([4], 5), x, randomTensor([3, 4], 2), "elu"])).toThrow(/addmm_act\(\): activation must be one of relu, tanh/);
   expect(() => callOp("conv2d_act", [randomTensor([1, 1, 3, 3], 3), randomTensor([1, 1, 1, 1], 4), null, [1, 1], [0, 0], [1, 1], 1, "exp"])).toThrow(/activation must be one of/);
 });

@@ -1,14 +1,15 @@
 /**
  * fuseActivationEpilogues: a copy of a graph in which a linear layer or a conv2d
- * followed by an activation is one `tsjit::linear_act` or `tsjit::conv2d_act` node,
- * whose native kernel applies the activation to each tile of the product as it stores
- * it (docs/native.md).
+ * followed by an activation is one `tsjit::linear_act`, `tsjit::addmm_act` or
+ * `tsjit::conv2d_act` node, whose native kernel applies the activation to each tile of
+ * the product as it stores it (docs/native.md).
  *
  *   %h : Tensor = aten::linear(%x, %w, %b)     %activation : str = prim::Constant[value="relu"]()
  *   %y : Tensor = aten::relu(%h)          =>   %y : Tensor = tsjit::linear_act(%x, %w, %b, %activation)
  *
  * The linear layer is `aten::linear`, or `aten::addmm(%b, %x, %wt)` with beta and alpha
- * the constant 1 (its weight becomes `aten::t(%wt)`, a view). The convolution is
+ * the constant 1, which becomes `tsjit::addmm_act(%b, %x, %wt, %activation)` (keeping
+ * addmm's checks: mat1 and mat2 2-D). The convolution is
  * `aten::conv2d` with list padding (not the `padding` overload's "same"/"valid"). The activation is relu,
  * tanh, sigmoid, silu, or gelu with a constant `approximate`. Left alone: a product
  * whose result has any other use (another node, a return), and chains
@@ -37,7 +38,7 @@ export function fuseActivationEpilogues(graph: Graph): Graph {
     const fusion = fusedInputs(producer);
     if (!fusion) continue;
     const act = stringConstant(result, activation, node);
-    const fused = result.createNode(fusion.kind, [...fusion.inputs(node), act], node.source);
+    const fused = result.createNode(fusion.kind, [...fusion.inputs(), act], node.source);
     const output = fused.addOutput(node.outputs[0]!.type, node.outputs[0]!.debugName);
     node.owningBlock!.insertBefore(fused, node);
     node.outputs[0]!.replaceAllUsesWith(output);
@@ -60,25 +61,16 @@ function activationOf(node: Node): EpilogueActivation | undefined {
 }
 
 interface Fusion {
-  readonly kind: "tsjit::linear_act" | "tsjit::conv2d_act";
-  /** The fused node's inputs but the activation, made (as view nodes before `before`) if need be. */
-  inputs(before: Node): Value[];
+  readonly kind: "tsjit::linear_act" | "tsjit::addmm_act" | "tsjit::conv2d_act";
+  /** The fused node's inputs but the activation. */
+  inputs(): Value[];
 }
 
 function fusedInputs(node: Node): Fusion | undefined {
   if (node.kind === "aten::linear") return { kind: "tsjit::linear_act", inputs: () => [...node.inputs] };
   if (node.kind === "aten::conv2d") return { kind: "tsjit::conv2d_act", inputs: () => [...node.inputs] };
   if (node.kind === "aten::addmm" && constantValue(node.inputs[3]) === 1 && constantValue(node.inputs[4]) === 1) {
-    const [bias, input, transposed] = node.inputs as [Value, Value, Value];
-    return {
-      kind: "tsjit::linear_act",
-      inputs: (before) => {
-        const t = node.graph.createNode("aten::t", [transposed], node.source);
-        const weight = t.addOutput(transposed.type, "weight");
-        before.owningBlock!.insertBefore(t, before);
-        return [input, weight, bias];
-      },
-    };
+    return { kind: "tsjit::addmm_act", inputs: () => node.inputs.slice(0, 3) };
   }
   return undefined;
 }

@@ -91,9 +91,14 @@ function matmul(a: StridedView, b: StridedView, out: StridedView, alpha: number,
 }
 
 /** The reference: the product, then the activation in place. */
-function matmulActivation(a: StridedView, b: StridedView, out: StridedView, beta: number, activation: EpilogueActivation): void {
+function matmulFused(a: StridedView, b: StridedView, out: StridedView, beta: number, bias: StridedView | null, activation: EpilogueActivation | null): void {
   matmul(a, b, out, 1, beta);
-  elementwiseKernels.unary(activation, out, out, []);
+  if (bias) {
+    const [M, N] = out.shape as [number, number];
+    const rows = { ...bias, shape: [M, N], strides: [0, bias.strides[0]!] };
+    elementwiseKernels.binary("add", out, rows, out, 1);
+  }
+  if (activation) elementwiseKernels.unary(activation, out, out, []);
 }
 
-export const linalgKernels: LinalgKernels = { matmul, matmulActivation, ...convKernels, ...poolKernels };
+export const linalgKernels: LinalgKernels = { matmul, matmulFused, ...convKernels, ...poolKernels };

@@ -12,13 +12,18 @@ export interface GemmBinding {
     beta: number,
     C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
   ): void;
-  /** C = activation(A . B + beta * C), C's columns contiguous; activation: a UNARY_CODES code without parameters. */
-  sgemmActivation(
+  /**
+   * C = activation(A . B + beta * C + bias[j]); bias: N contiguous floats from biasOffset,
+   * or null; activation: a UNARY_CODES code without parameters, or -1 for none (an
+   * activation needs C's columns contiguous).
+   */
+  sgemmFused(
     M: number, N: number, K: number,
     A: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
     B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
     beta: number,
-    C: Float32Array, cOffset: number, cRowStride: number,
+    C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
+    bias: Float32Array | null, biasOffset: number,
     activation: number,
   ): void;
   sgemmBatched(
@@ -30,7 +35,7 @@ export interface GemmBinding {
   ): void;
 }
 
-export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "matmulActivation"> {
+export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "matmulFused"> {
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
   function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, beta: number, c: MatrixRef): void {
     if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {
@@ -57,21 +62,23 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
   };
   return {
     matmul: (a, b, out, alpha, beta) => matmulWith(sgemm, a, b, out, alpha, beta, sgemmBatched),
-    matmulActivation(a, b, out, beta, activation) {
+    matmulFused(a, b, out, beta, bias, activation) {
       const [M, K] = a.shape as [number, number];
       const N = b.shape[1]!;
       const float32 = a.storage instanceof Float32Array && b.storage instanceof Float32Array && out.storage instanceof Float32Array;
-      if (!float32 || out.strides[1] !== 1) {
-        jsLinalg.matmulActivation(a, b, out, beta, activation);
+      const nativeBias = !bias || (bias.storage instanceof Float32Array && (bias.strides[0] === 1 || N === 1));
+      if (!float32 || !nativeBias || out.strides[1] !== 1) {
+        jsLinalg.matmulFused(a, b, out, beta, bias, activation);
         return;
       }
-      binding.sgemmActivation(
+      binding.sgemmFused(
         M, N, K,
         a.storage as Float32Array, a.offset, a.strides[0]!, a.strides[1]!,
         b.storage as Float32Array, b.offset, b.strides[0]!, b.strides[1]!,
         beta,
-        out.storage as Float32Array, out.offset, out.strides[0]!,
-        UNARY_CODES[activation]!,
+        out.storage as Float32Array, out.offset, out.strides[0]!, 1,
+        bias ? (bias.storage as Float32Array) : null, bias ? bias.offset : 0,
+        activation ? UNARY_CODES[activation]! : -1,
       );
     },
   };

@@ -1,7 +1,7 @@
 // conv2d as im2col + SGEMM (runtime/kernels/js/conv.ts is the reference): for each
 // image and group the input patches become the columns of a [C/groups * KH * KW,
-// OH * OW] matrix that the group's weights multiply straight into the output, on top
-// of the bias written first. A 1x1 stride-1 unpadded convolution reads the input in
+// OH * OW] matrix that the group's weights multiply straight into the output, the bias
+// added in the GEMM's epilogue. A 1x1 stride-1 unpadded convolution reads the input in
 // place as that matrix; a depthwise convolution (one input channel per group) runs a
 // direct loop, since its GEMM would have a single row (so does a single-channel input
 // whose planes are wide rows: its GEMM would be only KH * KW deep).
@@ -120,7 +120,11 @@ void conv_rows(const IsaKernels& isa, const View4<const float>& in, const Matrix
                         (in.dim[2] == 1 || in.stride[2] == in.dim[3] * in.stride[3]);
   if (!in_place) t_columns.resize(size_t(depth * cols));
   float* first = out.data + block.n * out.stride[0] + block.oh0 * OW * oW;
-  if (bias) fill_bias(first, O, cols, oC, oW, bias, bias_stride);
+  // A contiguous bias goes into the GEMM's epilogue (per output channel: a row of C);
+  // any other is written first and the products accumulate onto it.
+  const bool bias_in_epilogue = bias != nullptr && bias_stride == 1;
+  if (bias != nullptr && !bias_in_epilogue) fill_bias(first, O, cols, oC, oW, bias, bias_stride);
+  const float beta = bias != nullptr && !bias_in_epilogue ? 1.0f : 0.0f;
   for (int64_t g = 0; g < G; g++) {
     const float* channels = in.data + block.n * in.stride[0] + g * Cg * in.stride[1];
     Matrix patches{channels + block.oh0 * in.stride[2], in.stride[1], in.stride[3]};
@@ -130,13 +134,8 @@ void conv_rows(const IsaKernels& isa, const View4<const float>& in, const Matrix
     }
     const float* weights = w.data + g * Og * w.rs;
     float* target = first + g * Og * oC;
-    if (p.activation >= 0) {
-      sgemm_activation(isa, size_t(Og), size_t(cols), size_t(depth), weights, w.rs, w.cs, patches.data, patches.rs,
-                       patches.cs, bias ? 1.0f : 0.0f, target, oC, p.activation);
-    } else {
-      sgemm(isa, size_t(Og), size_t(cols), size_t(depth), 1.0f, weights, w.rs, w.cs, patches.data, patches.rs,
-            patches.cs, bias ? 1.0f : 0.0f, target, oC, oW);
-    }
+    sgemm_fused(isa, size_t(Og), size_t(cols), size_t(depth), weights, w.rs, w.cs, patches.data, patches.rs, patches.cs,
+                beta, target, oC, oW, nullptr, bias_in_epilogue ? bias + g * Og : nullptr, p.activation);
   }
 }
 

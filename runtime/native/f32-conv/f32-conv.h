@@ -18,7 +18,7 @@ struct View4 {
 
 struct ConvParams {
   int64_t stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups;
-  // A UnaryOp without parameters applied to the result (an epilogue, as sgemm_activation
+  // A UnaryOp without parameters applied to the result (an epilogue, as sgemm_fused
   // applies it), or -1 for none; with one, out.stride[3] must be 1.
   int activation;
 };

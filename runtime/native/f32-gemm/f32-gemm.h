@@ -18,7 +18,7 @@ namespace {
 template <class V, int MR, int NV>
 inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restrict a, ptrdiff_t rs_a,
                          const float* __restrict b, float* __restrict c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha,
-                         float beta) {
+                         float beta, const float* __restrict bias_n, const float* __restrict bias_m) {
   using R = typename V::reg;
   constexpr int W = V::W;
   constexpr int NR = NV * W;
@@ -52,20 +52,28 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
   }
   const R va = V::set1(alpha);
   if (mr == size_t(MR) && nr == size_t(NR) && cs_c == 1) {
-    if (beta == 0.0f) {
-#pragma GCC unroll 32
-      for (int i = 0; i < MR; i++)
+    // The bias terms of each tile row: bias_n's NR floats plus the row's bias_m.
+    const bool has_bias = bias_n != nullptr || bias_m != nullptr;
+    R bias_row[NV];
 #pragma GCC unroll 8
-        for (int j = 0; j < NV; j++) V::store(c + i * rs_c + j * W, V::mul(va, acc[i][j]));
-    } else {
-      const R vb = V::set1(beta);
+    for (int j = 0; j < NV; j++) bias_row[j] = bias_n != nullptr ? V::load(bias_n + j * W) : V::zero();
 #pragma GCC unroll 32
-      for (int i = 0; i < MR; i++)
+    for (int i = 0; i < MR; i++) {
+      const R shift = bias_m != nullptr ? V::set1(bias_m[i]) : V::zero();
+      if (beta == 0.0f) {
+#pragma GCC unroll 8
+        for (int j = 0; j < NV; j++) {
+          const R v = has_bias ? V::fmadd(va, acc[i][j], V::add(bias_row[j], shift)) : V::mul(va, acc[i][j]);
+          V::store(c + i * rs_c + j * W, v);
+        }
+      } else {
+        const R vb = V::set1(beta);
 #pragma GCC unroll 8
         for (int j = 0; j < NV; j++) {
           float* p = c + i * rs_c + j * W;
-          V::store(p, V::fmadd(va, acc[i][j], V::mul(vb, V::load(p))));
+          V::store(p, V::fmadd(va, acc[i][j], V::fmadd(vb, V::load(p), V::add(bias_row[j], shift))));
         }
+      }
     }
     return;
   }
@@ -76,9 +84,11 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
 #pragma GCC unroll 8
     for (int j = 0; j < NV; j++) V::store(tile + i * NR + j * W, acc[i][j]);
   for (size_t i = 0; i < mr; i++) {
+    const float shift = bias_m != nullptr ? bias_m[i] : 0.0f;
     for (size_t j = 0; j < nr; j++) {
       float* p = c + ptrdiff_t(i) * rs_c + ptrdiff_t(j) * cs_c;
-      *p = beta == 0.0f ? alpha * tile[i * NR + j] : alpha * tile[i * NR + j] + beta * *p;
+      const float bias = shift + (bias_n != nullptr ? bias_n[j] : 0.0f);
+      *p = beta == 0.0f ? alpha * tile[i * NR + j] + bias : alpha * tile[i * NR + j] + (beta * *p + bias);
     }
   }
 }

@@ -49,7 +49,7 @@ describe("fuseActivationEpilogues fuses", () => {
     );
   });
 
-  it("addmm with beta and alpha 1 then relu, the weight transposed back by a view; inside blocks too", () => {
+  it("addmm with beta and alpha 1 then relu into addmm_act; inside blocks too", () => {
     expect(
       fuse(`graph(%c : bool, %b : Tensor, %x : Tensor, %wt : Tensor):
   %one : int = prim::Constant[value=1]()
@@ -68,8 +68,7 @@ describe("fuseActivationEpilogues fuses", () => {
   %y : Tensor = prim::If(%c)
     block0():
       %activation : str = prim::Constant[value="relu"]()
-      %weight : Tensor = aten::t(%wt)
-      %r : Tensor = tsjit::linear_act(%x, %weight, %b, %activation)
+      %r : Tensor = tsjit::addmm_act(%b, %x, %wt, %activation)
       -> (%r)
     block1():
       -> (%x)
