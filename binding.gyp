@@ -14,6 +14,7 @@
         "runtime/native/bind-rowwise.cc",
         "runtime/native/isa.cc",
         "runtime/native/sgemm.cc",
+        "runtime/native/packed-b.cc",
         "runtime/native/threadpool.cc",
         "runtime/native/f32-gemm/f32-gemm-pack.cc",
         "runtime/native/f32-gemm/f32-gemm-4x8-scalar.cc",

@@ -1,14 +1,17 @@
 // sgemm(M, N, K, alpha, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
 //       bColStride, beta, C, cOffset, cRowStride, cColStride)
 // sgemmFused(M, N, K, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride, bColStride,
-//            beta, C, cOffset, cRowStride, cColStride, bias, biasOffset, activation):
+//            beta, C, cOffset, cRowStride, cColStride, bias, biasOffset, activation, packed):
 //   C = act(A . B + beta * C + bias[j]); bias: N contiguous floats or null; activation:
-//   -1 (none) or a parameterless UnaryOp code (then C's columns must be contiguous)
+//   -1 (none) or a parameterless UnaryOp code (then C's columns must be contiguous);
+//   packed: B packed ahead by packB (checked: a packed B, this ISA, K x N) or null
+// packB(K, N, B, bOffset, bRowStride, bColStride, previous) -> Float32Array
 // sgemmBatched(batch, M, N, K, alpha, A, aOffset, aBatchStride, aRowStride, aColStride,
 //              B, bOffset, bBatchStride, bRowStride, bColStride, beta,
 //              C, cOffset, cBatchStride, cRowStride, cColStride)
 #include "args.h"
 #include "bindings.h"
+#include "packed-b.h"
 #include "sgemm.h"
 #include <string>
 
@@ -45,7 +48,7 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
 Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "sgemmFused";
-  expect_arg_count(info, fn, 19);
+  expect_arg_count(info, fn, 20);
   const int64_t M = int_arg(info, 0, fn, "M", true), N = int_arg(info, 1, fn, "N", true), K = int_arg(info, 2, fn, "K", true);
   Napi::Float32Array A = f32_arg(info, 3, fn, "A");
   const int64_t ao = int_arg(info, 4, fn, "aOffset", true), ars = int_arg(info, 5, fn, "aRowStride", false),
@@ -66,6 +69,13 @@ Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
   if (activation != -1 && ccs != 1) {
     throw_range(env, fn, "C's column stride must be 1 with an activation, got " + std::to_string(ccs));
   }
+  const float* packed = nullptr;
+  if (!info[19].IsNull()) {
+    Napi::Float32Array handle = f32_arg(info, 19, fn, "packed");
+    const std::string wrong = check_packed_b(active_isa(), handle.Data(), handle.ElementLength(), size_t(K), size_t(N));
+    if (!wrong.empty()) throw_range(env, fn, "packed " + wrong);
+    packed = packed_b_panels(handle.Data());
+  }
   if (M == 0 || N == 0) return env.Undefined();
   check_matrix(env, fn, "C", M, N, co, crs, ccs, C.ElementLength());
   if (K > 0) {
@@ -73,8 +83,31 @@ Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
     check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.ElementLength());
   }
   sgemm_fused(active_isa(), size_t(M), size_t(N), size_t(K), A.Data() + ao, ars, acs, B.Data() + bo, brs, bcs, beta,
-              C.Data() + co, crs, ccs, bias, nullptr, int(activation));
+              C.Data() + co, crs, ccs, bias, nullptr, int(activation), packed);
   return env.Undefined();
+}
+
+// packB(K, N, B, bOffset, bRowStride, bColStride, previous): `previous` when it is B
+// packed under the active ISA already (a Float32Array that passes check_packed_b for
+// K x N), else a new Float32Array holding B packed for it. The contents of B are not
+// compared: the caller packs weights that no longer change.
+Napi::Value PackB(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "packB";
+  expect_arg_count(info, fn, 7);
+  const int64_t K = int_arg(info, 0, fn, "K", true), N = int_arg(info, 1, fn, "N", true);
+  Napi::Float32Array B = f32_arg(info, 2, fn, "B");
+  const int64_t bo = int_arg(info, 3, fn, "bOffset", true), brs = int_arg(info, 4, fn, "bRowStride", false),
+                bcs = int_arg(info, 5, fn, "bColStride", false);
+  const IsaKernels& isa = active_isa();
+  if (!info[6].IsNull()) {
+    Napi::Float32Array previous = f32_arg(info, 6, fn, "previous");
+    if (check_packed_b(isa, previous.Data(), previous.ElementLength(), size_t(K), size_t(N)).empty()) return previous;
+  }
+  if (K > 0 && N > 0) check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.ElementLength());
+  Napi::Float32Array packed = Napi::Float32Array::New(env, packed_b_floats(isa, size_t(K), size_t(N)));
+  pack_b_whole(isa, size_t(K), size_t(N), B.Data() + bo, brs, bcs, packed.Data());
+  return packed;
 }
 
 // Every entry of a batch of matrices lies inside `length`: an affine map's extremes
@@ -124,6 +157,7 @@ Napi::Value SgemmBatched(const Napi::CallbackInfo& info) {
 void register_gemm(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("sgemmFused", Napi::Function::New(env, SgemmFused));
+  exports.Set("packB", Napi::Function::New(env, PackB));
   exports.Set("sgemmBatched", Napi::Function::New(env, SgemmBatched));
 }
 

@@ -83,6 +83,8 @@ struct Product {
   float* c;
   ptrdiff_t rs_c, cs_c;
   Epilogue epilogue;
+  // B's panels packed ahead (packed-b.h), from B's first column; null: pack per call.
+  const float* packed_b = nullptr;
 };
 
 size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
@@ -100,8 +102,10 @@ void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t
 }
 
 // One (jc, pc) block: the ic > jr > ir loops over all rows. pb holds the block's B
-// (kc x nc, NR panels); jc and pc locate the block in A, B and C.
-void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, size_t kc, size_t nc, const float* pb) {
+// (kc x nc, NR panels, the panel of column jr at pb + jr * panel_k: kc when packed
+// per block, K when B was packed whole ahead); jc and pc locate the block in A, B and C.
+void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, size_t kc, size_t nc, const float* pb,
+                   size_t panel_k) {
   const size_t MR = size_t(g.mr), NR = size_t(g.nr), MC = size_t(g.mc);
   const float beta = pc == 0 ? p.beta : 1.0f;  // the first k block applies beta; later ones accumulate
   const bool last_k_block = pc + kc == p.K;  // each tile is final once stored: the epilogue's turn
@@ -124,7 +128,7 @@ void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, 
         const size_t mr = std::min(MR, mc - ir);
         const float* bias_n = pc == 0 && p.epilogue.bias_n != nullptr ? p.epilogue.bias_n + jc + jr : nullptr;
         const float* bias_m = pc == 0 && p.epilogue.bias_m != nullptr ? p.epilogue.bias_m + ic + ir : nullptr;
-        g.ukernel(mr, nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * kc, ct, p.rs_c, p.cs_c, p.alpha, beta, bias_n,
+        g.ukernel(mr, nr, kc, a + ptrdiff_t(ir) * rs_a, rs_a, pb + jr * panel_k, ct, p.rs_c, p.cs_c, p.alpha, beta, bias_n,
                   bias_m);
         if (last_k_block) p.epilogue.apply(mr, nr, ct, p.rs_c);
       }
@@ -134,6 +138,15 @@ void compute_block(const GemmConfig& g, const Product& p, size_t jc, size_t pc, 
 
 void gemm_single(const GemmConfig& g, const Product& p) {
   const size_t KC = size_t(g.kc), NC = size_t(g.nc);
+  if (p.packed_b != nullptr) {
+    for (size_t jc = 0; jc < p.N; jc += NC) {
+      for (size_t pc = 0; pc < p.K; pc += KC) {
+        compute_block(g, p, jc, pc, std::min(KC, p.K - pc), std::min(NC, p.N - jc),
+                      p.packed_b + jc * p.K + pc * size_t(g.nr), p.K);
+      }
+    }
+    return;
+  }
   const size_t kc_max = std::min(KC, p.K);
   float* pb = packed_b.get(round_up(std::min(NC, p.N), size_t(g.nr)) * kc_max);
   for (size_t jc = 0; jc < p.N; jc += NC) {
@@ -141,7 +154,7 @@ void gemm_single(const GemmConfig& g, const Product& p) {
     for (size_t pc = 0; pc < p.K; pc += KC) {
       const size_t kc = std::min(KC, p.K - pc);
       pack_b_kmajor_nr(kc, nc, g.nr, p.b.p + ptrdiff_t(pc) * p.b.rs + ptrdiff_t(jc) * p.b.cs, p.b.rs, p.b.cs, pb);
-      compute_block(g, p, jc, pc, kc, nc, pb);
+      compute_block(g, p, jc, pc, kc, nc, pb, kc);
     }
   }
 }
@@ -169,6 +182,7 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
       part.b.p += ptrdiff_t(n0) * p.b.cs;
       part.c += ptrdiff_t(n0) * p.cs_c;
       part.epilogue = p.epilogue.from(0, n0);
+      if (p.packed_b != nullptr) part.packed_b += n0 * p.K;  // n0 is a whole number of panels
     } else {
       const auto [m0, m1] = share(p.M, MR, threads, t);
       part.M = m1 - m0;
@@ -247,9 +261,10 @@ void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, con
 
 void sgemm_fused(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a,
                  const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c,
-                 const float* bias_n, const float* bias_m, int activation) {
+                 const float* bias_n, const float* bias_m, int activation, const float* packed_b) {
   const Epilogue e{bias_n, bias_m, activation >= 0 ? isa.vunary : nullptr, activation};
-  run_product(isa, {M, N, K, 1.0f, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c, e}, usable_threads());
+  run_product(isa, {M, N, K, 1.0f, {a, rs_a, cs_a}, {b, rs_b, cs_b}, beta, c, rs_c, cs_c, e, packed_b},
+              usable_threads());
 }
 
 void sgemm_batched(const IsaKernels& isa, size_t batch, size_t M, size_t N, size_t K, float alpha, const float* a,

@@ -18,13 +18,15 @@ void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, con
 // is -1 (none) or a UnaryOp without parameters (relu, tanh, sigmoid, gelu, gelu_tanh,
 // silu; the binding checks), which needs C's columns contiguous: each tile of C gets it
 // right after its last k block is stored, while the tile is still in L1.
+// packed_b: B's panels packed ahead (packed-b.h, checked) or null; the blocked loops
+// read them instead of packing B (the GEMV path, M < MR, reads B itself).
 // The UnaryOps sgemm_fused (and conv2d) may apply: those without parameters.
 inline bool is_epilogue_activation(int64_t op) {
   return op == kRelu || op == kTanh || op == kSigmoid || op == kGelu || op == kGeluTanh || op == kSilu;
 }
 void sgemm_fused(const IsaKernels& isa, size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a, ptrdiff_t cs_a,
                  const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c,
-                 const float* bias_n, const float* bias_m, int activation);
+                 const float* bias_n, const float* bias_m, int activation, const float* packed_b = nullptr);
 
 // `batch` products of the shape above, entry i at a + i*bs_a, b + i*bs_b, c + i*bs_c
 // (a batch stride of 0 repeats that operand). Entries run in order when their C

@@ -14,6 +14,7 @@
  * Collections (`namedParameters()`, `modules()`, ...) are returned as arrays.
  */
 import { fail, formatShape } from "../errors.js";
+import { noteStorageWritten } from "../kernels/constantWeights.js";
 import { currentBackend } from "../kernels/index.js";
 import { sameShape } from "../tensor/shape.js";
 import { Tensor, viewOf } from "../tensor/Tensor.js";
@@ -233,4 +234,5 @@ function quoteAll(keys: readonly string[]): string {
 
 function copyInto(source: Tensor, target: Tensor): void {
   currentBackend().copy(source, target);
+  noteStorageWritten(target.storage);
 }

@@ -31,6 +31,7 @@ import { graphFromJSON } from "../ir/json.js";
 import { formatIRType, isSubtype, type IRType } from "../ir/types.js";
 import { verifyGraph } from "../ir/verifier.js";
 import { ScriptFunction } from "../jit/ScriptFunction.js";
+import { markConstantWeights } from "../jit/passes/markConstantWeights.js";
 import { ScriptModule } from "../jit/ScriptModule.js";
 import { Parameter } from "../nn/Parameter.js";
 import { decodeSafetensors } from "../nn/safetensors.js";
@@ -113,6 +114,7 @@ function decodeChecked(bytes: Uint8Array): ScriptModule | ScriptFunction {
     for (const entry of loaded) {
       for (const [method, graph] of entry.graphs) {
         atPath(childPath(`${entry.jsonPath}.methods`, method), () => entry.module.defineMethod(method, graph));
+        markConstantWeights(graph);
       }
       const callsFunctions = [...entry.graphs.values()].some((graph) => [...graph.allNodes()].some((node) => node.kind === "prim::CallFunction"));
       if (callsFunctions) for (const callee of functions) entry.module.addFunction(callee);

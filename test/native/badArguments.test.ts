@@ -58,7 +58,7 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
   it("sgemmFused: activations without an epilogue, buffers too short, wrong counts", () => {
     // A valid relu(2x3 @ 3x4 + bias) -> 2x4 call.
     const call = (i?: number, v?: unknown): Float32Array => {
-      const args: unknown[] = [2, 4, 3, f(6), 0, 3, 1, f(12), 0, 4, 1, 0, f(8), 0, 4, 1, f(4), 0, 0];
+      const args: unknown[] = [2, 4, 3, f(6), 0, 3, 1, f(12), 0, 4, 1, 0, f(8), 0, 4, 1, f(4), 0, 0, null];
       if (i !== undefined) args[i] = v;
       (native!.binding.sgemmFused as (...a: unknown[]) => void)(...args);
       return args[12] as Float32Array;
@@ -76,7 +76,7 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
     expect(() => call(17, 1), "bias offset past its end").toThrow(RangeError);
     expect(() => call(16, new Float64Array(4))).toThrow(TypeError);
     expect(() => call(7, new Float64Array(12))).toThrow(TypeError);
-    expect(() => (native!.binding.sgemmFused as (...a: unknown[]) => void)(1, 2, 3)).toThrow(/expected 19 arguments/);
+    expect(() => (native!.binding.sgemmFused as (...a: unknown[]) => void)(1, 2, 3)).toThrow(/expected 20 arguments/);
   });
 
   // [rank, shape..., then per operand: offset, strides...]; a valid 2x3 layout for `operands` dense operands.

@@ -72,6 +72,7 @@ function check({ M, N, K, transposeA, transposeB, beta, withBias, activation, cC
     got, c.offset, lead, cColStride,
     bias ? (bias.storage as Float32Array) : null, bias ? bias.offset : 0,
     activation ? UNARY_CODES[activation]! : -1,
+    null,
   );
   const inC = new Set<number>();
   for (let i = 0; i < M; i++) {

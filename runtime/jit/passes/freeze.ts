@@ -5,6 +5,9 @@
  * attributes become constants (foldModuleAttributes), then propagateConstants,
  * eliminateCommonSubexpressions and eliminateDeadCode run once each.
  *
+ * The weights of its products that became constants are marked (markConstantWeights)
+ * for the native GEMM to pack once, on first use, rather than on every call.
+ *
  * The module must be in eval mode: freezing bakes in `training`. The constants share
  * the module's tensors (no copies), but results computed from them while freezing do
  * not follow later changes: freeze once the weights are final. The result holds no
@@ -18,6 +21,7 @@ import { eliminateCommonSubexpressions } from "./eliminateCommonSubexpressions.j
 import { eliminateDeadCode } from "./eliminateDeadCode.js";
 import { foldModuleAttributes } from "./foldModuleAttributes.js";
 import { inlineCalls } from "./inlineCalls.js";
+import { markConstantWeights } from "./markConstantWeights.js";
 import { propagateConstants } from "./propagateConstants.js";
 
 export interface FreezeOptions {
@@ -54,7 +58,7 @@ function freezeGraph(graph: Graph, module: ScriptModule): Graph {
 
 /**
  * A new eval-mode ScriptModule of `source`'s class with `methods` as its methods and
- * `source`'s functions, marked frozen; it shares `source`'s members only if a method
+ * `source`'s functions, marked frozen, its constant weights marked; it shares `source`'s members only if a method
  * still reads `%self`.
  */
 export function frozenModuleWith(source: ScriptModule, methods: ReadonlyMap<string, Graph>): ScriptModule {
@@ -62,7 +66,10 @@ export function frozenModuleWith(source: ScriptModule, methods: ReadonlyMap<stri
   result.training = false;
   if ([...methods.values()].some((graph) => graph.inputs[0]!.uses.length > 0)) shareMembers(source, result);
   for (const fn of source.functions.values()) result.addFunction(fn);
-  for (const [name, graph] of methods) result.defineMethod(name, graph);
+  for (const [name, graph] of methods) {
+    result.defineMethod(name, graph);
+    markConstantWeights(graph);
+  }
   frozenModules.add(result);
   return result;
 }

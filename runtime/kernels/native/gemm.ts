@@ -1,7 +1,11 @@
-/** SGEMM under matmul/mm/bmm/linear/addmm, for float32 storage (conv2d has its own native kernel: conv.ts). */
+/**
+ * SGEMM under matmul/mm/bmm/linear/addmm, for float32 storage (conv2d has its own
+ * native kernel: conv.ts), reading constant weights packed once (PackedWeights).
+ */
 import type { Backend } from "../Backend.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
 import { linalgKernels as jsLinalg, matmulWith, type BatchedGemm } from "../js/linalg.js";
+import { isConstantWeight, storageWrites } from "../constantWeights.js";
 import { UNARY_CODES } from "./elementwise.js";
 
 export interface GemmBinding {
@@ -15,7 +19,7 @@ export interface GemmBinding {
   /**
    * C = activation(A . B + beta * C + bias[j]); bias: N contiguous floats from biasOffset,
    * or null; activation: a UNARY_CODES code without parameters, or -1 for none (an
-   * activation needs C's columns contiguous).
+   * activation needs C's columns contiguous); packed: B packed by packB, or null.
    */
   sgemmFused(
     M: number, N: number, K: number,
@@ -25,7 +29,17 @@ export interface GemmBinding {
     C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
     bias: Float32Array | null, biasOffset: number,
     activation: number,
+    packed: Float32Array | null,
   ): void;
+  /**
+   * B (K x N) packed whole for the active ISA's GEMM: `previous` when it already is that
+   * (header checked, contents not compared), else a new packing.
+   */
+  packB(
+    K: number, N: number,
+    B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
+    previous: Float32Array | null,
+  ): Float32Array;
   sgemmBatched(
     batch: number, M: number, N: number, K: number, alpha: number,
     A: Float32Array, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -35,11 +49,50 @@ export interface GemmBinding {
   ): void;
 }
 
+/**
+ * The fewest rows of A for which a product may use a packed B: the smallest register
+ * tile of any ISA (the generic 4x8). Fewer rows take the GEMV path, which reads B as it
+ * is; with at least this many, the native driver reads the packed panels once M
+ * reaches its ISA's tile (6 rows for AVX2 and AVX-512).
+ */
+const MIN_ROWS_FOR_PACKED_B = 4;
+
+/**
+ * Constant weights (kernels/constantWeights.ts) packed for the native GEMM, made on first
+ * use and kept while the weight's storage lives: per storage, one packing per view of
+ * it (offset, strides and shape), e.g. a weight used both as linear's W^T and as is.
+ */
+class PackedWeights {
+  readonly #packs = new WeakMap<Float32Array, Map<string, { readonly packed: Float32Array; readonly writes: number }>>();
+
+  constructor(private readonly binding: GemmBinding) {}
+
+  /** B packed, when B is a constant weight and M rows make packing worthwhile; else null. */
+  get(M: number, K: number, N: number, b: Float32Array, offset: number, rowStride: number, colStride: number): Float32Array | null {
+    if (M < MIN_ROWS_FOR_PACKED_B || !isConstantWeight(b)) return null;
+    let views = this.#packs.get(b);
+    if (!views) this.#packs.set(b, (views = new Map()));
+    const key = `${offset},${rowStride},${colStride},${K},${N}`;
+    const writes = storageWrites(b);
+    const previous = views.get(key);
+    // packB returns the previous packing unless the ISA changed (setIsa) since.
+    const packed = this.binding.packB(K, N, b, offset, rowStride, colStride, previous?.writes === writes ? previous.packed : null);
+    if (packed !== previous?.packed) views.set(key, { packed, writes });
+    return packed;
+  }
+}
+
 export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "matmulFused"> {
+  const packedWeights = new PackedWeights(binding);
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
   function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, beta: number, c: MatrixRef): void {
     if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {
       jsSgemm(M, N, K, alpha, a, b, beta, c);
+      return;
+    }
+    const packed = alpha === 1 ? packedWeights.get(M, K, N, b.data, b.offset, b.rowStride, b.colStride) : null;
+    if (packed) {
+      binding.sgemmFused(M, N, K, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, beta, c.data, c.offset, c.rowStride, c.colStride, null, 0, -1, packed);
       return;
     }
     binding.sgemm(M, N, K, alpha, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, beta, c.data, c.offset, c.rowStride, c.colStride);
@@ -71,14 +124,16 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
         jsLinalg.matmulFused(a, b, out, beta, bias, activation);
         return;
       }
+      const B = b.storage as Float32Array;
       binding.sgemmFused(
         M, N, K,
         a.storage as Float32Array, a.offset, a.strides[0]!, a.strides[1]!,
-        b.storage as Float32Array, b.offset, b.strides[0]!, b.strides[1]!,
+        B, b.offset, b.strides[0]!, b.strides[1]!,
         beta,
         out.storage as Float32Array, out.offset, out.strides[0]!, 1,
         bias ? (bias.storage as Float32Array) : null, bias ? bias.offset : 0,
         activation ? UNARY_CODES[activation]! : -1,
+        packedWeights.get(M, K, N, B, b.offset, b.strides[0]!, b.strides[1]!),
       );
     },
   };

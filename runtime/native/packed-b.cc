@@ -1,0 +1,59 @@
+#include "packed-b.h"
+#include <cstdint>
+#include <cstring>
+#include "f32-gemm/f32-gemm-pack.h"
+
+namespace tsjit {
+namespace {
+
+constexpr uint32_t kMagic = 0x42505354;  // "TSPB"
+enum HeaderField { kMagicField, kIsaField, kKField, kNField, kNrField };
+const char* const kIsaNames[] = {"unknown", "generic", "avx2", "avx512"};
+
+uint32_t isa_code(const IsaKernels& isa) {
+  for (uint32_t i = 1; i < 4; i++) {
+    if (std::strcmp(isa.name, kIsaNames[i]) == 0) return i;
+  }
+  return 0;
+}
+
+uint32_t field(const float* packed, HeaderField f) {
+  uint32_t v;
+  std::memcpy(&v, packed + f, sizeof v);
+  return v;
+}
+
+}  // namespace
+
+size_t packed_b_floats(const IsaKernels& isa, size_t K, size_t N) {
+  const size_t NR = size_t(isa.gemm.nr);
+  return kPackedBHeader + (N + NR - 1) / NR * NR * K;
+}
+
+void pack_b_whole(const IsaKernels& isa, size_t K, size_t N, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
+  const uint32_t header[] = {kMagic, isa_code(isa), uint32_t(K), uint32_t(N), uint32_t(isa.gemm.nr)};
+  std::memset(dst, 0, kPackedBHeader * sizeof(float));
+  std::memcpy(dst, header, sizeof header);
+  pack_b_kmajor_nr(K, N, isa.gemm.nr, b, rs, cs, dst + kPackedBHeader);
+}
+
+std::string check_packed_b(const IsaKernels& isa, const float* packed, size_t length, size_t K, size_t N) {
+  if (length < kPackedBHeader || field(packed, kMagicField) != kMagic) return "is not a packed B (no header)";
+  const uint32_t code = field(packed, kIsaField);
+  if (code != isa_code(isa) || field(packed, kNrField) != uint32_t(isa.gemm.nr)) {
+    return std::string("was packed for ISA ") + kIsaNames[code < 4 ? code : 0] + " (NR " +
+           std::to_string(field(packed, kNrField)) + "), the active ISA is " + isa.name + " (NR " +
+           std::to_string(isa.gemm.nr) + ")";
+  }
+  if (field(packed, kKField) != K || field(packed, kNField) != N) {
+    return "holds a " + std::to_string(field(packed, kKField)) + " x " + std::to_string(field(packed, kNField)) +
+           " B, the product's B is " + std::to_string(K) + " x " + std::to_string(N);
+  }
+  if (length != packed_b_floats(isa, K, N)) {
+    return "has " + std::to_string(length) + " floats, a packed " + std::to_string(K) + " x " + std::to_string(N) +
+           " B has " + std::to_string(packed_b_floats(isa, K, N));
+  }
+  return "";
+}
+
+}  // namespace tsjit

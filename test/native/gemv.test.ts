@@ -1,0 +1,99 @@
+/**
+ * The native GEMV paths (M below the register tile: a batch-1 linear layer) against the
+ * JS reference, for every ISA this CPU supports, on 1 and 2 threads: M 1-8, K and N
+ * odd and around the dot kernel's row blocks (4 / 8 / 16 columns of B at a time) and
+ * vector width, plus products past the size at which the columns split over the pool;
+ * B transposed (a linear weight, the dot-product kernel) or row-major (the row kernel),
+ * beta 0 and 1, with and without a bias. Within 1e-4 of sum_k |a||b| + |bias|.
+ */
+import fc from "fast-check";
+import { afterAll, describe, it } from "vitest";
+import { linalgKernels } from "../../runtime/kernels/js/linalg.js";
+import type { StridedView } from "../../runtime/tensor/Tensor.js";
+import { isas, native, suiteName } from "./nativeAvailability.js";
+
+/** Uniform in [-1, 1), reproducible from the seed. */
+function randomFrom(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return (): number => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) / 2 ** 32) * 2 - 1;
+  };
+}
+
+function matrix(rows: number, cols: number, transposed: boolean, fill: () => number): StridedView {
+  const storage = new Float32Array(1 + rows * cols + 1).map(fill);
+  return { storage, shape: [rows, cols], strides: transposed ? [1, rows] : [cols, 1], offset: 1, dtype: "float32" };
+}
+
+interface GemvCase {
+  readonly M: number;
+  readonly K: number;
+  readonly N: number;
+  readonly weightLayout: boolean;
+  readonly beta: number;
+  readonly withBias: boolean;
+  readonly seed: number;
+}
+
+function check({ M, K, N, weightLayout, beta, withBias, seed }: GemvCase): void {
+  const random = randomFrom(seed);
+  const a = matrix(M, K, false, random);
+  const b = matrix(K, N, weightLayout, random);
+  const c = matrix(M, N, false, beta === 0 ? () => Number.NaN : random);
+  const bias: StridedView | null = withBias ? { storage: new Float32Array(N).map(random), shape: [N], strides: [1], offset: 0, dtype: "float32" } : null;
+  const want = { ...c, storage: c.storage.slice() };
+  linalgKernels.matmulFused(a, b, want, beta, bias, null);
+  const abs = (m: StridedView): StridedView => ({ ...m, storage: (m.storage as Float32Array).map(Math.abs) });
+  const scale = { ...c, storage: new Float32Array(c.storage.length) };
+  linalgKernels.matmulFused(abs(a), abs(b), scale, 0, bias && abs(bias), null);
+  const got = c.storage.slice() as Float32Array;
+  native!.binding.sgemmFused(
+    M, N, K,
+    a.storage as Float32Array, a.offset, a.strides[0]!, a.strides[1]!,
+    b.storage as Float32Array, b.offset, b.strides[0]!, b.strides[1]!,
+    beta, got, c.offset, N, 1,
+    bias ? (bias.storage as Float32Array) : null, 0, -1, null,
+  );
+  for (let o = 0; o < got.length; o++) {
+    const inC = o >= c.offset && o < c.offset + M * N;
+    const bound = inC ? 1e-4 * (scale.storage[o]! + (beta === 0 ? 0 : Math.abs(c.storage[o]!))) + 1e-30 : 0;
+    if (!(Object.is(got[o], want.storage[o]) || Math.abs(got[o]! - want.storage[o]!) <= bound)) {
+      throw new Error(`storage[${o}] of ${M}x${K}x${N} (${weightLayout ? "transposed weight" : "row-major B"}, beta ${beta}${withBias ? ", bias" : ""}): native ${got[o]} vs js ${want.storage[o]} (bound ${bound})`);
+    }
+  }
+}
+
+const odd = fc.oneof(fc.integer({ min: 1, max: 80 }), fc.constantFrom(3, 7, 15, 17, 31, 33, 47, 63, 65, 127, 129));
+const gemvCase = fc.record({
+  M: fc.integer({ min: 1, max: 8 }),
+  K: odd,
+  N: odd,
+  weightLayout: fc.boolean(),
+  beta: fc.constantFrom(0, 1),
+  withBias: fc.boolean(),
+  seed: fc.integer(),
+});
+
+describe.skipIf(!native)(suiteName("native GEMV paths equal the JS reference"), () => {
+  afterAll(() => {
+    native?.binding.setIsa(isas[0]!);
+    native?.binding.setNumThreads(native.binding.info().poolThreads);
+  });
+
+  for (const isa of isas.length > 0 ? isas : ["(no ISA: addon not built)"]) {
+    for (const threads of [1, 2]) {
+      it(`${isa}, ${threads} thread(s): generated M 1-8, odd K and N, both B layouts, beta, bias`, () => {
+        native!.binding.setIsa(isa);
+        native!.binding.setNumThreads(threads);
+        fc.assert(fc.property(gemvCase, check), { numRuns: 150 });
+        // Past 64K multiply-adds the columns split over the pool (1x257x255: 65535 does not).
+        for (const [M, K, N] of [[1, 257, 255], [1, 256, 256], [1, 785, 513], [3, 301, 999], [5, 1023, 77]] as const) {
+          for (const weightLayout of [true, false]) check({ M, K, N, weightLayout, beta: 0, withBias: true, seed: M + K + N });
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,150 @@
+/**
+ * Pre-packed weights: B packed whole by packB gives exactly the floats of the same
+ * product packing B per call (the microkernel reads the same panels in the same
+ * order), for every ISA, on 1 and 2 threads, M at and past the tile, K past KC, N not a
+ * multiple of NR, both B layouts, with bias and activation; a packed handle of the wrong
+ * ISA, shape or kind is a RangeError naming what is wrong, never a crash; and a frozen
+ * or loaded model packs its constant weights once and computes what the eager module does.
+ */
+import fc from "fast-check";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { freeze, load, nn, optimizeForInference, randn, save, trace, type Tensor } from "../../runtime/index.js";
+import { isConstantWeight } from "../../runtime/kernels/constantWeights.js";
+import { isas, native, suiteName } from "./nativeAvailability.js";
+
+function randomArray(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  return new Float32Array(n).map(() => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) / 2 ** 32) * 2 - 1;
+  });
+}
+
+interface Product {
+  readonly M: number;
+  readonly K: number;
+  readonly N: number;
+  /** B is a weight [N, K] read transposed (linear), else row-major [K, N]. */
+  readonly transposed: boolean;
+  readonly withBias: boolean;
+  readonly activation: number;
+  readonly seed: number;
+}
+
+/** C of the product, with B packed per call (packed null) or the given packing. */
+function run(p: Product, a: Float32Array, b: Float32Array, bias: Float32Array | null, packed: Float32Array | null): Float32Array {
+  const c = new Float32Array(p.M * p.N).fill(Number.NaN);
+  const [rs, cs] = p.transposed ? [1, p.K] : [p.N, 1];
+  native!.binding.sgemmFused(p.M, p.N, p.K, a, 0, p.K, 1, b, 0, rs, cs, 0, c, 0, p.N, 1, bias, 0, p.activation, packed);
+  return c;
+}
+
+function packedEqualsUnpacked(p: Product): void {
+  const a = randomArray(p.M * p.K, p.seed);
+  const b = randomArray(p.K * p.N, p.seed + 1);
+  const bias = p.withBias ? randomArray(p.N, p.seed + 2) : null;
+  const [rs, cs] = p.transposed ? [1, p.K] : [p.N, 1];
+  const packed = native!.binding.packB(p.K, p.N, b, 0, rs, cs, null);
+  const want = run(p, a, b, bias, null);
+  const got = run(p, a, b, bias, packed);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) throw new Error(`${JSON.stringify(p)}: C[${i}] packed ${got[i]} vs per call ${want[i]}`);
+  }
+}
+
+const product = fc.record({
+  M: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(4, 5, 6, 7, 12, 97)),
+  K: fc.oneof(fc.integer({ min: 1, max: 70 }), fc.constantFrom(255, 513, 600)),
+  N: fc.oneof(fc.integer({ min: 1, max: 70 }), fc.constantFrom(63, 65, 129, 600)),
+  transposed: fc.boolean(),
+  withBias: fc.boolean(),
+  activation: fc.constantFrom(-1, 0, 3),
+  seed: fc.integer({ min: 1, max: 1 << 30 }),
+});
+
+describe.skipIf(!native)(suiteName("pre-packed B"), () => {
+  afterAll(() => {
+    native?.binding.setIsa(isas[0]!);
+    native?.binding.setNumThreads(native.binding.info().poolThreads);
+  });
+
+  for (const isa of isas.length > 0 ? isas : ["(no ISA: addon not built)"]) {
+    for (const threads of [1, 2]) {
+      it(`${isa}, ${threads} thread(s): packed once gives the floats of packing per call`, () => {
+        native!.binding.setIsa(isa);
+        native!.binding.setNumThreads(threads);
+        fc.assert(fc.property(product, packedEqualsUnpacked), { numRuns: 60 });
+        // Threaded by columns (a share per thread starts at a whole panel) and by rows, K past KC.
+        packedEqualsUnpacked({ M: 130, K: 600, N: 700, transposed: true, withBias: true, activation: 0, seed: 7 });
+        packedEqualsUnpacked({ M: 300, K: 200, N: 40, transposed: false, withBias: false, activation: -1, seed: 8 });
+      });
+    }
+  }
+
+  it("packB returns its previous packing while it fits the active ISA and shape, a new one otherwise", () => {
+    native!.binding.setIsa(isas[0]!);
+    const b = randomArray(30 * 20, 1);
+    const first = native!.binding.packB(30, 20, b, 0, 20, 1, null);
+    expect(native!.binding.packB(30, 20, b, 0, 20, 1, first)).toBe(first);
+    expect(native!.binding.packB(20, 30, b, 0, 1, 20, first)).not.toBe(first);
+    if (isas.length > 1) {
+      native!.binding.setIsa(isas[1]!);
+      const repacked = native!.binding.packB(30, 20, b, 0, 20, 1, first);
+      expect(repacked).not.toBe(first);
+      native!.binding.setIsa(isas[0]!);
+    }
+  });
+
+  it("a packed handle of another ISA, another shape or no packing at all is a RangeError naming what is wrong", () => {
+    native!.binding.setIsa(isas[0]!);
+    const [M, K, N] = [8, 5, 7];
+    const a = randomArray(M * K, 1);
+    const b = randomArray(K * N, 2);
+    const call = (packed: Float32Array, k = K, n = N): void => {
+      native!.binding.sgemmFused(M, n, k, a, 0, k, 1, b, 0, n, 1, 0, new Float32Array(M * n), 0, n, 1, null, 0, -1, packed);
+    };
+    const packed = native!.binding.packB(K, N, b, 0, N, 1, null);
+    expect(() => call(packed)).not.toThrow();
+    expect(() => call(packed, 4, 7)).toThrow(/sgemmFused.*packed holds a 5 x 7 B, the product's B is 4 x 7/);
+    expect(() => call(packed, 5, 6)).toThrow(/packed holds a 5 x 7 B, the product's B is 5 x 6/);
+    expect(() => call(new Float32Array(packed.length))).toThrow(/packed is not a packed B/);
+    expect(() => call(new Float32Array(3))).toThrow(/packed is not a packed B/);
+    expect(() => call(packed.slice(0, packed.length - 1))).toThrow(/packed has \d+ floats, a packed 5 x 7 B has \d+/);
+    expect(() => (native!.binding.sgemmFused as (...args: unknown[]) => void)(M, N, K, a, 0, K, 1, b, 0, N, 1, 0, new Float32Array(M * N), 0, N, 1, null, 0, -1, new Float64Array(4))).toThrow(TypeError);
+    for (const other of isas.slice(1)) {
+      native!.binding.setIsa(other);
+      expect(() => call(packed)).toThrow(new RegExp(`packed was packed for ISA ${isas[0]} \\(NR \\d+\\), the active ISA is ${other}`));
+    }
+    native!.binding.setIsa(isas[0]!);
+  });
+
+  it("a frozen model packs each constant weight once, on the first batch that needs it, and equals the eager module; so does a loaded one", async () => {
+    native!.binding.setIsa(isas[0]!);
+    const model = new nn.Sequential(new nn.Linear(33, 70), new nn.ReLU(), new nn.Linear(70, 9)).eval();
+    const x: Tensor = randn([12, 33]);
+    const frozen = optimizeForInference(freeze(trace(model, [x])));
+    const weights = [...model.parameters()].filter((p) => p.ndim === 2);
+    for (const w of weights) expect(isConstantWeight(w.storage)).toBe(true);
+    const packB = vi.spyOn(native!.binding, "packB");
+    const packings = (): number => new Set(packB.mock.results.map((r) => r.value as Float32Array)).size;
+    try {
+      frozen.forward(randn([1, 33]));
+      expect(packB, "batch 1 takes the GEMV path: nothing packed").not.toHaveBeenCalled();
+      for (let i = 0; i < 3; i++) expect((frozen.forward(x) as Tensor).toTypedArray()).toEqual(model.forward(x).toTypedArray());
+      expect(packings(), "one packing per weight, shared with the eager module (the same storage)").toBe(2);
+      // A state dict loaded into the module writes the shared storage: the packings are remade.
+      model.loadStateDict(new nn.Sequential(new nn.Linear(33, 70), new nn.ReLU(), new nn.Linear(70, 9)).stateDict());
+      packB.mockClear();
+      expect((frozen.forward(x) as Tensor).toTypedArray()).toEqual(model.forward(x).toTypedArray());
+      expect(packings()).toBe(2);
+      const loaded = (await load(await save(frozen))) as typeof frozen;
+      packB.mockClear();
+      expect((loaded.forward(x) as Tensor).toTypedArray()).toEqual(model.forward(x).toTypedArray());
+      expect(packings(), "the loaded model's own constants, packed lazily").toBe(4);
+    } finally {
+      packB.mockRestore();
+    }
+  });
+});
