@@ -194,25 +194,32 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
   });
 }
 
+// The most rows a GEMV takes: fewer than any ISA's register tile (MR <= 6).
+constexpr size_t kMaxGemvRows = 8;
+
 // Fewer rows than a tile (a batch-1 linear layer): packing B would cost as much as
-// the product, so stream B once per row instead, split over N.
+// the product, so stream B instead (once per row of A when B's rows are contiguous,
+// once per four rows when it is a transposed weight), split over N.
 void gemv(const IsaKernels& isa, const Product& p, int threads) {
   const size_t NR = size_t(isa.gemm.nr);
   const int tasks = int(std::min<size_t>(size_t(threads), (p.N + NR - 1) / NR));
   thread_pool().run(tasks, [&](int t) {
     const auto [n0, n1] = share(p.N, NR, tasks, t);
     const float* bias = p.epilogue.bias_n != nullptr ? p.epilogue.bias_n + n0 : nullptr;
+    GemvOutput outs[kMaxGemvRows];
     for (size_t i = 0; i < p.M; i++) {
-      const GemvOutput out{p.alpha, p.beta, bias, p.epilogue.bias_m != nullptr ? p.epilogue.bias_m[i] : 0.0f};
-      const float* ai = p.a.p + ptrdiff_t(i) * p.a.rs;
-      float* ci = p.c + ptrdiff_t(i) * p.rs_c + ptrdiff_t(n0) * p.cs_c;
-      if (p.b.cs == 1) {
-        isa.gemv_rows(n1 - n0, p.K, ai, p.a.cs, p.b.p + ptrdiff_t(n0), p.b.rs, out, ci, p.cs_c);
-      } else {
-        isa.gemv_dots(n1 - n0, p.K, ai, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, out, ci, p.cs_c);
-      }
-      p.epilogue.apply(1, n1 - n0, ci, p.rs_c);
+      outs[i] = {p.alpha, p.beta, bias, p.epilogue.bias_m != nullptr ? p.epilogue.bias_m[i] : 0.0f};
     }
+    float* c = p.c + ptrdiff_t(n0) * p.cs_c;
+    if (p.b.cs == 1) {
+      for (size_t i = 0; i < p.M; i++) {
+        isa.gemv_rows(n1 - n0, p.K, p.a.p + ptrdiff_t(i) * p.a.rs, p.a.cs, p.b.p + ptrdiff_t(n0), p.b.rs, outs[i],
+                      c + ptrdiff_t(i) * p.rs_c, p.cs_c);
+      }
+    } else {
+      isa.gemv_dots(p.M, n1 - n0, p.K, p.a.p, p.a.rs, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, outs, c, p.rs_c, p.cs_c);
+    }
+    p.epilogue.apply(p.M, n1 - n0, c, p.rs_c);
   });
 }
 
@@ -234,6 +241,7 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
     return;
   }
   const GemmConfig& g = isa.gemm;
+  static_assert(kMaxGemvRows >= 6, "every ISA's MR - 1 rows fit a GEMV");
   if (p.M < size_t(g.mr) && (p.b.cs == 1 || (p.b.rs == 1 && p.a.cs == 1))) {
     gemv(isa, p, macs(p) >= kParallelGemvMacs ? threads : 1);
     return;

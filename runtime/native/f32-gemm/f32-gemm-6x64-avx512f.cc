@@ -18,9 +18,9 @@ void tsjit_f32_gemv_rows_ukernel__avx512f(size_t N, size_t K, const float* a, pt
   gemv_rows<VecAvx512, 4>(N, K, a, a_step, b, rs_b, out, c, cs_c);
 }
 
-void tsjit_f32_gemv_dots_ukernel_16__avx512f(size_t N, size_t K, const float* a, const float* b, ptrdiff_t cs_b,
-    const GemvOutput& out, float* c, ptrdiff_t cs_c) {
-  gemv_dots<VecAvx512, 16>(N, K, a, b, cs_b, out, c, cs_c);
+void tsjit_f32_gemv_dots_ukernel_16__avx512f(size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
+    const float* b, ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
+  gemv_dots<VecAvx512, 16>(M, N, K, a, rs_a, b, cs_b, outs, c, rs_c, cs_c);
 }
 
 double tsjit_f32_peak_fma__avx512f(size_t iterations, float* sink) { return peak_fma<VecAvx512, 16>(iterations, sink); }

@@ -152,39 +152,69 @@ inline void gemv_rows(size_t N, size_t K, const float* a, ptrdiff_t a_step, cons
   store_gemv_outputs<V>(rest, sums, columns_from(out, n), c + ptrdiff_t(n) * cs_c, cs_c);
 }
 
-// c[n * cs_c] = alpha * sum_k a[k] * b[n * cs_b + k] (+ beta, bias, shift as in
-// store_gemv_outputs): B's columns are contiguous (a transposed weight, as in linear).
-// ROWS columns of B at a time, one vector accumulator each, every load of A shared by
-// all of them; the ROWS sums are folded into one vector together (transpose_sum) and
-// stored with the epilogue in vector form. The last block re-reads its last column in
-// the rows past N (their sums are not stored), so a narrow layer runs the same loop.
-template <class V, int ROWS>
-inline void gemv_dots(size_t N, size_t K, const float* a, const float* b, ptrdiff_t cs_b, const GemvOutput& out,
-                      float* c, ptrdiff_t cs_c) {
+// C[i, n] = sum_k A[i, k] * b[n * cs_b + k] for AROWS rows of A (row i at a + i*rs_a, k
+// contiguous), written as outs[i] says: B's columns are contiguous (a transposed
+// weight, as in linear). BROWS columns of B at a time, one vector accumulator per (row
+// of A, column of B), every load of B shared by the AROWS rows and every load of A by
+// the BROWS columns; the sums are folded W accumulators at a time into one vector
+// (transpose_sum) and stored with the epilogue. The last block re-reads its last column
+// in the columns past N (their sums are not stored), so a narrow layer runs the same loop.
+template <class V, int BROWS, int AROWS>
+inline void gemv_dots_block(size_t N, size_t K, const float* a, ptrdiff_t rs_a, const float* b, ptrdiff_t cs_b,
+                            const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
   using R = typename V::reg;
   constexpr size_t W = V::W;
-  static_assert(ROWS % W == 0, "the rows fold W at a time");
-  alignas(64) float sums[ROWS];
+  constexpr int ACC = BROWS * AROWS;
+  static_assert(ACC % W == 0, "the accumulators fold W at a time");
+  alignas(64) float sums[ACC];
   const size_t k_vec = K / W * W;
-  for (size_t n = 0; n < N; n += ROWS) {
-    const size_t rows = std::min(size_t(ROWS), N - n);
-    const float* br[ROWS];
+  for (size_t n = 0; n < N; n += BROWS) {
+    const size_t cols = std::min(size_t(BROWS), N - n);
+    const float* br[BROWS];
 #pragma GCC unroll 16
-    for (int r = 0; r < ROWS; r++) br[r] = b + ptrdiff_t(n + std::min(size_t(r), rows - 1)) * cs_b;
-    R acc[ROWS];
+    for (int j = 0; j < BROWS; j++) br[j] = b + ptrdiff_t(n + std::min(size_t(j), cols - 1)) * cs_b;
+    R acc[ACC];
 #pragma GCC unroll 16
-    for (int r = 0; r < ROWS; r++) acc[r] = V::zero();
+    for (int r = 0; r < ACC; r++) acc[r] = V::zero();
     for (size_t k = 0; k < k_vec; k += W) {
-      const R av = V::load(a + k);
+      R av[AROWS];
+#pragma GCC unroll 4
+      for (int i = 0; i < AROWS; i++) av[i] = V::load(a + i * rs_a + ptrdiff_t(k));
 #pragma GCC unroll 16
-      for (int r = 0; r < ROWS; r++) acc[r] = V::fmadd(av, V::load(br[r] + k), acc[r]);
+      for (int j = 0; j < BROWS; j++) {
+        const R bv = V::load(br[j] + k);
+#pragma GCC unroll 4
+        for (int i = 0; i < AROWS; i++) acc[i * BROWS + j] = V::fmadd(av[i], bv, acc[i * BROWS + j]);
+      }
     }
 #pragma GCC unroll 16
-    for (int r = 0; r < ROWS; r += int(W)) V::transpose_sum(acc + r, sums + r);
+    for (int r = 0; r < ACC; r += int(W)) V::transpose_sum(acc + r, sums + r);
     for (size_t k = k_vec; k < K; k++) {
-      for (size_t r = 0; r < rows; r++) sums[r] += a[k] * br[r][k];
+      for (int i = 0; i < AROWS; i++) {
+        for (size_t j = 0; j < cols; j++) sums[size_t(i) * BROWS + j] += a[i * rs_a + ptrdiff_t(k)] * br[j][k];
+      }
     }
-    store_gemv_outputs<V>(rows, sums, columns_from(out, n), c + ptrdiff_t(n) * cs_c, cs_c);
+    for (int i = 0; i < AROWS; i++) {
+      store_gemv_outputs<V>(cols, sums + i * BROWS, columns_from(outs[i], n), c + i * rs_c + ptrdiff_t(n) * cs_c, cs_c);
+    }
+  }
+}
+
+// C[i, n] = sum_k A[i, k] * b[n * cs_b + k] for the M rows of A, row i written as outs[i]
+// says: four rows of A at a time (ROWS / 4 columns of B each), then two, then one
+// (ROWS columns), so B is streamed once per four rows of A.
+template <class V, int ROWS>
+inline void gemv_dots(size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a, const float* b, ptrdiff_t cs_b,
+                      const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
+  size_t i = 0;
+  for (; i + 4 <= M; i += 4) {
+    gemv_dots_block<V, ROWS / 4, 4>(N, K, a + ptrdiff_t(i) * rs_a, rs_a, b, cs_b, outs + i, c + ptrdiff_t(i) * rs_c, rs_c, cs_c);
+  }
+  for (; i + 2 <= M; i += 2) {
+    gemv_dots_block<V, ROWS / 2, 2>(N, K, a + ptrdiff_t(i) * rs_a, rs_a, b, cs_b, outs + i, c + ptrdiff_t(i) * rs_c, rs_c, cs_c);
+  }
+  for (; i < M; i++) {
+    gemv_dots_block<V, ROWS, 1>(N, K, a + ptrdiff_t(i) * rs_a, rs_a, b, cs_b, outs + i, c + ptrdiff_t(i) * rs_c, rs_c, cs_c);
   }
 }
 
