@@ -91,12 +91,14 @@ size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 // C = beta * C + the epilogue's biases (a product without terms: K 0 or alpha 0).
 void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, const Epilogue& e) {
+  const bool biased = e.bias_n != nullptr || e.bias_m != nullptr;
+  if (beta == 1.0f && !biased) return;
   for (size_t i = 0; i < M; i++) {
     float* row = c + ptrdiff_t(i) * rs_c;
-    const float shift = e.bias_m != nullptr ? e.bias_m[i] : 0.0f;
     for (size_t j = 0; j < N; j++) {
       float& v = row[ptrdiff_t(j) * cs_c];
-      v = (beta == 0.0f ? 0.0f : beta == 1.0f ? v : beta * v) + shift + (e.bias_n != nullptr ? e.bias_n[j] : 0.0f);
+      v = beta == 0.0f ? 0.0f : beta * v;
+      if (biased) v += (e.bias_m != nullptr ? e.bias_m[i] : 0.0f) + (e.bias_n != nullptr ? e.bias_n[j] : 0.0f);
     }
   }
 }
