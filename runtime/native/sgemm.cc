@@ -196,7 +196,8 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
   });
 }
 
-// The most rows a GEMV takes: fewer than any ISA's register tile (MR <= 6).
+// The most rows a GEMV takes (its per-row outputs live on the stack): more than any
+// ISA's register tile leaves to it (MR - 1 <= 5).
 constexpr size_t kMaxGemvRows = 8;
 
 // Fewer rows than a tile (a batch-1 linear layer): packing B would cost as much as
@@ -243,8 +244,7 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
     return;
   }
   const GemmConfig& g = isa.gemm;
-  static_assert(kMaxGemvRows >= 6, "every ISA's MR - 1 rows fit a GEMV");
-  if (p.M < size_t(g.mr) && (p.b.cs == 1 || (p.b.rs == 1 && p.a.cs == 1))) {
+  if (p.M < size_t(g.mr) && p.M <= kMaxGemvRows && (p.b.cs == 1 || (p.b.rs == 1 && p.a.cs == 1))) {
     gemv(isa, p, macs(p) >= kParallelGemvMacs ? threads : 1);
     return;
   }
