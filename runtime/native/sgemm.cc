@@ -196,33 +196,51 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
   });
 }
 
-// The most rows a GEMV takes (its per-row outputs live on the stack): more than any
-// ISA's register tile leaves to it (MR - 1 <= 5).
-constexpr size_t kMaxGemvRows = 8;
+// Rows of A per GEMV kernel call (their per-row outputs live on the stack).
+constexpr size_t kGemvRowBlock = 8;
 
-// Fewer rows than a tile (a batch-1 linear layer): packing B would cost as much as
-// the product, so stream B instead (once per row of A when B's rows are contiguous,
-// once per four rows when it is a transposed weight), split over N.
-void gemv(const IsaKernels& isa, const Product& p, int threads) {
-  const size_t NR = size_t(isa.gemm.nr);
-  const int tasks = int(std::min<size_t>(size_t(threads), (p.N + NR - 1) / NR));
-  thread_pool().run(tasks, [&](int t) {
-    const auto [n0, n1] = share(p.N, NR, tasks, t);
-    const float* bias = p.epilogue.bias_n != nullptr ? p.epilogue.bias_n + n0 : nullptr;
-    GemvOutput outs[kMaxGemvRows];
-    for (size_t i = 0; i < p.M; i++) {
-      outs[i] = {p.alpha, p.beta, bias, p.epilogue.bias_m != nullptr ? p.epilogue.bias_m[i] : 0.0f};
+// Rows [m0, m1) x columns [n0, n1) of a GEMV-shaped product, kGemvRowBlock rows of A
+// per kernel call.
+void gemv_part(const IsaKernels& isa, const Product& p, size_t m0, size_t m1, size_t n0, size_t n1) {
+  const float* bias = p.epilogue.bias_n != nullptr ? p.epilogue.bias_n + n0 : nullptr;
+  GemvOutput outs[kGemvRowBlock];
+  for (size_t i0 = m0; i0 < m1; i0 += kGemvRowBlock) {
+    const size_t rows = std::min(kGemvRowBlock, m1 - i0);
+    for (size_t i = 0; i < rows; i++) {
+      outs[i] = {p.alpha, p.beta, bias, p.epilogue.bias_m != nullptr ? p.epilogue.bias_m[i0 + i] : 0.0f};
     }
-    float* c = p.c + ptrdiff_t(n0) * p.cs_c;
+    const float* a = p.a.p + ptrdiff_t(i0) * p.a.rs;
+    float* c = p.c + ptrdiff_t(i0) * p.rs_c + ptrdiff_t(n0) * p.cs_c;
     if (p.b.cs == 1) {
-      for (size_t i = 0; i < p.M; i++) {
-        isa.gemv_rows(n1 - n0, p.K, p.a.p + ptrdiff_t(i) * p.a.rs, p.a.cs, p.b.p + ptrdiff_t(n0), p.b.rs, outs[i],
+      for (size_t i = 0; i < rows; i++) {
+        isa.gemv_rows(n1 - n0, p.K, a + ptrdiff_t(i) * p.a.rs, p.a.cs, p.b.p + ptrdiff_t(n0), p.b.rs, outs[i],
                       c + ptrdiff_t(i) * p.rs_c, p.cs_c);
       }
     } else {
-      isa.gemv_dots(p.M, n1 - n0, p.K, p.a.p, p.a.rs, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, outs, c, p.rs_c, p.cs_c);
+      isa.gemv_dots(rows, n1 - n0, p.K, a, p.a.rs, p.b.p + ptrdiff_t(n0) * p.b.cs, p.b.cs, outs, c, p.rs_c, p.cs_c);
     }
-    p.epilogue.apply(p.M, n1 - n0, c, p.rs_c);
+    p.epilogue.apply(rows, n1 - n0, c, p.rs_c);
+  }
+}
+
+// Fewer rows than a tile (a batch-1 linear layer), or a transposed weight narrower than
+// half a tile (a classifier's last layer): packing B would cost as much as the product,
+// or the tile would compute mostly padding, so stream B instead (once per row of A when
+// B's rows are contiguous, once per four rows when it is a transposed weight). Split
+// over N, or over the rows when N is one panel.
+void gemv(const IsaKernels& isa, const Product& p, int threads) {
+  const size_t NR = size_t(isa.gemm.nr), unit_rows = 4;
+  const bool by_rows = p.N <= NR;
+  const size_t units = by_rows ? (p.M + unit_rows - 1) / unit_rows : (p.N + NR - 1) / NR;
+  const int tasks = int(std::min<size_t>(size_t(threads), units));
+  thread_pool().run(tasks, [&](int t) {
+    if (by_rows) {
+      const auto [m0, m1] = share(p.M, unit_rows, tasks, t);
+      gemv_part(isa, p, m0, m1, 0, p.N);
+    } else {
+      const auto [n0, n1] = share(p.N, NR, tasks, t);
+      gemv_part(isa, p, 0, p.M, n0, n1);
+    }
   });
 }
 
@@ -244,7 +262,9 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
     return;
   }
   const GemmConfig& g = isa.gemm;
-  if (p.M < size_t(g.mr) && p.M <= kMaxGemvRows && (p.b.cs == 1 || (p.b.rs == 1 && p.a.cs == 1))) {
+  const bool transposed_weight = p.b.rs == 1 && p.a.cs == 1;  // dot products of contiguous rows
+  const bool narrow_weight = transposed_weight && 2 * p.N <= size_t(g.nr);
+  if ((p.M < size_t(g.mr) && (p.b.cs == 1 || transposed_weight)) || narrow_weight) {
     gemv(isa, p, macs(p) >= kParallelGemvMacs ? threads : 1);
     return;
   }

@@ -1,8 +1,10 @@
 /**
- * The native GEMV paths (M below the register tile: a batch-1 linear layer) against the
- * JS reference, for every ISA this CPU supports, on 1 and 2 threads: M 1-8, K and N
- * odd and around the dot kernel's row blocks (4 / 8 / 16 columns of B at a time) and
- * vector width, plus products past the size at which the columns split over the pool;
+ * The native GEMV paths (M below the register tile: a batch-1 linear layer; or a
+ * transposed weight narrower than half a tile, at any M) against the JS reference, for
+ * every ISA this CPU supports, on 1 and 2 threads: M 1-8, K and N odd and around the
+ * dot kernel's blocks (4 / 8 / 16 columns of B at a time, 1 / 2 / 4 rows of A) and
+ * vector width, plus products past the size at which the columns (or, for a narrow
+ * weight, the rows) split over the pool;
  * B transposed (a linear weight, the dot-product kernel) or row-major (the row kernel),
  * beta 0 and 1, with and without a bias. Within 1e-4 of sum_k |a||b| + |bias|.
  */
@@ -68,7 +70,7 @@ function check({ M, K, N, weightLayout, beta, withBias, seed }: GemvCase): void 
 
 const odd = fc.oneof(fc.integer({ min: 1, max: 80 }), fc.constantFrom(3, 7, 15, 17, 31, 33, 47, 63, 65, 127, 129));
 const gemvCase = fc.record({
-  M: fc.integer({ min: 1, max: 8 }),
+  M: fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 9, max: 40 })),
   K: odd,
   N: odd,
   weightLayout: fc.boolean(),
@@ -90,7 +92,8 @@ describe.skipIf(!native)(suiteName("native GEMV paths equal the JS reference"), 
         native!.binding.setNumThreads(threads);
         fc.assert(fc.property(gemvCase, check), { numRuns: 150 });
         // Past 64K multiply-adds the columns split over the pool (1x257x255: 65535 does not).
-        for (const [M, K, N] of [[1, 257, 255], [1, 256, 256], [1, 785, 513], [3, 301, 999], [5, 1023, 77]] as const) {
+        // A transposed weight narrower than half a tile takes the dot kernel at any M (rows shared over the pool).
+        for (const [M, K, N] of [[1, 257, 255], [1, 256, 256], [1, 785, 513], [3, 301, 999], [5, 1023, 77], [64, 512, 10], [37, 100, 31], [130, 33, 5], [9, 700, 1]] as const) {
           for (const weightLayout of [true, false]) check({ M, K, N, weightLayout, beta: 0, withBias: true, seed: M + K + N });
         }
       });
