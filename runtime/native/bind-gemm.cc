@@ -5,7 +5,7 @@
 //   C = act(A . B + beta * C + bias[j]); bias: N contiguous floats or null; activation:
 //   -1 (none) or a parameterless UnaryOp code (then C's columns must be contiguous);
 //   packed: B packed ahead by packB (checked: a packed B, this ISA, K x N) or null
-// packB(K, N, B, bOffset, bRowStride, bColStride, previous) -> Float32Array
+// packB(M, K, N, aColStride, B, bOffset, bRowStride, bColStride, previous) -> Float32Array | null
 // sgemmBatched(batch, M, N, K, alpha, A, aOffset, aBatchStride, aRowStride, aColStride,
 //              B, bOffset, bBatchStride, bRowStride, bColStride, beta,
 //              C, cOffset, cBatchStride, cRowStride, cColStride)
@@ -87,24 +87,28 @@ Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// packB(K, N, B, bOffset, bRowStride, bColStride, previous): `previous` when it is B
-// packed under the active ISA already (a Float32Array that passes check_packed_b for
-// K x N), else a new Float32Array holding B packed for it. The contents of B are not
-// compared: the caller packs weights that no longer change.
+// packB(M, K, N, aColStride, B, bOffset, bRowStride, bColStride, previous): B packed for
+// a product of M rows with A's column stride aColStride under the active ISA: null when
+// that product would not read a packed B (the GEMV paths); `previous` when it is B
+// packed so already (a Float32Array that passes check_packed_b for K x N); else a new
+// Float32Array holding B packed. The contents of B are not compared: the caller packs
+// weights that no longer change.
 Napi::Value PackB(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "packB";
-  expect_arg_count(info, fn, 7);
-  const int64_t K = int_arg(info, 0, fn, "K", true), N = int_arg(info, 1, fn, "N", true);
-  Napi::Float32Array B = f32_arg(info, 2, fn, "B");
-  const int64_t bo = int_arg(info, 3, fn, "bOffset", true), brs = int_arg(info, 4, fn, "bRowStride", false),
-                bcs = int_arg(info, 5, fn, "bColStride", false);
+  expect_arg_count(info, fn, 9);
+  const int64_t M = int_arg(info, 0, fn, "M", true), K = int_arg(info, 1, fn, "K", true), N = int_arg(info, 2, fn, "N", true);
+  const int64_t acs = int_arg(info, 3, fn, "aColStride", false);
+  Napi::Float32Array B = f32_arg(info, 4, fn, "B");
+  const int64_t bo = int_arg(info, 5, fn, "bOffset", true), brs = int_arg(info, 6, fn, "bRowStride", false),
+                bcs = int_arg(info, 7, fn, "bColStride", false);
   const IsaKernels& isa = active_isa();
-  if (!info[6].IsNull()) {
-    Napi::Float32Array previous = f32_arg(info, 6, fn, "previous");
+  if (!product_reads_packed_b(isa, size_t(M), size_t(N), size_t(K), acs, brs, bcs)) return env.Null();
+  if (!info[8].IsNull()) {
+    Napi::Float32Array previous = f32_arg(info, 8, fn, "previous");
     if (check_packed_b(isa, previous.Data(), previous.ElementLength(), size_t(K), size_t(N)).empty()) return previous;
   }
-  if (K > 0 && N > 0) check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.ElementLength());
+  check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.ElementLength());
   Napi::Float32Array packed = Napi::Float32Array::New(env, packed_b_floats(isa, size_t(K), size_t(N)));
   pack_b_whole(isa, size_t(K), size_t(N), B.Data() + bo, brs, bcs, packed.Data());
   return packed;

@@ -244,6 +244,14 @@ void gemv(const IsaKernels& isa, const Product& p, int threads) {
   });
 }
 
+// Whether a product of this shape and layout streams B through the GEMV kernels (see
+// gemv) rather than the blocked loops, which read B packed.
+bool takes_gemv(const GemmConfig& g, size_t M, size_t N, ptrdiff_t cs_a, ptrdiff_t rs_b, ptrdiff_t cs_b) {
+  const bool transposed_weight = rs_b == 1 && cs_a == 1;  // dot products of contiguous rows
+  const bool narrow_weight = transposed_weight && 2 * N <= size_t(g.nr);
+  return (M < size_t(g.mr) && (cs_b == 1 || transposed_weight)) || narrow_weight;
+}
+
 // Below this many multiply-adds a product runs on the calling thread.
 constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
 // A GEMV reads each weight once, so it is bound by where B sits: past this many
@@ -262,9 +270,7 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
     return;
   }
   const GemmConfig& g = isa.gemm;
-  const bool transposed_weight = p.b.rs == 1 && p.a.cs == 1;  // dot products of contiguous rows
-  const bool narrow_weight = transposed_weight && 2 * p.N <= size_t(g.nr);
-  if ((p.M < size_t(g.mr) && (p.b.cs == 1 || transposed_weight)) || narrow_weight) {
+  if (takes_gemv(g, p.M, p.N, p.a.cs, p.b.rs, p.b.cs)) {
     gemv(isa, p, macs(p) >= kParallelGemvMacs ? threads : 1);
     return;
   }
@@ -282,6 +288,11 @@ size_t c_span(size_t M, size_t N, ptrdiff_t rs_c, ptrdiff_t cs_c) {
 }
 
 }  // namespace
+
+bool product_reads_packed_b(const IsaKernels& isa, size_t M, size_t N, size_t K, ptrdiff_t cs_a, ptrdiff_t rs_b,
+                            ptrdiff_t cs_b) {
+  return M > 0 && N > 0 && K > 0 && !takes_gemv(isa.gemm, M, N, cs_a, rs_b, cs_b);
+}
 
 void sgemm(const IsaKernels& isa, size_t M, size_t N, size_t K, float alpha, const float* a, ptrdiff_t rs_a,
            ptrdiff_t cs_a, const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c,

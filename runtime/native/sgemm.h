@@ -28,6 +28,11 @@ void sgemm_fused(const IsaKernels& isa, size_t M, size_t N, size_t K, const floa
                  const float* b, ptrdiff_t rs_b, ptrdiff_t cs_b, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c,
                  const float* bias_n, const float* bias_m, int activation, const float* packed_b = nullptr);
 
+// Whether sgemm_fused of this shape and layout (with alpha 1) would read a packed B: the
+// blocked loops do; the GEMV paths (few rows, or a narrow transposed weight) read B.
+bool product_reads_packed_b(const IsaKernels& isa, size_t M, size_t N, size_t K, ptrdiff_t cs_a, ptrdiff_t rs_b,
+                            ptrdiff_t cs_b);
+
 // `batch` products of the shape above, entry i at a + i*bs_a, b + i*bs_b, c + i*bs_c
 // (a batch stride of 0 repeats that operand). Entries run in order when their C
 // matrices overlap; otherwise small entries are shared out over the pool whole.

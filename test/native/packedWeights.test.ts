@@ -2,9 +2,10 @@
  * Pre-packed weights: B packed whole by packB gives exactly the floats of the same
  * product packing B per call (the microkernel reads the same panels in the same
  * order), for every ISA, on 1 and 2 threads, M at and past the tile, K past KC, N not a
- * multiple of NR, both B layouts, with bias and activation; a packed handle of the wrong
- * ISA, shape or kind is a RangeError naming what is wrong, never a crash; and a frozen
- * or loaded model packs its constant weights once and computes what the eager module does.
+ * multiple of NR, both B layouts, with bias and activation; packB packs nothing for the
+ * GEMV paths; a packed handle of the wrong ISA, shape or kind is a RangeError naming
+ * what is wrong, never a crash; and a frozen or loaded model packs its constant weights
+ * once (not the narrow last layer) and computes what the eager module does.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -46,7 +47,9 @@ function packedEqualsUnpacked(p: Product): void {
   const b = randomArray(p.K * p.N, p.seed + 1);
   const bias = p.withBias ? randomArray(p.N, p.seed + 2) : null;
   const [rs, cs] = p.transposed ? [1, p.K] : [p.N, 1];
-  const packed = native!.binding.packB(p.K, p.N, b, 0, rs, cs, null);
+  // Packed as for many rows; a product of p.M rows that takes a GEMV path ignores it.
+  const packed = native!.binding.packB(1 << 20, p.K, p.N, 1, b, 0, rs, cs, null);
+  if (!packed) return;  // a narrow transposed weight: no product reads it packed
   const want = run(p, a, b, bias, null);
   const got = run(p, a, b, bias, packed);
   for (let i = 0; i < want.length; i++) {
@@ -83,18 +86,22 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
     }
   }
 
-  it("packB returns its previous packing while it fits the active ISA and shape, a new one otherwise", () => {
+  it("packB: null for the GEMV paths, its previous packing while it fits the active ISA and shape, a new one otherwise", () => {
     native!.binding.setIsa(isas[0]!);
-    const b = randomArray(30 * 20, 1);
-    const first = native!.binding.packB(30, 20, b, 0, 20, 1, null);
-    expect(native!.binding.packB(30, 20, b, 0, 20, 1, first)).toBe(first);
-    expect(native!.binding.packB(20, 30, b, 0, 1, 20, first)).not.toBe(first);
+    const b = randomArray(30 * 70, 1);
+    expect(native!.binding.packB(1, 30, 70, 1, b, 0, 70, 1, null), "one row: GEMV").toBeNull();
+    expect(native!.binding.packB(64, 70, 3, 1, b, 0, 1, 70, null), "a narrow transposed weight: the dot kernel").toBeNull();
+    const first = native!.binding.packB(64, 30, 70, 1, b, 0, 70, 1, null);
+    expect(first).toBeInstanceOf(Float32Array);
+    expect(native!.binding.packB(64, 30, 70, 1, b, 0, 70, 1, first)).toBe(first);
+    expect(native!.binding.packB(64, 70, 30, 1, b, 0, 1, 70, first)).not.toBe(first);
     if (isas.length > 1) {
       native!.binding.setIsa(isas[1]!);
-      const repacked = native!.binding.packB(30, 20, b, 0, 20, 1, first);
+      const repacked = native!.binding.packB(64, 30, 70, 1, b, 0, 70, 1, first);
       expect(repacked).not.toBe(first);
       native!.binding.setIsa(isas[0]!);
     }
+    expect(() => native!.binding.packB(64, 30, 70, 1, b.subarray(1), 0, 70, 1, null), "B too short").toThrow(RangeError);
   });
 
   it("a packed handle of another ISA, another shape or no packing at all is a RangeError naming what is wrong", () => {
@@ -105,7 +112,7 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
     const call = (packed: Float32Array, k = K, n = N): void => {
       native!.binding.sgemmFused(M, n, k, a, 0, k, 1, b, 0, n, 1, 0, new Float32Array(M * n), 0, n, 1, null, 0, -1, packed);
     };
-    const packed = native!.binding.packB(K, N, b, 0, N, 1, null);
+    const packed = native!.binding.packB(M, K, N, 1, b, 0, N, 1, null)!;
     expect(() => call(packed)).not.toThrow();
     expect(() => call(packed, 4, 7)).toThrow(/sgemmFused.*packed holds a 5 x 7 B, the product's B is 4 x 7/);
     expect(() => call(packed, 5, 6)).toThrow(/packed holds a 5 x 7 B, the product's B is 5 x 6/);
@@ -122,20 +129,22 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
 
   it("a frozen model packs each constant weight once, on the first batch that needs it, and equals the eager module; so does a loaded one", async () => {
     native!.binding.setIsa(isas[0]!);
-    const model = new nn.Sequential(new nn.Linear(33, 70), new nn.ReLU(), new nn.Linear(70, 9)).eval();
+    // The last layer is narrow: the dot kernel reads it as it is, nothing packs it.
+    const layers = () => [new nn.Linear(33, 70), new nn.ReLU(), new nn.Linear(70, 40), new nn.ReLU(), new nn.Linear(40, 3)];
+    const model = new nn.Sequential(...layers()).eval();
     const x: Tensor = randn([12, 33]);
     const frozen = optimizeForInference(freeze(trace(model, [x])));
     const weights = [...model.parameters()].filter((p) => p.ndim === 2);
     for (const w of weights) expect(isConstantWeight(w.storage)).toBe(true);
     const packB = vi.spyOn(native!.binding, "packB");
-    const packings = (): number => new Set(packB.mock.results.map((r) => r.value as Float32Array)).size;
+    const packings = (): number => new Set(packB.mock.results.map((r) => r.value as Float32Array | null).filter((v) => v !== null)).size;
     try {
       frozen.forward(randn([1, 33]));
-      expect(packB, "batch 1 takes the GEMV path: nothing packed").not.toHaveBeenCalled();
+      expect(packings(), "batch 1 takes the GEMV path: nothing packed").toBe(0);
       for (let i = 0; i < 3; i++) expect((frozen.forward(x) as Tensor).toTypedArray()).toEqual(model.forward(x).toTypedArray());
-      expect(packings(), "one packing per weight, shared with the eager module (the same storage)").toBe(2);
+      expect(packings(), "one packing per wide weight, shared with the eager module (the same storage)").toBe(2);
       // A state dict loaded into the module writes the shared storage: the packings are remade.
-      model.loadStateDict(new nn.Sequential(new nn.Linear(33, 70), new nn.ReLU(), new nn.Linear(70, 9)).stateDict());
+      model.loadStateDict(new nn.Sequential(...layers()).stateDict());
       packB.mockClear();
       expect((frozen.forward(x) as Tensor).toTypedArray()).toEqual(model.forward(x).toTypedArray());
       expect(packings()).toBe(2);

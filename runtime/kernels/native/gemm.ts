@@ -32,14 +32,16 @@ export interface GemmBinding {
     packed: Float32Array | null,
   ): void;
   /**
-   * B (K x N) packed whole for the active ISA's GEMM: `previous` when it already is that
-   * (header checked, contents not compared), else a new packing.
+   * B (K x N) packed whole for the active ISA's GEMM, for a product of M rows whose A
+   * has column stride aColStride: null when that product would not read a packed B
+   * (the GEMV paths: few rows, a narrow transposed weight); `previous` when it already
+   * is that packing (header checked, contents not compared); else a new packing.
    */
   packB(
-    K: number, N: number,
+    M: number, K: number, N: number, aColStride: number,
     B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
     previous: Float32Array | null,
-  ): Float32Array;
+  ): Float32Array | null;
   sgemmBatched(
     batch: number, M: number, N: number, K: number, alpha: number,
     A: Float32Array, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -50,34 +52,27 @@ export interface GemmBinding {
 }
 
 /**
- * The fewest rows of A for which a product may use a packed B: the smallest register
- * tile of any ISA (the generic 4x8). Fewer rows take the GEMV path, which reads B as it
- * is; with at least this many, the native driver reads the packed panels once M
- * reaches its ISA's tile (6 rows for AVX2 and AVX-512).
- */
-const MIN_ROWS_FOR_PACKED_B = 4;
-
-/**
- * Constant weights (kernels/constantWeights.ts) packed for the native GEMM, made on first
- * use and kept while the weight's storage lives: per storage, one packing per view of
- * it (offset, strides and shape), e.g. a weight used both as linear's W^T and as is.
+ * Constant weights (kernels/constantWeights.ts) packed for the native GEMM, made for the
+ * first product that reads B packed (the native side decides: not the GEMV paths) and
+ * kept while the weight's storage lives: per storage, one packing per view of it (offset,
+ * strides and shape), e.g. a weight used both as linear's W^T and as is.
  */
 class PackedWeights {
   readonly #packs = new WeakMap<Float32Array, Map<string, { readonly packed: Float32Array; readonly writes: number }>>();
 
   constructor(private readonly binding: GemmBinding) {}
 
-  /** B packed, when B is a constant weight and M rows make packing worthwhile; else null. */
-  get(M: number, K: number, N: number, b: Float32Array, offset: number, rowStride: number, colStride: number): Float32Array | null {
-    if (M < MIN_ROWS_FOR_PACKED_B || !isConstantWeight(b)) return null;
+  /** B packed, when B is a constant weight and a product of M rows reads B packed; else null. */
+  get(M: number, K: number, N: number, aColStride: number, b: Float32Array, offset: number, rowStride: number, colStride: number): Float32Array | null {
+    if (!isConstantWeight(b)) return null;
     let views = this.#packs.get(b);
     if (!views) this.#packs.set(b, (views = new Map()));
     const key = `${offset},${rowStride},${colStride},${K},${N}`;
     const writes = storageWrites(b);
     const previous = views.get(key);
     // packB returns the previous packing unless the ISA changed (setIsa) since.
-    const packed = this.binding.packB(K, N, b, offset, rowStride, colStride, previous?.writes === writes ? previous.packed : null);
-    if (packed !== previous?.packed) views.set(key, { packed, writes });
+    const packed = this.binding.packB(M, K, N, aColStride, b, offset, rowStride, colStride, previous?.writes === writes ? previous.packed : null);
+    if (packed && packed !== previous?.packed) views.set(key, { packed, writes });
     return packed;
   }
 }
@@ -90,7 +85,7 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
       jsSgemm(M, N, K, alpha, a, b, beta, c);
       return;
     }
-    const packed = alpha === 1 ? packedWeights.get(M, K, N, b.data, b.offset, b.rowStride, b.colStride) : null;
+    const packed = alpha === 1 ? packedWeights.get(M, K, N, a.colStride, b.data, b.offset, b.rowStride, b.colStride) : null;
     if (packed) {
       binding.sgemmFused(M, N, K, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, beta, c.data, c.offset, c.rowStride, c.colStride, null, 0, -1, packed);
       return;
@@ -133,7 +128,7 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
         out.storage as Float32Array, out.offset, out.strides[0]!, 1,
         bias ? (bias.storage as Float32Array) : null, bias ? bias.offset : 0,
         activation ? UNARY_CODES[activation]! : -1,
-        packedWeights.get(M, K, N, B, b.offset, b.strides[0]!, b.strides[1]!),
+        packedWeights.get(M, K, N, a.strides[1]!, B, b.offset, b.strides[0]!, b.strides[1]!),
       );
     },
   };
