@@ -58,7 +58,7 @@ export interface GemmBinding {
  * strides and shape), e.g. a weight used both as linear's W^T and as is.
  */
 class PackedWeights {
-  readonly #packs = new WeakMap<Float32Array, Map<string, { readonly packed: Float32Array; readonly writes: number }>>();
+  readonly #packs = new WeakMap<Float32Array, Map<string, PackedView>>();
 
   constructor(private readonly binding: GemmBinding) {}
 
@@ -68,13 +68,30 @@ class PackedWeights {
     let views = this.#packs.get(b);
     if (!views) this.#packs.set(b, (views = new Map()));
     const key = `${offset},${rowStride},${colStride},${K},${N}`;
+    let view = views.get(key);
+    if (!view) views.set(key, (view = { packed: null, writes: 0, unpackedProducts: new Set() }));
+    // A product shape the native side streams B for (GEMV) needs no packing; asking again costs a call.
+    const product = M * 4 + (aColStride === 1 ? 0 : 1);
+    if (view.unpackedProducts.has(product)) return null;
     const writes = storageWrites(b);
-    const previous = views.get(key);
     // packB returns the previous packing unless the ISA changed (setIsa) since.
-    const packed = this.binding.packB(M, K, N, aColStride, b, offset, rowStride, colStride, previous?.writes === writes ? previous.packed : null);
-    if (packed && packed !== previous?.packed) views.set(key, { packed, writes });
+    const packed = this.binding.packB(M, K, N, aColStride, b, offset, rowStride, colStride, view.writes === writes ? view.packed : null);
+    if (!packed) {
+      view.unpackedProducts.add(product);
+      return null;
+    }
+    view.packed = packed;
+    view.writes = writes;
     return packed;
   }
+}
+
+interface PackedView {
+  packed: Float32Array | null;
+  /** storageWrites of the weight when `packed` was made. */
+  writes: number;
+  /** Products (M and whether A's columns are contiguous) that read this view as it is. */
+  readonly unpackedProducts: Set<number>;
 }
 
 export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "matmulFused"> {
