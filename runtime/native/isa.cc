@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include "f32-gemm/f32-gemm-kernels.h"
+#include "f32-gemm/f32-gemm-pack.h"
 #include "f32-velementwise/f32-velementwise-kernels.h"
 #include "f32-rowwise/f32-rowwise-kernels.h"
 #include "f32-reduce/f32-reduce-ukernels.h"
@@ -18,7 +19,7 @@ namespace tsjit {
 // 128 KiB B panel streams from L2 at full FMA rate.
 const IsaKernels kAvx512Kernels = {
     "avx512",
-    {tsjit_f32_gemm_ukernel_6x64__avx512f, 6, 64, 512, 96, 512},
+    {tsjit_f32_gemm_ukernel_6x64__avx512f, 6, 64, 512, 96, 512, tsjit_x32_packb_ukernel_64__avx512f},
     tsjit_f32_gemv_rows_ukernel__avx512f,
     tsjit_f32_gemv_dots_ukernel_16__avx512f,
     tsjit_f32_vbinary_ukernel__avx512f,
@@ -34,7 +35,7 @@ const IsaKernels kAvx512Kernels = {
 
 const IsaKernels kAvx2Kernels = {
     "avx2",
-    {tsjit_f32_gemm_ukernel_6x16__avx2_fma, 6, 16, 256, 96, 1024},
+    {tsjit_f32_gemm_ukernel_6x16__avx2_fma, 6, 16, 256, 96, 1024, tsjit_x32_packb_ukernel_16__scalar},
     tsjit_f32_gemv_rows_ukernel__avx2_fma,
     tsjit_f32_gemv_dots_ukernel_8__avx2_fma,
     tsjit_f32_vbinary_ukernel__avx2_fma,
@@ -50,7 +51,7 @@ const IsaKernels kAvx2Kernels = {
 
 const IsaKernels kScalarKernels = {
     "generic",
-    {tsjit_f32_gemm_ukernel_4x8__scalar, 4, 8, 256, 64, 512},
+    {tsjit_f32_gemm_ukernel_4x8__scalar, 4, 8, 256, 64, 512, tsjit_x32_packb_ukernel_8__scalar},
     tsjit_f32_gemv_rows_ukernel__scalar,
     tsjit_f32_gemv_dots_ukernel_4__scalar,
     tsjit_f32_vbinary_ukernel__scalar,

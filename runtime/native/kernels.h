@@ -72,10 +72,15 @@ using DwconvRowFn = void (*)(size_t n, size_t taps, const float* const* rows, co
 // Runs `iterations` rounds of independent FMA chains; returns the flops performed.
 using PeakFmaFn = double (*)(size_t iterations, float* sink);
 
+// B[0 : kc, 0 : nc] (row stride rs, column stride cs) as ceil(nc/NR) panels of kc x NR,
+// each k-major and zero-padded past nc: dst[q*NR*kc + k*NR + j] (f32-gemm-pack.h).
+using PackBFn = void (*)(size_t kc, size_t nc, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst);
+
 struct GemmConfig {
   GemmUkernelFn ukernel;
   int mr, nr;   // register tile
   int kc, mc, nc;  // cache blocking: packed A block mc x kc (L2), B block kc x nc
+  PackBFn pack_b;  // B into the ukernel's NR panels
 };
 
 struct IsaKernels {

@@ -1,7 +1,6 @@
 #include "packed-b.h"
 #include <cstdint>
 #include <cstring>
-#include "f32-gemm/f32-gemm-pack.h"
 
 namespace tsjit {
 namespace {
@@ -34,7 +33,7 @@ void pack_b_whole(const IsaKernels& isa, size_t K, size_t N, const float* b, ptr
   const uint32_t header[] = {kMagic, isa_code(isa), uint32_t(K), uint32_t(N), uint32_t(isa.gemm.nr)};
   std::memset(dst, 0, kPackedBHeader * sizeof(float));
   std::memcpy(dst, header, sizeof header);
-  pack_b_kmajor_nr(K, N, isa.gemm.nr, b, rs, cs, dst + kPackedBHeader);
+  isa.gemm.pack_b(K, N, b, rs, cs, dst + kPackedBHeader);
 }
 
 std::string check_packed_b(const IsaKernels& isa, const float* packed, size_t length, size_t K, size_t N) {

@@ -155,7 +155,7 @@ void gemm_single(const GemmConfig& g, const Product& p) {
     const size_t nc = std::min(NC, p.N - jc);
     for (size_t pc = 0; pc < p.K; pc += KC) {
       const size_t kc = std::min(KC, p.K - pc);
-      pack_b_kmajor_nr(kc, nc, g.nr, p.b.p + ptrdiff_t(pc) * p.b.rs + ptrdiff_t(jc) * p.b.cs, p.b.rs, p.b.cs, pb);
+      g.pack_b(kc, nc, p.b.p + ptrdiff_t(pc) * p.b.rs + ptrdiff_t(jc) * p.b.cs, p.b.rs, p.b.cs, pb);
       compute_block(g, p, jc, pc, kc, nc, pb, kc);
     }
   }

@@ -5,6 +5,8 @@
 #include "../vec-avx512f.h"
 #include "f32-gemm.h"
 #include "f32-gemm-kernels.h"
+#include "f32-gemm-pack.h"
+#include <algorithm>
 
 namespace tsjit {
 
@@ -21,6 +23,66 @@ void tsjit_f32_gemv_rows_ukernel__avx512f(size_t N, size_t K, const float* a, pt
 void tsjit_f32_gemv_dots_ukernel_16__avx512f(size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
     const float* b, ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
   gemv_dots<VecAvx512, 16>(M, N, K, a, rs_a, b, cs_b, outs, c, rs_c, cs_c);
+}
+
+namespace {
+
+// r[i] <- the i-th column of the 16 x 16 matrix whose rows are r[0..16).
+void transpose_16x16(__m512* r) {
+  __m512 t[16], u[16];
+  for (int i = 0; i < 16; i += 2) {  // lane L of t[i]: r[i][4L], r[i+1][4L], r[i][4L+1], r[i+1][4L+1]
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int g = 0; g < 16; g += 4) {  // lane L of u[g + e]: rows g..g+3 at column 4L + e
+    u[g] = _mm512_shuffle_ps(t[g], t[g + 2], 0x44);
+    u[g + 1] = _mm512_shuffle_ps(t[g], t[g + 2], 0xEE);
+    u[g + 2] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0x44);
+    u[g + 3] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0xEE);
+  }
+  for (int e = 0; e < 4; e++) {  // column 4L + e: lane L of u[e], u[4 + e], u[8 + e], u[12 + e]
+    const __m512 v = _mm512_shuffle_f32x4(u[e], u[4 + e], 0x88), w = _mm512_shuffle_f32x4(u[e], u[4 + e], 0xDD);
+    const __m512 v2 = _mm512_shuffle_f32x4(u[8 + e], u[12 + e], 0x88), w2 = _mm512_shuffle_f32x4(u[8 + e], u[12 + e], 0xDD);
+    r[e] = _mm512_shuffle_f32x4(v, v2, 0x88);
+    r[4 + e] = _mm512_shuffle_f32x4(w, w2, 0x88);
+    r[8 + e] = _mm512_shuffle_f32x4(v, v2, 0xDD);
+    r[12 + e] = _mm512_shuffle_f32x4(w, w2, 0xDD);
+  }
+}
+
+}  // namespace
+
+// B into 64-column panels as tsjit_x32_packb_ukernel_64__scalar does. A transposed weight
+// (rs 1: each column of B is a contiguous row of the weight) goes 16 columns x 16 k at a
+// time: 16 vector loads along the columns, a register transpose, 16 vector stores along
+// the panel's rows, instead of one scalar move per float; the k tail, a last partial
+// group of columns and the zero padding to the panel's end are scalar. Other layouts
+// take the scalar packer.
+void tsjit_x32_packb_ukernel_64__avx512f(size_t kc, size_t nc, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
+  constexpr size_t NR = 64, BLOCK = 16;
+  if (rs != 1) {
+    tsjit_x32_packb_ukernel_64__scalar(kc, nc, b, rs, cs, dst);
+    return;
+  }
+  const size_t full_k = kc / BLOCK * BLOCK;
+  const size_t padded = (nc + NR - 1) / NR * NR;
+  for (size_t x0 = 0; x0 < padded; x0 += BLOCK) {
+    const size_t cols = x0 < nc ? std::min(BLOCK, nc - x0) : 0;
+    float* d = dst + x0 / NR * NR * kc + x0 % NR;  // column x0 of its panel
+    const float* s = b + ptrdiff_t(x0) * cs;
+    size_t k = 0;
+    if (cols == BLOCK) {
+      for (; k < full_k; k += BLOCK) {
+        __m512 r[BLOCK];
+        for (size_t c = 0; c < BLOCK; c++) r[c] = _mm512_loadu_ps(s + ptrdiff_t(c) * cs + ptrdiff_t(k));
+        transpose_16x16(r);
+        for (size_t kk = 0; kk < BLOCK; kk++) _mm512_storeu_ps(d + (k + kk) * NR, r[kk]);
+      }
+    }
+    for (; k < kc; k++) {
+      for (size_t c = 0; c < BLOCK; c++) d[k * NR + c] = c < cols ? s[ptrdiff_t(c) * cs + ptrdiff_t(k)] : 0.0f;
+    }
+  }
 }
 
 double tsjit_f32_peak_fma__avx512f(size_t iterations, float* sink) { return peak_fma<VecAvx512, 16>(iterations, sink); }

@@ -18,4 +18,5 @@ TSJIT_DECLARE_GEMM_FAMILY(6x64, 16, avx512f)
 TSJIT_DECLARE_GEMM_FAMILY(6x16, 8, avx2_fma)
 TSJIT_DECLARE_GEMM_FAMILY(4x8, 4, scalar)
 #undef TSJIT_DECLARE_GEMM_FAMILY
+void tsjit_x32_packb_ukernel_64__avx512f(size_t kc, size_t nc, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst);
 }  // namespace tsjit

@@ -69,13 +69,16 @@ void pack_a_rows(size_t mc, size_t kc, const float* a, ptrdiff_t rs, ptrdiff_t c
   }
 }
 
-void pack_b_kmajor_nr(size_t kc, size_t nc, int NR, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
-  switch (NR) {
-    case 8: return pack_b<8>(kc, nc, b, rs, cs, dst);
-    case 16: return pack_b<16>(kc, nc, b, rs, cs, dst);
-    case 64: return pack_b<64>(kc, nc, b, rs, cs, dst);
-    default: __builtin_trap();
-  }
+void tsjit_x32_packb_ukernel_8__scalar(size_t kc, size_t nc, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
+  pack_b<8>(kc, nc, b, rs, cs, dst);
+}
+
+void tsjit_x32_packb_ukernel_16__scalar(size_t kc, size_t nc, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
+  pack_b<16>(kc, nc, b, rs, cs, dst);
+}
+
+void tsjit_x32_packb_ukernel_64__scalar(size_t kc, size_t nc, const float* b, ptrdiff_t rs, ptrdiff_t cs, float* dst) {
+  pack_b<64>(kc, nc, b, rs, cs, dst);
 }
 
 }  // namespace tsjit
