@@ -3,7 +3,10 @@
  * `aten::add.Tensor` on a tiny tensor runs on each backend; the time per node is
  * split by timing each stage of one op on its own, in the same process:
  *
- * - kernel: the backend's `binary` on prepared views (for native, the N-API call);
+ * - crossing (native only): the addon's binary entry point alone, on a prepared layout:
+ *   the N-API call and the C++ kernel;
+ * - kernel: the backend's `binary` on prepared views (for native, its checks, the
+ *   layout, then the addon call; under NATIVE_ELEMENTWISE_MIN the JS kernel);
  * - run: the op's `run` (operand views, then the kernel);
  * - infer: the op's `infer` (broadcast, promotion, validation);
  * - allocate: the output tensor (fresh, or from the plan's pool);
@@ -22,7 +25,8 @@ import { runOp } from "../runtime/ops/dispatch.js";
 import { getOverloads, type OpDef } from "../runtime/ops/registry.js";
 import { emptyTensor } from "../runtime/tensor/Tensor.js";
 import { currentBackend } from "../runtime/kernels/index.js";
-import { BENCH_BACKENDS } from "./backends.js";
+import { stridedLayout } from "../runtime/kernels/native/views.js";
+import { BENCH_BACKENDS, native } from "./backends.js";
 import { time } from "./timing.js";
 
 const NODES = 64;
@@ -64,7 +68,14 @@ function stages(shape: number[]): Stage[] {
   const view = { storage: x.storage, shape: x.shape, strides: x.strides, offset: 0, dtype: x.dtype };
   const backend = currentBackend();
   const label = shape.join("x");
+  const layout = Int32Array.from(stridedLayout(x.shape, [view, view, out])!);
+  const f32 = x.storage as Float32Array;
+  const crossing: Stage[] =
+    native && backend === native.backend
+      ? [{ stage: "crossing", usPerNode: perNode(`crossing ${label}`, () => native!.binding.binary(0, 1, layout, f32, f32, out.storage as Float32Array)) }]
+      : [];
   return [
+    ...crossing,
     { stage: "kernel", usPerNode: perNode(`kernel ${label}`, () => backend.binary("add", view, view, out, 1)) },
     { stage: "run", usPerNode: perNode(`run ${label}`, () => op.run(args, [out], backend)) },
     { stage: "infer", usPerNode: perNode(`infer ${label}`, () => op.infer(args)) },
@@ -86,7 +97,7 @@ console.log(`executor cost per node (us), a plan of ${NODES} chained aten::add.T
 console.log(`${"backend".padEnd(12)} ${"shape".padEnd(6)} ${stageNames.map((s) => s.padStart(9)).join(" ")}`);
 for (const key of [...new Set(rows.map((r) => `${r.backend}|${r.shape}`))]) {
   const [backendLabel, shape] = key.split("|") as [string, string];
-  const cells = stageNames.map((s) => rows.find((r) => r.backend === backendLabel && r.shape === shape && r.stage === s)!.usPerNode.toFixed(3).padStart(9));
+  const cells = stageNames.map((s) => (rows.find((r) => r.backend === backendLabel && r.shape === shape && r.stage === s)?.usPerNode.toFixed(3) ?? "-").padStart(9));
   console.log(`${backendLabel.padEnd(12)} ${shape.padEnd(6)} ${cells.join(" ")}`);
 }
 

@@ -311,8 +311,7 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
       pc++;
       switch (ins.code) {
         case "op": {
-          const args = ins.args.map((slot) => r[slot]);
-          const result = runOp(ins.op, args, arena?.allocate);
+          const result = runOp(ins.op, gather(r, ins.args), arena?.allocate);
           storeOutputs(r, ins.outs, result);
           break;
         }
@@ -412,6 +411,12 @@ function release(arena: RunArena, r: unknown[], dying: readonly number[]): void 
     arena.drop(r[slot]);
     r[slot] = undefined;
   }
+}
+
+function gather(r: readonly unknown[], slots: readonly number[]): unknown[] {
+  const values = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) values[i] = r[slots[i]!];
+  return values;
 }
 
 function storeOutputs(r: unknown[], outs: readonly number[], result: unknown): void {

@@ -13,12 +13,31 @@
  * Recycled storage is zero-filled, so kernels see what a fresh allocation gives.
  */
 import { typedArrayFor, type DType, type TypedArray } from "../../tensor/dtype.js";
-import { contiguousStrides, numelOf, type Shape } from "../../tensor/shape.js";
+import { contiguousStrides, numelOf, sameShape, type Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/Tensor.js";
 
-/** Free storages by dtype and length, kept between runs of one plan. */
+interface Layout {
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+}
+
+/**
+ * Free storages by dtype and length, kept between runs of one plan; and the frozen
+ * contiguous layouts its outputs had, so a tensor on pooled storage reuses them
+ * instead of copying and freezing a new shape and strides (a plan sees few shapes).
+ */
 export class StoragePool {
   readonly #free = new Map<DType, Map<number, TypedArray[]>>();
+  readonly #layouts = new Map<number, Layout[]>();
+
+  layout(shape: Shape, numel: number): Layout {
+    let known = this.#layouts.get(numel);
+    if (!known) this.#layouts.set(numel, (known = []));
+    for (const layout of known) if (sameShape(layout.shape, shape)) return layout;
+    const layout = { shape: Object.freeze([...shape]), strides: Object.freeze(contiguousStrides(shape)) };
+    known.push(layout);
+    return layout;
+  }
 
   take(dtype: DType, length: number): TypedArray {
     const recycled = this.#free.get(dtype)?.get(length)?.pop();
@@ -102,9 +121,11 @@ export class RunArena {
 
   /** A fresh-looking contiguous tensor on pooled storage (runOp's allocator). */
   readonly allocate = (shape: Shape, dtype: DType): Tensor => {
-    const storage = this.pool.take(dtype, numelOf(shape));
+    const numel = numelOf(shape);
+    const storage = this.pool.take(dtype, numel);
     this.#liveCounts.set(storage, 0);
-    return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
+    const layout = this.pool.layout(shape, numel);
+    return new Tensor(storage, layout.shape, layout.strides, 0, dtype);
   };
 
   /** `value` was stored in a register. */
