@@ -4,9 +4,10 @@
  * Compiling a plan computes where each register dies (`releasesOf`, liveness over
  * the jumps that If and Loop compile to). At run time the outputs of kernel ops
  * take their storage from a `StoragePool` kept by the plan, and a storage goes back
- * to the pool once no live register holds a tensor on it. Liveness is by storage identity, so views (which share their base's
- * storage object), in-place ops and ops returning an input are all covered: the
- * storage stays out of the pool while any of them is live.
+ * to the pool once no live register holds a tensor on it. Liveness is by storage
+ * identity, so views (which share their base's storage object), in-place ops and ops
+ * returning an input are all covered: the storage stays out of the pool while any of
+ * them is live.
  *
  * A storage escapes (never goes back) when it is a graph output (the caller owns
  * it), sits inside a list or tuple, or is passed to a called method or function.
