@@ -1,14 +1,18 @@
 /**
  * `npm run bench:alloc`: tensor storages (buffers and bytes) allocated by one
  * steady-state forward of every fixture model case, eager, traced and optimized
- * (optimizeForInference(freeze(trace))), on the backend chosen at load. The traced and
- * optimized modules run on the executor, whose arena recycles intermediates
- * (docs/jit.md, "Memory planning"): what they allocate is their outputs, plus the
- * storage an op allocates internally.
+ * (optimizeForInference(freeze(trace))), on the backend chosen at load; and of the
+ * scripted controlflow and rnn (`@script`, their If and Loop kept), optimized, on each
+ * of their cases. The JIT forms run on the executor, whose arena recycles
+ * intermediates, inside If branches and Loop bodies too (docs/jit.md, "The executor
+ * and memory planning"): what they allocate is their outputs, plus the storage an op
+ * allocates internally.
  */
-import { freeze, optimizeForInference, trace, type nn, type Tensor } from "tsjit";
+import { freeze, loadSafetensors, optimizeForInference, script, trace, type nn, type Tensor } from "tsjit";
+import { ScriptedControlFlow } from "../examples/models/scriptedControlFlow.js";
+import { ScriptedElmanRNN } from "../examples/models/scriptedRnn.js";
 import { loadFixtureModel } from "../test/utils/fixtureModels.js";
-import { loadModelCases, MODEL_NAMES } from "../test/utils/modelFixtures.js";
+import { loadModelCases, MODEL_NAMES, weightsPath } from "../test/utils/modelFixtures.js";
 import { countAllocations, type AllocationCount } from "./allocationCount.js";
 
 interface Forward {
@@ -38,4 +42,11 @@ for (const name of MODEL_NAMES) {
   console.log(row(label, "eager", steadyState(model, inputs)));
   console.log(row(label, "traced", steadyState(traced, inputs)));
   console.log(row(label, "optimized", steadyState(optimized, inputs)));
+}
+
+const scripted = { controlflow: new ScriptedControlFlow(), rnn: new ScriptedElmanRNN() };
+for (const [name, model] of Object.entries(scripted) as [keyof typeof scripted, nn.Module][]) {
+  model.loadStateDict(await loadSafetensors(weightsPath(name)));
+  const optimized = optimizeForInference(script(model.eval()));
+  for (const c of loadModelCases(name)) console.log(row(`${name} ${c.name}`, "scripted", steadyState(optimized, c.inputs)));
 }

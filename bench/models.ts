@@ -38,9 +38,10 @@ async function optimized(name: ModelName, model: FixtureModel, example: ModelCas
   return optimizeForInference(script(scripted.eval()));
 }
 
-export async function benchModels(): Promise<ModelTiming[]> {
+/** Every model case, or those of `only` (model names). */
+export async function benchModels(only?: readonly string[]): Promise<ModelTiming[]> {
   const timings: ModelTiming[] = [];
-  for (const name of MODEL_NAMES) {
+  for (const name of MODEL_NAMES.filter((n) => !only || only.includes(n))) {
     const model = await loadFixtureModel(name);
     const cases = loadModelCases(name);
     const forms = { eager: model, optimized: await optimized(name, model, cases[0]!) };

@@ -20,9 +20,11 @@
  * Each run takes a fresh copy of the register template, so plans are re-entrant
  * (a method may call itself through CallMethod/CallFunction).
  *
- * Note [Executor arena]: a plan without control flow also knows where each register
- * dies (executor/arena.ts); its kernel ops then write into storage recycled from
- * earlier runs, and only the graph's outputs are new allocations in a steady state.
+ * Note [Executor arena]: a plan also knows where each register dies (executor/arena.ts,
+ * liveness over the jumps, so inside If branches and Loop bodies too); its kernel ops
+ * then write into storage recycled from earlier ops and runs, and only the graph's
+ * outputs are new allocations in a steady state. A register dies after an
+ * instruction, or on the edge a branch takes when only the other way needed it.
  * A run checks the plan's pool out while it runs; a re-entrant run of the same plan
  * finds none and starts an empty one.
  *
@@ -42,7 +44,7 @@ import { isOpKind, opOfKind } from "../ir/opKinds.js";
 import { formatNodeLine } from "../ir/printer.js";
 import { runOp } from "../ops/dispatch.js";
 import type { OpDef } from "../ops/registry.js";
-import { releasesOf, RunArena, StoragePool, type RegisterUse } from "./executor/arena.js";
+import { releasesOf, RunArena, StoragePool, type RegisterUse, type Releases } from "./executor/arena.js";
 
 /** What GetAttr and CallMethod need of a module value (ScriptModule implements it). */
 export interface ModuleValue {
@@ -87,41 +89,57 @@ export interface Plan {
   readonly values: readonly (Value | undefined)[];
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
-  /** Per instruction, the registers that die there (Note [Executor arena]); null for plans with control flow. */
-  readonly releases: readonly (readonly number[])[] | null;
+  /** Where registers die (Note [Executor arena]); null when compiled without memory planning. */
+  readonly releases: Releases | null;
   /** The storage pool between runs; undefined while a run has it checked out. */
   idlePool: StoragePool | undefined;
 }
 
+export interface CompileOptions {
+  /** Recycle intermediate storage (Note [Executor arena]); default true. Off, every op allocates as eagerly. */
+  readonly memoryPlanning?: boolean;
+}
+
 /** Compiles `graph` into a Plan. Unknown op kinds and unsupported prims are errors here, not at run time. */
-export function compileGraph(graph: Graph): Plan {
+export function compileGraph(graph: Graph, options: CompileOptions = {}): Plan {
   const compiler = new Compiler(graph);
   const inputs = graph.inputs.map((v) => compiler.reg(v));
   compiler.block(graph.block);
   const outputs = graph.outputs.map((v) => compiler.reg(v));
-  const releases = releasesOf(compiler.code.map(registerUse), outputs);
+  const releases = options.memoryPlanning === false ? null : releasesOf(compiler.code.map(registerUse), outputs);
   return { graph, instructions: compiler.code, registers: compiler.registers, values: compiler.values, inputs, outputs, releases, idlePool: releases ? new StoragePool() : undefined };
 }
 
-function registerUse(ins: Instruction): RegisterUse {
+function registerUse(ins: Instruction, pc: number): RegisterUse {
+  const next = [pc + 1];
   switch (ins.code) {
     case "op":
     case "callFunction":
-      return { reads: ins.args, writes: ins.outs, jumps: false };
+      return { reads: ins.args, writes: ins.outs, successors: next };
     case "getattr":
-      return { reads: [ins.module], writes: [ins.out], jumps: false };
+      return { reads: [ins.module], writes: [ins.out], successors: next };
     case "callMethod":
-      return { reads: [ins.module, ...ins.args], writes: ins.outs, jumps: false };
+      return { reads: [ins.module, ...ins.args], writes: ins.outs, successors: next };
     case "construct":
-      return { reads: ins.args, writes: [ins.out], jumps: false };
+      return { reads: ins.args, writes: [ins.out], successors: next };
     case "unpack":
-      return { reads: [ins.input], writes: ins.outs, jumps: false };
+      return { reads: [ins.input], writes: ins.outs, successors: next };
     case "raise":
-      return { reads: [ins.message], writes: [], jumps: false };
+      return { reads: [ins.message], writes: [], successors: [] };
     case "print":
-      return { reads: ins.args, writes: [], jumps: false };
-    default:
-      return { reads: [], writes: [], jumps: true };
+      return { reads: ins.args, writes: [], successors: next };
+    case "move":
+      return { reads: ins.from, writes: ins.to, successors: next };
+    case "jumpIfFalse":
+      return { reads: [ins.cond], writes: [], successors: [pc + 1, ins.target] };
+    case "jump":
+      return { reads: [], writes: [], successors: [ins.target] };
+    case "loopInit":
+      return { reads: [], writes: [ins.counter], successors: next };
+    case "loopTest":
+      return { reads: [ins.counter, ins.max, ins.cond], writes: [], successors: [pc + 1, ins.target] };
+    case "loopNext":
+      return { reads: [ins.counter], writes: [ins.counter], successors: [ins.target] };
   }
 }
 
@@ -285,14 +303,15 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
   plan.idlePool = undefined;
   const arena = releases ? new RunArena(pool ?? new StoragePool()) : undefined;
   let pc = 0;
+  let at = 0;
   try {
     while (pc < code.length) {
+      at = pc;
       const ins = code[pc]!;
       pc++;
       switch (ins.code) {
         case "op": {
-          const args = ins.args.map((slot) => r[slot]);
-          const result = runOp(ins.op, args, arena?.allocate);
+          const result = runOp(ins.op, gather(r, ins.args), arena?.allocate);
           storeOutputs(r, ins.outs, result);
           break;
         }
@@ -329,7 +348,13 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
           break;
         case "move": {
           const values = ins.from.map((slot) => r[slot]);
-          ins.to.forEach((slot, i) => (r[slot] = values[i]));
+          ins.to.forEach((slot, i) => {
+            const previous = r[slot];
+            r[slot] = values[i];
+            // Held before the previous value is dropped: a loop may copy a register onto itself.
+            arena?.hold(values[i]);
+            arena?.drop(previous);
+          });
           break;
         }
         case "jumpIfFalse":
@@ -349,18 +374,23 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
           pc = ins.target;
           break;
       }
-      if (arena) trackRegisters(arena, ins, r, releases![pc - 1]!);
+      if (arena) {
+        trackRegisters(arena, ins, r);
+        release(arena, r, releases!.after[at]!);
+        const edges = releases!.onEdge[at]!;
+        if (edges.length > 0) release(arena, r, edges[pc === at + 1 ? 0 : 1]!);
+      }
     }
   } catch (error) {
-    throw nodeError(error, code[pc - 1]!.node, "run");
+    throw nodeError(error, code[at]!.node, "run");
   } finally {
     if (arena) plan.idlePool = arena.pool;
   }
   return plan.outputs.map((slot) => r[slot]);
 }
 
-/** After `ins` ran: its results are held, what it passed to a call escapes, and registers dying here are dropped. */
-function trackRegisters(arena: RunArena, ins: Instruction, r: unknown[], dying: readonly number[]): void {
+/** After `ins` ran: its results are held, and what it passed to a call escapes. */
+function trackRegisters(arena: RunArena, ins: Instruction, r: unknown[]): void {
   switch (ins.code) {
     case "op":
     case "unpack":
@@ -374,10 +404,19 @@ function trackRegisters(arena: RunArena, ins: Instruction, r: unknown[], dying: 
       arena.hold(r[ins.out]);
       break;
   }
+}
+
+function release(arena: RunArena, r: unknown[], dying: readonly number[]): void {
   for (const slot of dying) {
     arena.drop(r[slot]);
     r[slot] = undefined;
   }
+}
+
+function gather(r: readonly unknown[], slots: readonly number[]): unknown[] {
+  const values = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) values[i] = r[slots[i]!];
+  return values;
 }
 
 function storeOutputs(r: unknown[], outs: readonly number[], result: unknown): void {

@@ -55,7 +55,9 @@ export type OutputAllocator = (shape: Shape, dtype: DType) => Tensor;
 export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = emptyTensor): unknown {
   switch (op.kind) {
     case "kernel": {
-      const outputs = op.infer(args).map((meta) => allocate(meta.shape, meta.dtype));
+      const metas = op.infer(args);
+      const outputs = new Array<Tensor>(metas.length);
+      for (let i = 0; i < metas.length; i++) outputs[i] = allocate(metas[i]!.shape, metas[i]!.dtype);
       op.run(args, outputs, currentBackend());
       return returnsSingle(op) ? outputs[0] : outputs;
     }

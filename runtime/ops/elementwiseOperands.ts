@@ -1,7 +1,7 @@
 /** Operands of elementwise ops: promotion roles, broadcast views, scalars as views. */
 import { check } from "../errors.js";
 import { castScalar, isIntegral, scalarDType, typedArrayFor, type DType, type PromotionOperand, type Scalar } from "../tensor/dtype.js";
-import { broadcastStrides, type Shape } from "../tensor/shape.js";
+import { broadcastStrides, sameShape, type Shape } from "../tensor/shape.js";
 import { forEachOffset, Tensor, type StridedView } from "../tensor/Tensor.js";
 
 export type Operand = Tensor | Scalar;
@@ -21,7 +21,8 @@ export function shapeOf(x: Operand): Shape {
  */
 export function operandView(x: Operand, shape: Shape, dtype: DType): StridedView {
   if (x instanceof Tensor) {
-    return { storage: x.storage, shape, strides: broadcastStrides(x.shape, x.strides, shape), offset: x.offset, dtype: x.dtype };
+    const strides = sameShape(x.shape, shape) ? x.strides : broadcastStrides(x.shape, x.strides, shape);
+    return { storage: x.storage, shape, strides, offset: x.offset, dtype: x.dtype };
   }
   const storage = typedArrayFor(dtype, 1);
   storage[0] = castScalar(Number(x), dtype);

@@ -91,11 +91,15 @@ export interface PromotionOperand {
 
 export function resultType(operands: readonly PromotionOperand[]): DType {
   if (operands.length === 0) fail("INVALID_ARGUMENT", "resultType(): needs at least one operand");
-  const byKind = (kind: PromotionOperand["kind"]): DType | undefined =>
-    operands.filter((o) => o.kind === kind).reduce<DType | undefined>((acc, o) => (acc ? promoteTypes(acc, o.dtype) : o.dtype), undefined);
-  const tensors = byKind("tensor");
-  const zeroDims = byKind("zeroDim");
-  const scalars = byKind("scalar");
+  // The widest dtype of each kind; a plain loop, as every elementwise op calls this.
+  let tensors: DType | undefined;
+  let zeroDims: DType | undefined;
+  let scalars: DType | undefined;
+  for (const { kind, dtype } of operands) {
+    if (kind === "tensor") tensors = tensors ? promoteTypes(tensors, dtype) : dtype;
+    else if (kind === "zeroDim") zeroDims = zeroDims ? promoteTypes(zeroDims, dtype) : dtype;
+    else scalars = scalars ? promoteTypes(scalars, dtype) : dtype;
+  }
   let result: DType | undefined = tensors;
   for (const next of [zeroDims, scalars]) {
     if (next === undefined) continue;

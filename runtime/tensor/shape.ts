@@ -31,7 +31,9 @@ export function isContiguousLayout(shape: Shape, strides: readonly number[]): bo
 }
 
 export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Wraps a possibly negative `dim` into [0, rank), as PyTorch's maybe_wrap_dim does. */
@@ -48,7 +50,9 @@ export function normalizeDim(op: string, dim: number, rank: number, argName = "d
 
 /** NumPy/PyTorch broadcasting: align trailing dims; each pair must be equal or contain a 1. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  if (shapes.length === 2 && sameShape(shapes[0]!, shapes[1]!)) return [...shapes[0]!];
+  let rank = 0;
+  for (const shape of shapes) rank = Math.max(rank, shape.length);
   const out = new Array<number>(rank).fill(1);
   for (const shape of shapes) {
     for (let i = 0; i < shape.length; i++) {

@@ -1,64 +1,117 @@
 /**
  * Memory planning for the executor (Note [Executor arena]).
  *
- * Compiling a straight-line plan (no If/Loop jumps) computes each register's last
- * reader; `releasesOf` lists, per instruction, the registers that die there. At run
- * time the outputs of kernel ops take their storage from a `StoragePool` kept by
- * the plan, and a storage goes back to the pool once no live register holds a
- * tensor on it. Liveness is by storage identity, so views (which share their base's
- * storage object), in-place ops and ops returning an input are all covered: the
- * storage stays out of the pool while any of them is live.
+ * Compiling a plan computes where each register dies (`releasesOf`, liveness over
+ * the jumps that If and Loop compile to). At run time the outputs of kernel ops
+ * take their storage from a `StoragePool` kept by the plan, and a storage goes back
+ * to the pool once no live register holds a tensor on it. Liveness is by storage
+ * identity, so views (which share their base's storage object), in-place ops and ops
+ * returning an input are all covered: the storage stays out of the pool while any of
+ * them is live.
  *
  * A storage escapes (never goes back) when it is a graph output (the caller owns
  * it), sits inside a list or tuple, or is passed to a called method or function.
  * Recycled storage is zero-filled, so kernels see what a fresh allocation gives.
- * Plans with control flow are not planned: every op allocates as in eager mode.
  */
 import { typedArrayFor, type DType, type TypedArray } from "../../tensor/dtype.js";
-import { contiguousStrides, numelOf, type Shape } from "../../tensor/shape.js";
+import { contiguousStrides, numelOf, sameShape, type Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/Tensor.js";
 
-/** Free storages by dtype and length, kept between runs of one plan. */
+interface Layout {
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+}
+
+/**
+ * Free storages by dtype and length, kept between runs of one plan; and the frozen
+ * contiguous layouts its outputs had, so a tensor on pooled storage reuses them
+ * instead of copying and freezing a new shape and strides (a plan sees few shapes).
+ */
 export class StoragePool {
-  readonly #free = new Map<string, TypedArray[]>();
+  readonly #free = new Map<DType, Map<number, TypedArray[]>>();
+  readonly #layouts = new Map<number, Layout[]>();
+
+  layout(shape: Shape, numel: number): Layout {
+    let known = this.#layouts.get(numel);
+    if (!known) this.#layouts.set(numel, (known = []));
+    for (const layout of known) if (sameShape(layout.shape, shape)) return layout;
+    const layout = { shape: Object.freeze([...shape]), strides: Object.freeze(contiguousStrides(shape)) };
+    known.push(layout);
+    return layout;
+  }
 
   take(dtype: DType, length: number): TypedArray {
-    const recycled = this.#free.get(`${dtype}:${length}`)?.pop();
+    const recycled = this.#free.get(dtype)?.get(length)?.pop();
     if (!recycled) return typedArrayFor(dtype, length);
     recycled.fill(0);
     return recycled;
   }
 
   give(storage: TypedArray, dtype: DType): void {
-    const key = `${dtype}:${storage.length}`;
-    const list = this.#free.get(key);
+    let byLength = this.#free.get(dtype);
+    if (!byLength) this.#free.set(dtype, (byLength = new Map()));
+    const list = byLength.get(storage.length);
     if (list) list.push(storage);
-    else this.#free.set(key, [storage]);
+    else byLength.set(storage.length, [storage]);
   }
 }
 
-/** What planning needs of an instruction: the registers it reads and writes, and whether it jumps. */
+/** What planning needs of an instruction: the registers it reads and writes, and where control goes next. */
 export interface RegisterUse {
   readonly reads: readonly number[];
   readonly writes: readonly number[];
-  readonly jumps: boolean;
+  /** The instructions that may run next; `code.length` is the end of the plan. */
+  readonly successors: readonly number[];
+}
+
+/** Where registers die: after an instruction whichever way it goes, and on each of its outgoing edges. */
+export interface Releases {
+  /** Per instruction, the registers that die when it has run. */
+  readonly after: (readonly number[])[];
+  /** Per instruction, per successor (in `RegisterUse.successors` order), the registers that die on that edge. */
+  readonly onEdge: (readonly (readonly number[])[])[];
 }
 
 /**
- * Per instruction, the registers whose value dies there: read for the last time, or
- * written and never read. Graph outputs never die. Null when the code jumps (not planned).
+ * Liveness over the plan's control-flow graph (If and Loop are jumps): a register is
+ * live where some path still reads it before writing it again; graph outputs are
+ * live at the end. A register dies after an instruction that reads or writes it when
+ * no successor needs it, and on a branch's edge when it was live for the other way
+ * only. A loop-carried register is read on the back edge's path, so it lives across
+ * iterations; a value returned from a block is read by the copy that follows it.
  */
-export function releasesOf(code: readonly RegisterUse[], outputs: readonly number[]): (readonly number[])[] | null {
-  if (code.some((ins) => ins.jumps)) return null;
-  const lastUse = new Map<number, number>();
-  code.forEach((ins, pc) => {
-    for (const slot of ins.writes) lastUse.set(slot, pc);
-    for (const slot of ins.reads) lastUse.set(slot, pc);
+export function releasesOf(code: readonly RegisterUse[], outputs: readonly number[]): Releases {
+  const end = new Set(outputs);
+  const liveIn: Set<number>[] = code.map(() => new Set());
+  const liveAt = (pc: number): ReadonlySet<number> => (pc >= code.length ? end : liveIn[pc]!);
+  const liveOut = (pc: number): Set<number> => {
+    const out = new Set<number>();
+    for (const next of code[pc]!.successors) for (const slot of liveAt(next)) out.add(slot);
+    return out;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let pc = code.length - 1; pc >= 0; pc--) {
+      const ins = code[pc]!;
+      const live = liveOut(pc);
+      for (const slot of ins.writes) live.delete(slot);
+      for (const slot of ins.reads) live.add(slot);
+      if (live.size !== liveIn[pc]!.size) {
+        liveIn[pc] = live;
+        changed = true;
+      }
+    }
+  }
+  const after = code.map((ins, pc) => {
+    const out = liveOut(pc);
+    return [...new Set([...ins.reads, ...ins.writes])].filter((slot) => !out.has(slot));
   });
-  for (const slot of outputs) lastUse.delete(slot);
-  const releases: number[][] = code.map(() => []);
-  for (const [slot, pc] of lastUse) releases[pc]!.push(slot);
-  return releases;
+  const onEdge = code.map((ins, pc) => {
+    if (ins.successors.length < 2) return [];
+    const out = liveOut(pc);
+    return ins.successors.map((next) => [...out].filter((slot) => !liveAt(next).has(slot)));
+  });
+  return { after, onEdge };
 }
 
 /** One run's view of the pool: which pooled storages are live, and in how many registers. */
@@ -69,9 +122,11 @@ export class RunArena {
 
   /** A fresh-looking contiguous tensor on pooled storage (runOp's allocator). */
   readonly allocate = (shape: Shape, dtype: DType): Tensor => {
-    const storage = this.pool.take(dtype, numelOf(shape));
+    const numel = numelOf(shape);
+    const storage = this.pool.take(dtype, numel);
     this.#liveCounts.set(storage, 0);
-    return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
+    const layout = this.pool.layout(shape, numel);
+    return new Tensor(storage, layout.shape, layout.strides, 0, dtype);
   };
 
   /** `value` was stored in a register. */
