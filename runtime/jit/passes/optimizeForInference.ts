@@ -19,15 +19,21 @@ import { propagateConstants } from "./propagateConstants.js";
 /** A bound on the rounds; each round removes or folds something, so graphs settle in a few. */
 const MAX_ROUNDS = 16;
 
-export function optimizeForInference(module: ScriptModule, options: FreezeOptions = {}): ScriptModule {
+export interface OptimizeOptions extends FreezeOptions {
+  /** false leaves pointwise chains unfused (to compare against); default true. */
+  readonly fuseElementwise?: boolean;
+}
+
+export function optimizeForInference(module: ScriptModule, options: OptimizeOptions = {}): ScriptModule {
   const frozen = isFrozen(module) ? module : freeze(module, options);
-  const methods = new Map([...frozen.methods].map(([name, graph]) => [name, fuse(optimizeToFixedPoint(graph))] as const));
+  const methods = new Map([...frozen.methods].map(([name, graph]) => [name, fuse(optimizeToFixedPoint(graph), options.fuseElementwise ?? true)] as const));
   return frozenModuleWith(frozen, methods);
 }
 
 /** The constants the fused nodes no longer read (an alpha, an approximate) go too. */
-function fuse(graph: Graph): Graph {
-  return eliminateDeadCode(fuseElementwiseChains(fuseActivationEpilogues(graph)));
+function fuse(graph: Graph, elementwise: boolean): Graph {
+  const epilogues = fuseActivationEpilogues(graph);
+  return eliminateDeadCode(elementwise ? fuseElementwiseChains(epilogues) : epilogues);
 }
 
 function optimizeToFixedPoint(graph: Graph): Graph {
