@@ -28,9 +28,9 @@ const PARAMS: Record<string, fc.Arbitrary<number[]>> = {
 
 /** Chains of `unaryOps` and the binary ops; every input read, inputs broadcasting to one shape. */
 export function chainArbitrary(kind: "any" | "exact" | "smooth", maxElements = 4000): fc.Arbitrary<Chain> {
-  const unaryOps = kind === "any" ? ALL_UNARY : kind === "exact" ? ALL_UNARY.filter((op) => EXACT_OPS.has(op)) : [...SMOOTH_OPS, "relu", "neg", "abs", "clamp"];
+  const unaryOps: ProgramUnaryOp[] = kind === "any" ? ALL_UNARY : kind === "exact" ? ALL_UNARY.filter((op) => EXACT_OPS.has(op)) : [...SMOOTH_OPS, "relu", "neg", "abs", "clamp"];
   const binaryOps = kind === "smooth" ? (["add", "sub", "mul", "maximum", "minimum"] as const) : (["add", "sub", "mul", "div", "maximum", "minimum"] as const);
-  const outShape = fc.array(fc.constantFrom(1, 2, 3, 5, 8, 13, 70, 300), { minLength: 0, maxLength: 4 }).filter((s) => s.reduce((a, b) => a * b, 1) <= maxElements);
+  const outShape = fc.array(fc.constantFrom<number>(1, 2, 3, 5, 8, 13, 70, 300), { minLength: 0, maxLength: 4 }).filter((s) => s.reduce((a, b) => a * b, 1) <= maxElements);
   return outShape.chain((shape) =>
     fc.record({
       inputs: fc.array(
@@ -69,7 +69,7 @@ export function chainArbitrary(kind: "any" | "exact" | "smooth", maxElements = 4
       for (const step of steps) {
         if (step.unary) {
           const op = step.unaryOp;
-          const params = PROGRAM_UNARY_OPS[op] === 0 ? [] : op === "clamp" ? PARAMS_OF_CLAMP(step.params) : fitParams(op, step.params);
+          const params = PROGRAM_UNARY_OPS[op] === 0 ? [] : op === "clamp" ? clampParams(step.params) : fitParams(op, step.params);
           statements.push({ kind: "unary", op, x: tensorOperand(step.a), params });
         } else {
           const numberAllowed = ["add", "sub", "mul", "div"].includes(step.binaryOp);
@@ -89,7 +89,7 @@ export function chainArbitrary(kind: "any" | "exact" | "smooth", maxElements = 4
   );
 }
 
-function PARAMS_OF_CLAMP(params: number[]): number[] {
+function clampParams(params: number[]): number[] {
   return params.length === 2 && params[0]! <= params[1]! ? params : [-0.5, 0.5];
 }
 
