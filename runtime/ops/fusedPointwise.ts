@@ -10,7 +10,7 @@
  * and errors the unfused graph would give.
  */
 import { parseProgram, type PointwiseProgram, type ProgramOperand, type ProgramStatement } from "../kernels/pointwiseProgram.js";
-import { broadcastShapes } from "../tensor/shape.js";
+import { broadcastShapes, broadcastStrides } from "../tensor/shape.js";
 import { scalarTensor, viewOf, type Tensor } from "../tensor/Tensor.js";
 import { resolveCall, runOp } from "./dispatch.js";
 import { defineOp, type TensorMeta } from "./registry.js";
@@ -33,18 +33,13 @@ defineOp<Args>({
       backend.copy(runUnfused(program, inputs, (op, args) => runOp(op, args) as Tensor), out!);
       return;
     }
-    const views = inputs.map((x) => viewOf(x, out!.shape, broadcastStridesTo(x, out!.shape), x.offset));
+    const views = inputs.map((x) => viewOf(x, out!.shape, broadcastStrides(x.shape, x.strides, out!.shape), x.offset));
     backend.pointwise(program, views, out!);
   },
 });
 
 function allFloat32(inputs: readonly Tensor[]): boolean {
   return inputs.every((x) => x.dtype === "float32");
-}
-
-function broadcastStridesTo(x: Tensor, shape: readonly number[]): number[] {
-  const lead = shape.length - x.ndim;
-  return shape.map((_, d) => (d < lead || x.shape[d - lead] === 1 ? 0 : x.strides[d - lead]!));
 }
 
 /**

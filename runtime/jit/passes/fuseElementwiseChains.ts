@@ -159,7 +159,7 @@ function pointwiseOf(node: Node, mutated: ReadonlySet<string>): Pointwise | unde
       if (!params.every((p): p is number => typeof p === "number")) return undefined;
       return { op: name, tensors: [node.inputs[0]!], params };
     }
-    case "gelu_tanh":
+    case "gelu_tanh": // the program's name for gelu(approximate='tanh'), not an aten op
     case "":
       return undefined;
     default:
