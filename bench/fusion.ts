@@ -1,8 +1,10 @@
 /**
  * `npm run bench:fusion`: what fusing pointwise chains (fuseElementwiseChains) gains,
  * as A/B ratios within one run, per backend configuration:
- * - the chain gelu(x * a + b) * c on [64, 1024] (a, b: [1024] rows; c: [64, 1024]) run
- *   by the executor as four nodes and as one tsjit::fused_pointwise node;
+ * - the chain gelu(x * a + b) * c on [64, 1024] (a, b: [1024] rows; c: [64, 1024]): the
+ *   backend's four kernels vs its one `pointwise` kernel, into outputs allocated once;
+ *   then the executor running it as four nodes vs one tsjit::fused_pointwise node
+ *   (where allocating the returned output is part of both);
  * - every fixture model whose optimized graph has fused nodes (traced; controlflow
  *   scripted, as bench/models.ts), optimized with and without the fusion, with the
  *   largest difference between the two outputs.
@@ -10,6 +12,8 @@
 import { loadSafetensors, optimizeForInference, randn, script, trace, type ScriptModule, type Tensor } from "tsjit";
 import { ScriptedControlFlow } from "../examples/models/scriptedControlFlow.js";
 import { parseGraph } from "../runtime/ir/parser.js";
+import { currentBackend } from "../runtime/kernels/index.js";
+import { parseProgram } from "../runtime/kernels/pointwiseProgram.js";
 import { compileGraph, runPlan } from "../runtime/jit/executor.js";
 import { fuseElementwiseChains } from "../runtime/jit/passes/fuseElementwiseChains.js";
 import { loadFixtureModel } from "../test/utils/fixtureModels.js";
@@ -43,11 +47,31 @@ function ratioRow(label: string, unfusedUs: number, fusedUs: number): string {
 function benchChain(): void {
   const unfused = compileGraph(parseGraph(CHAIN));
   const fused = compileGraph(fuseElementwiseChains(parseGraph(CHAIN)));
-  const inputs = [randn(64, 1024), randn(1024), randn(1024), randn(64, 1024)];
-  console.log(`gelu(x * a + b) * c, [64, 1024]: best median us per call of 3 rounds in turns\n${"backend".padEnd(34)} ${"unfused".padStart(10)} ${"fused".padStart(10)} ${"ratio".padStart(7)}`);
+  const [x, a, b, c] = [randn(64, 1024), randn(1024), randn(1024), randn(64, 1024)] as [Tensor, Tensor, Tensor, Tensor];
+  const [t1, t2, t3, out] = [0, 1, 2, 3].map(() => randn(64, 1024)) as [Tensor, Tensor, Tensor, Tensor];
+  const [rowA, rowB] = [a.expand(64, 1024), b.expand(64, 1024)];
+  const program = parseProgram("t0 = mul(x0, x1); t1 = add(t0, x2); t2 = gelu(t1); t3 = mul(t2, x3)", 4);
+  console.log(`gelu(x * a + b) * c, [64, 1024]: best median us per call of 3 rounds in turns`);
+  console.log(`${"backend: kernels into given outputs".padEnd(34)} ${"unfused".padStart(10)} ${"fused".padStart(10)} ${"ratio".padStart(7)}`);
   for (const be of BENCH_BACKENDS) {
-    const [a, b] = be.run(() => timeInTurns(() => runPlan(unfused, undefined, inputs), () => runPlan(fused, undefined, inputs)));
-    console.log(ratioRow(be.label, a!, b!));
+    const [u, f] = be.run(() => {
+      const kernels = currentBackend();
+      return timeInTurns(
+        () => {
+          kernels.binary("mul", x, rowA, t1, 1);
+          kernels.binary("add", t1, rowB, t2, 1);
+          kernels.unary("gelu", t2, t3, []);
+          kernels.binary("mul", t3, c, out, 1);
+        },
+        () => kernels.pointwise(program, [x, rowA, rowB, c], out),
+      );
+    });
+    console.log(ratioRow(be.label, u, f));
+  }
+  console.log(`${"backend: executor plan (4 nodes | 1)".padEnd(34)} ${"unfused".padStart(10)} ${"fused".padStart(10)} ${"ratio".padStart(7)}`);
+  for (const be of BENCH_BACKENDS) {
+    const [u, f] = be.run(() => timeInTurns(() => runPlan(unfused, undefined, [x, a, b, c]), () => runPlan(fused, undefined, [x, a, b, c])));
+    console.log(ratioRow(be.label, u, f));
   }
 }
 

@@ -20,42 +20,31 @@ function tile(index: number): Float32Array {
   return (tiles[index] ??= new Float32Array(TILE));
 }
 
-interface Source {
-  readonly storage: TypedArray;
-  readonly offset: number;
-  readonly stride: number;
-}
-
 export function pointwise(program: PointwiseProgram, inputs: readonly StridedView[], out: StridedView): void {
   const { statements } = program;
   const last = statements.length - 1;
+  const outIndex = inputs.length;
   // A number operand of a binary op is a one-element float32 view, as the unfused op's scalar.
-  const numbers = statements.map((s) => (s.kind === "binary" ? [s.a, s.b].map((o) => (o.kind === "number" ? Float32Array.of(o.value) : null)) : []));
+  const numbers = statements.map((s) => (s.kind === "binary" && s.b.kind === "number" ? Float32Array.of(s.b.value) : null));
   forEachRow(out.shape, [...inputs, out], (offsets, strides, n) => {
-    const outStride = strides[inputs.length]!;
+    const outStride = strides[outIndex]!;
     for (let start = 0; start < n; start += TILE) {
       const len = Math.min(TILE, n - start);
-      const source = (operand: ProgramOperand, number: Float32Array | null | undefined): Source => {
-        if (operand.kind === "input") {
-          const stride = strides[operand.index]!;
-          return { storage: inputs[operand.index]!.storage, offset: offsets[operand.index]! + start * stride, stride };
-        }
-        if (operand.kind === "temp") return { storage: tile(operand.index), offset: 0, stride: 1 };
-        return { storage: number!, offset: 0, stride: 0 };
-      };
+      const storage = (o: ProgramOperand, k: number): TypedArray => (o.kind === "input" ? inputs[o.index]!.storage : o.kind === "temp" ? tile(o.index) : numbers[k]!);
+      const offset = (o: ProgramOperand): number => (o.kind === "input" ? offsets[o.index]! + start * strides[o.index]! : 0);
+      const stride = (o: ProgramOperand): number => (o.kind === "input" ? strides[o.index]! : o.kind === "temp" ? 1 : 0);
       for (let k = 0; k <= last; k++) {
         const statement = statements[k]!;
         const target = k === last ? out.storage : tile(k);
-        const to = k === last ? offsets[inputs.length]! + start * outStride : 0;
+        const to = k === last ? offsets[outIndex]! + start * outStride : 0;
         const toStride = k === last ? outStride : 1;
-        if (statement.kind === "binary") {
-          const a = source(statement.a, numbers[k]![0]);
-          const b = source(statement.b, numbers[k]![1]);
-          BINARY_ROWS[statement.op](a.storage, a.offset, a.stride, b.storage, b.offset, b.stride, target, to, toStride, len, 1);
-        } else {
-          const x = source(statement.x, null);
-          UNARY_ROWS[statement.op](x.storage, x.offset, x.stride, target, to, toStride, len, statement.params);
+        if (statement.kind === "unary") {
+          const x = statement.x;
+          UNARY_ROWS[statement.op](storage(x, k), offset(x), stride(x), target, to, toStride, len, statement.params);
+          continue;
         }
+        const { a, b } = statement;
+        BINARY_ROWS[statement.op](storage(a, k), offset(a), stride(a), storage(b, k), offset(b), stride(b), target, to, toStride, len, 1);
       }
     }
   });
