@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { tensor, type Tensor } from "../../../runtime/index.js";
+import { graphFromJSON, graphToJSON } from "../../../runtime/ir/json.js";
 import { parseGraph } from "../../../runtime/ir/parser.js";
+import { printGraph } from "../../../runtime/ir/printer.js";
+import { verifyGraph } from "../../../runtime/ir/verifier.js";
 import { compileGraph, runPlan } from "../../../runtime/jit/executor.js";
 import { fuseElementwiseChains } from "../../../runtime/jit/passes/fuseElementwiseChains.js";
 import { ir, runPass } from "./helpers.js";
@@ -171,6 +174,21 @@ describe("fuseElementwiseChains leaves alone", () => {
   return (%xs2, %c)
 `),
     );
+  });
+});
+
+describe("fused graphs", () => {
+  it("verify, print, parse and go through JSON like any graph; the verifier checks the node against the schema", () => {
+    const text = fuse(`graph(%x : Tensor):
+  %a : Tensor = aten::exp(%x)
+  %b : Tensor = aten::neg(%a)
+  return (%b)
+`);
+    const graph = parseGraph(text);
+    verifyGraph(graph);
+    expect(printGraph(graph)).toBe(text);
+    expect(printGraph(graphFromJSON(JSON.parse(JSON.stringify(graphToJSON(graph)))))).toBe(text);
+    expect(() => verifyGraph(parseGraph(text.replace("tsjit::fused_pointwise(%inputs, %program)", "tsjit::fused_pointwise(%x, %program)")))).toThrow(/fused_pointwise/);
   });
 });
 
