@@ -37,7 +37,7 @@ interface Pointwise {
   readonly params: readonly number[];
 }
 
-const BINARY_KINDS = new Map([
+const BINARY_KINDS: ReadonlyMap<string, ProgramStatement["op"]> = new Map([
   ["aten::add.Tensor", "add"],
   ["aten::add.Scalar", "add"],
   ["aten::sub.Tensor", "sub"],
@@ -48,7 +48,7 @@ const BINARY_KINDS = new Map([
   ["aten::div.Scalar", "div"],
   ["aten::maximum.Tensor", "maximum"],
   ["aten::minimum.Tensor", "minimum"],
-] as const);
+]);
 
 export function fuseElementwiseChains(graph: Graph): Graph {
   const result = copyGraph(graph);
@@ -137,7 +137,7 @@ function replaceGroup(graph: Graph, root: Node, group: Group): void {
 /** The pointwise op `node` computes, or undefined when it is not one the pass fuses. */
 function pointwiseOf(node: Node, mutated: ReadonlySet<string>): Pointwise | undefined {
   if (node.outputs.length !== 1 || touchesTypes(node, mutated)) return undefined;
-  const binary = BINARY_KINDS.get(node.kind as never);
+  const binary = BINARY_KINDS.get(node.kind);
   if (binary) return binaryOf(node, binary);
   const name = node.kind.startsWith("aten::") ? node.kind.slice("aten::".length) : "";
   switch (name) {
