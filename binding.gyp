@@ -41,7 +41,12 @@
         "runtime/native/f32-conv/f32-dwconv-row-scalar.cc",
         "runtime/native/f32-conv/f32-dwconv-row-avx2-fma.cc",
         "runtime/native/f32-conv/f32-dwconv-row-avx512f.cc",
-        "runtime/native/f32-pool/f32-pool.cc"
+        "runtime/native/f32-pool/f32-pool.cc",
+        # fused pointwise chains
+        "runtime/native/bind-fused.cc",
+        "runtime/native/f32-fused/f32-fused-256-scalar.cc",
+        "runtime/native/f32-fused/f32-fused-256-avx2-fma.cc",
+        "runtime/native/f32-fused/f32-fused-256-avx512f.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -14,5 +14,5 @@ export { ScriptFunction } from "./jit/ScriptFunction.js";
 export { save, load } from "./serialize/index.js";
 export { trace, TracerWarning, type TraceOptions } from "./jit/trace.js";
 export { freeze, type FreezeOptions } from "./jit/passes/freeze.js";
-export { optimizeForInference } from "./jit/passes/optimizeForInference.js";
+export { optimizeForInference, type OptimizeOptions } from "./jit/passes/optimizeForInference.js";
 export { script, setRuntimeCompiler, type Script, type ScriptDecorator, type ScriptedFunction, type ScriptPayload } from "./jit/script.js";

@@ -39,7 +39,7 @@
  * caller adds a "called from" line, so the message reads as a traceback.
  */
 import { fail, TsjitError } from "../errors.js";
-import type { Block, Graph, Node, Value } from "../ir/Graph.js";
+import { Node, type Block, type Graph, type Value } from "../ir/Graph.js";
 import { isOpKind, opOfKind } from "../ir/opKinds.js";
 import { formatNodeLine } from "../ir/printer.js";
 import { runOp } from "../ops/dispatch.js";
@@ -68,7 +68,8 @@ type Instruction =
   | { readonly code: "getattr"; readonly node: Node; readonly module: number; readonly name: string; readonly out: number }
   | { readonly code: "callMethod"; readonly node: Node; readonly module: number; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
   | { readonly code: "callFunction"; readonly node: Node; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
-  | { readonly code: "construct"; readonly node: Node; readonly args: readonly number[]; readonly out: number }
+  /** transient: a list only an op reads, without writing to it (Note [Transient lists]). */
+  | { readonly code: "construct"; readonly node: Node; readonly args: readonly number[]; readonly out: number; readonly transient: boolean }
   | { readonly code: "unpack"; readonly node: Node; readonly input: number; readonly outs: readonly number[] }
   | { readonly code: "raise"; readonly node: Node; readonly message: number }
   | { readonly code: "print"; readonly node: Node; readonly args: readonly number[] }
@@ -198,7 +199,7 @@ class Compiler {
         return;
       case "prim::ListConstruct":
       case "prim::TupleConstruct":
-        this.code.push({ code: "construct", node, args, out: outs[0]! });
+        this.code.push({ code: "construct", node, args, out: outs[0]!, transient: isTransientList(node) });
         return;
       case "prim::ListUnpack":
       case "prim::TupleUnpack":
@@ -401,7 +402,8 @@ function trackRegisters(arena: RunArena, ins: Instruction, r: unknown[]): void {
       arena.escape(ins.args.map((slot) => r[slot]));
       break;
     case "construct":
-      arena.hold(r[ins.out]);
+      if (ins.transient) arena.holdElements(r[ins.out] as unknown[]);
+      else arena.hold(r[ins.out]);
       break;
   }
 }
@@ -450,6 +452,24 @@ function nodeError(error: unknown, node: Node, phase: "compile" | "run"): TsjitE
   result.cause = error;
   wrapped.add(result);
   return result;
+}
+
+/**
+ * Note [Transient lists]: a list passed to an op is a plain array the op reads during
+ * the call and does not keep (the registry's ops never hold on to their arguments),
+ * so its tensors need not escape the arena: they stay live while the list register
+ * is, and are released with it. Only a `prim::ListConstruct` whose one use is an op's
+ * argument the schema does not mark written (`(a!)`, as append's list) qualifies;
+ * every other list (returned, unpacked, passed to a call) escapes as before.
+ */
+function isTransientList(node: Node): boolean {
+  if (node.kind !== "prim::ListConstruct") return false;
+  const uses = node.outputs[0]!.uses;
+  if (uses.length !== 1) return false;
+  const user = uses[0]!.user;
+  if (!(user instanceof Node) || !isOpKind(user.kind)) return false;
+  const argument = opOfKind(user.kind).parsed.arguments[uses[0]!.index];
+  return argument !== undefined && !argument.alias?.mutable;
 }
 
 /** A node as one line of IR text (`%3 : Tensor = aten::matmul(%x, %w) # model.ts:9:15`), named as the graph prints it. */

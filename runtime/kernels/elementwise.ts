@@ -1,4 +1,5 @@
 import type { StridedView } from "../tensor/Tensor.js";
+import type { PointwiseProgram } from "./pointwiseProgram.js";
 
 /** Unary ops with a dedicated inner loop. `params` lists each op's scalar parameters. */
 export type UnaryKernelOp =
@@ -73,4 +74,9 @@ export interface ElementwiseKernels {
   binary(op: BinaryKernelOp, a: StridedView, b: StridedView, out: StridedView, alpha: number): void;
   /** out[i] = condition[i] ? a[i] : b[i]; all three inputs have out's shape. */
   where(condition: StridedView, a: StridedView, b: StridedView, out: StridedView): void;
+  /**
+   * out[i] = program(inputs[0][i], inputs[1][i], ...) (pointwiseProgram.ts), every view
+   * float32 with out's shape (broadcast dims stride 0): one pass over the inputs and out.
+   */
+  pointwise(program: PointwiseProgram, inputs: readonly StridedView[], out: StridedView): void;
 }

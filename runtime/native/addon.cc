@@ -14,6 +14,7 @@ static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   tsjit::register_copy(env, exports);  // elementwise
   tsjit::register_reduce(env, exports);
   tsjit::register_conv(env, exports);
+  tsjit::register_fused(env, exports);
   return exports;
 }
 

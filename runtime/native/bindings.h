@@ -17,5 +17,6 @@ void register_rowwise(Napi::Env env, Napi::Object exports);
 void register_copy(Napi::Env env, Napi::Object exports);
 void register_reduce(Napi::Env env, Napi::Object exports);
 void register_conv(Napi::Env env, Napi::Object exports);
+void register_fused(Napi::Env env, Napi::Object exports);
 
 }  // namespace tsjit

@@ -9,6 +9,7 @@
 #include "f32-rowwise/f32-rowwise-kernels.h"
 #include "f32-reduce/f32-reduce-ukernels.h"
 #include "f32-conv/f32-conv-kernels.h"
+#include "f32-fused/f32-fused-kernels.h"
 
 namespace tsjit {
 
@@ -31,6 +32,8 @@ const IsaKernels kAvx512Kernels = {
     &tsjit_f32_reduce_ukernels__avx512f,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx512f,
+    // fused pointwise
+    tsjit_f32_fused_ukernel_256__avx512f,
 };
 
 const IsaKernels kAvx2Kernels = {
@@ -47,6 +50,8 @@ const IsaKernels kAvx2Kernels = {
     &tsjit_f32_reduce_ukernels__avx2_fma,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx2_fma,
+    // fused pointwise
+    tsjit_f32_fused_ukernel_256__avx2_fma,
 };
 
 const IsaKernels kScalarKernels = {
@@ -63,6 +68,8 @@ const IsaKernels kScalarKernels = {
     &tsjit_f32_reduce_ukernels__scalar,
     // conv
     tsjit_f32_dwconv_row_ukernel__scalar,
+    // fused pointwise
+    tsjit_f32_fused_ukernel_256__scalar,
 };
 
 bool cpu_has_avx512() {

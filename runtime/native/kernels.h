@@ -61,6 +61,27 @@ using VBinaryFn = void (*)(int op, size_t n, const float* a, size_t a_step, cons
                            double alpha);
 // out[i] = op(x[i]) over n contiguous floats; params: the op's two scalar parameters.
 using VUnaryFn = void (*)(int op, size_t n, const float* x, float* out, const double* params);
+// A fused pointwise program (tsjit::fused_pointwise; f32-fused/), checked by bind-fused.cc.
+// Registers: the inputs 0 .. inputs-1, then statement k's result at inputs + k. A binary
+// statement computes op(a, b) with the BinaryOp codes, b < 0 meaning the number
+// params[0] (rounded to float); a unary one op(a) with the UnaryOp codes and params.
+constexpr int kMaxFusedInputs = 8;
+constexpr int kMaxFusedStatements = 64;
+constexpr size_t kFusedTile = 256;
+enum FusedKind : int { kFusedBinary, kFusedUnary };
+struct FusedStatement {
+  int kind, op, a, b;
+  double params[2];
+};
+struct FusedProgram {
+  int inputs, statements;
+  const FusedStatement* code;
+};
+// out[0, n) = program over one tile of n <= kFusedTile elements: input r at inputs[r],
+// stepping steps[r] (1, or 0 for an operand constant along the tile); scratch holds
+// statements x kFusedTile floats.
+using FusedTileFn = void (*)(const FusedProgram& program, size_t n, const float* const* inputs, const size_t* steps,
+                             float* scratch, float* out);
 // y = softmax(x) (log_softmax when log) over each of `rows` contiguous rows of `cols` floats.
 using SoftmaxRowsFn = void (*)(size_t rows, size_t cols, const float* x, float* y, bool log);
 // y = layer_norm(x) over each of `rows` contiguous rows of `cols` floats; w, b: cols
@@ -97,6 +118,8 @@ struct IsaKernels {
   const ReduceUkernels* reduce;
   // conv (f32-conv)
   DwconvRowFn dwconv_row;
+  // fused pointwise chains (f32-fused)
+  FusedTileFn fused_tile;
 };
 
 extern const IsaKernels kScalarKernels;

@@ -11,7 +11,8 @@
 
 namespace tsjit {
 
-constexpr int kMaxOperands = 4;
+// where(condition, a, b, out) has 4; fused_pointwise up to kMaxFusedInputs + 1.
+constexpr int kMaxOperands = 9;
 
 // One operand's typed array as the layout check sees it.
 struct OperandMemory {

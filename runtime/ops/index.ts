@@ -13,6 +13,7 @@ export * from "./linalg.js";
 export * from "./convolution.js";
 export * from "./shape.js";
 export * from "./indexing.js";
+export * from "./fusedPointwise.js";
 import "./scalar.js";
 import "./scriptOps.js";
 export { callOp, resolveCall } from "./dispatch.js";

@@ -10,7 +10,8 @@
  * them is live.
  *
  * A storage escapes (never goes back) when it is a graph output (the caller owns
- * it), sits inside a list or tuple, or is passed to a called method or function.
+ * it), sits inside a list or tuple (but a list only an op reads, Note [Transient
+ * lists] in executor.ts), or is passed to a called method or function.
  * Recycled storage is zero-filled, so kernels see what a fresh allocation gives.
  */
 import { typedArrayFor, type DType, type TypedArray } from "../../tensor/dtype.js";
@@ -117,6 +118,8 @@ export function releasesOf(code: readonly RegisterUse[], outputs: readonly numbe
 /** One run's view of the pool: which pooled storages are live, and in how many registers. */
 export class RunArena {
   readonly #liveCounts = new Map<TypedArray, number>();
+  /** Lists whose tensors are held (not escaped) for as long as the list is (Note [Transient lists] in executor.ts). */
+  readonly #transientLists = new WeakSet<unknown[]>();
 
   constructor(readonly pool: StoragePool) {}
 
@@ -139,8 +142,18 @@ export class RunArena {
     }
   }
 
+  /** A transient list was stored in a register: its tensors are live while it is. */
+  holdElements(list: unknown[]): void {
+    this.#transientLists.add(list);
+    for (const value of list) this.hold(value);
+  }
+
   /** A register holding `value` died. */
   drop(value: unknown): void {
+    if (Array.isArray(value) && this.#transientLists.delete(value)) {
+      for (const element of value) this.drop(element);
+      return;
+    }
     if (!(value instanceof Tensor)) return;
     const count = this.#liveCounts.get(value.storage);
     if (count === undefined) return;

@@ -3,7 +3,8 @@
  * run propagateConstants, eliminateCommonSubexpressions and eliminateDeadCode on each
  * method until a round changes nothing (each pass can expose work for the others: a
  * folded If condition drops a branch, merged nodes make constants dead), then fuse
- * (fuseActivationEpilogues) in the settled graph.
+ * in the settled graph: products with their activation first (fuseActivationEpilogues),
+ * then the pointwise chains left (fuseElementwiseChains), and drop what that left dead.
  */
 import type { Graph } from "../../ir/Graph.js";
 import { printGraph } from "../../ir/printer.js";
@@ -11,16 +12,28 @@ import type { ScriptModule } from "../ScriptModule.js";
 import { eliminateCommonSubexpressions } from "./eliminateCommonSubexpressions.js";
 import { eliminateDeadCode } from "./eliminateDeadCode.js";
 import { fuseActivationEpilogues } from "./fuseActivationEpilogues.js";
+import { fuseElementwiseChains } from "./fuseElementwiseChains.js";
 import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
 import { propagateConstants } from "./propagateConstants.js";
 
 /** A bound on the rounds; each round removes or folds something, so graphs settle in a few. */
 const MAX_ROUNDS = 16;
 
-export function optimizeForInference(module: ScriptModule, options: FreezeOptions = {}): ScriptModule {
+export interface OptimizeOptions extends FreezeOptions {
+  /** false leaves pointwise chains unfused (to compare against); default true. */
+  readonly fuseElementwise?: boolean;
+}
+
+export function optimizeForInference(module: ScriptModule, options: OptimizeOptions = {}): ScriptModule {
   const frozen = isFrozen(module) ? module : freeze(module, options);
-  const methods = new Map([...frozen.methods].map(([name, graph]) => [name, fuseActivationEpilogues(optimizeToFixedPoint(graph))] as const));
+  const methods = new Map([...frozen.methods].map(([name, graph]) => [name, fuse(optimizeToFixedPoint(graph), options.fuseElementwise ?? true)] as const));
   return frozenModuleWith(frozen, methods);
+}
+
+/** The constants the fused nodes no longer read (an alpha, an approximate) go too. */
+function fuse(graph: Graph, elementwise: boolean): Graph {
+  const epilogues = fuseActivationEpilogues(graph);
+  return eliminateDeadCode(elementwise ? fuseElementwiseChains(epilogues) : epilogues);
 }
 
 function optimizeToFixedPoint(graph: Graph): Graph {

@@ -2,6 +2,7 @@ import type { StridedView } from "../../tensor/Tensor.js";
 import { isContiguousLayout, numelOf } from "../../tensor/shape.js";
 import type { ElementwiseKernels } from "../elementwise.js";
 import { BINARY_ROWS, mulInt32Row } from "./binaryRows.js";
+import { pointwise } from "./pointwise.js";
 import { forEachRow } from "./rows.js";
 import { UNARY_ROWS } from "./unaryRows.js";
 
@@ -47,4 +48,5 @@ export const elementwiseKernels: ElementwiseKernels = {
       for (let k = 0; k < n; k++, ci += cs, i += as, j += bs, o += os) to[o] = c[ci] !== 0 ? x[i]! : y[j]!;
     });
   },
+  pointwise,
 };

@@ -8,6 +8,7 @@ import { jsBackend } from "../js/index.js";
 import { nativeCopyKernels } from "./copy.js";
 import { nativeConvKernels } from "./conv.js";
 import { nativeElementwiseKernels } from "./elementwise.js";
+import { nativeFusedKernels } from "./fused.js";
 import { nativeGemmKernels } from "./gemm.js";
 import type { NativeBinding } from "./loader.js";
 import { nativeReduceKernels } from "./reduce.js";
@@ -21,6 +22,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     ...nativeGemmKernels(binding),
     ...nativeConvKernels(binding),
     ...nativeElementwiseKernels(binding),
+    ...nativeFusedKernels(binding),
     ...nativeCopyKernels(binding),
     ...rowwise,
     ...nativeReduceKernels(binding, rowwise),

@@ -7,6 +7,7 @@
 import type { CopyBinding } from "./copy.js";
 import type { ConvBinding } from "./conv.js";
 import type { ElementwiseBinding } from "./elementwise.js";
+import type { FusedBinding } from "./fused.js";
 import type { GemmBinding } from "./gemm.js";
 import type { ReduceBinding } from "./reduce.js";
 import type { RowwiseBinding } from "./rowwise.js";
@@ -24,7 +25,7 @@ export interface CoreBinding {
 }
 
 /** The raw binding, one interface per kernel family. Every function checks its arguments and throws on a mismatch. */
-export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & CopyBinding & ReduceBinding & ConvBinding;
+export type NativeBinding = CoreBinding & GemmBinding & ElementwiseBinding & RowwiseBinding & CopyBinding & ReduceBinding & ConvBinding & FusedBinding;
 
 export type NativeLoad = { readonly binding: NativeBinding; readonly reason: string } | { readonly binding: null; readonly reason: string };
 

@@ -13,6 +13,7 @@ import { printGraph } from "../../../runtime/ir/printer.js";
 import { compileGraph, runPlan } from "../../../runtime/jit/executor.js";
 import { eliminateCommonSubexpressions } from "../../../runtime/jit/passes/eliminateCommonSubexpressions.js";
 import { eliminateDeadCode } from "../../../runtime/jit/passes/eliminateDeadCode.js";
+import { fuseElementwiseChains } from "../../../runtime/jit/passes/fuseElementwiseChains.js";
 import { propagateConstants } from "../../../runtime/jit/passes/propagateConstants.js";
 import { randomGraph } from "../../ir/randomGraph.js";
 
@@ -20,6 +21,7 @@ const PASSES: Record<string, (graph: Graph) => Graph> = {
   eliminateDeadCode,
   eliminateCommonSubexpressions,
   propagateConstants,
+  fuseElementwiseChains,
   "all three, twice": (graph) => {
     let g = graph;
     for (let round = 0; round < 2; round++) g = eliminateDeadCode(eliminateCommonSubexpressions(propagateConstants(g)));
