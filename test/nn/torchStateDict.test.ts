@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { loadSafetensors, loadTorchStateDict, nn, TsjitError, type Tensor } from "../../runtime/index.js";
-import { MODEL_NAMES, modelDir } from "../utils/modelFixtures.js";
+import { MODEL_NAMES, stateDictPath, weightsPath } from "../utils/modelFixtures.js";
 import { thrownTsjitError } from "../utils/errors.js";
 
 const TORCH_FIXTURES = join(import.meta.dirname, "fixtures", "torch");
@@ -35,8 +35,8 @@ function pickleOf(...parts: (string | number[])[]): Uint8Array {
 
 describe.each(MODEL_NAMES)("fixture model %s", (name) => {
   it("state_dict.pt holds the tensors of weights.safetensors, bit for bit and in order", async () => {
-    const fromTorch = await loadTorchStateDict(join(modelDir(name), "state_dict.pt"));
-    const fromSafetensors = await loadSafetensors(join(modelDir(name), "weights.safetensors"));
+    const fromTorch = await loadTorchStateDict(stateDictPath(name));
+    const fromSafetensors = await loadSafetensors(weightsPath(name));
     expect([...fromTorch.keys()].sort()).toEqual([...fromSafetensors.keys()].sort());
     for (const [key, want] of fromSafetensors) {
       const got = fromTorch.get(key)!;
