@@ -8,6 +8,7 @@
 import { fail } from "../errors.js";
 import { typedArrayFor, type DType } from "../tensor/dtype.js";
 import { contiguousStrides } from "../tensor/shape.js";
+import { contiguous } from "../ops/conversion.js";
 import { Tensor } from "../tensor/Tensor.js";
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
@@ -51,7 +52,7 @@ export function decodeNpy(bytes: Uint8Array, source: string): Tensor {
   if (!fortranOrder) return new Tensor(storage, shape, undefined, 0, type.dtype);
   // Fortran order is C order of the reversed shape: view it with reversed strides, then copy to C order.
   const reversedStrides = contiguousStrides([...shape].reverse()).reverse();
-  return new Tensor(storage, shape, reversedStrides, 0, type.dtype).contiguous();
+  return contiguous(new Tensor(storage, shape, reversedStrides, 0, type.dtype));
 }
 
 function parseHeader(header: string, source: string): { descr: string; fortranOrder: boolean; shape: number[] } {

@@ -81,7 +81,7 @@ function formatOutputs(outputs: unknown): string {
 
 function toJson(outputs: unknown): unknown {
   if (outputs instanceof Tensor) {
-    const data = Array.from(outputs.contiguous().toTypedArray(), (v) => (outputs.dtype === "bool" ? v !== 0 : v));
+    const data = Array.from(outputs.toTypedArray(), (v) => (outputs.dtype === "bool" ? v !== 0 : v));
     return { shape: [...outputs.shape], dtype: outputs.dtype, data };
   }
   if (Array.isArray(outputs)) return outputs.map(toJson);

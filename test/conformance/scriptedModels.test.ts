@@ -3,37 +3,15 @@
  * real transformer (dist/examples/models, which `npm run build` makes before the
  * tests run), loads PyTorch's state_dict.pt, and its ScriptModule reproduces
  * PyTorch's outputs; then the same after save and load (no class, no TypeScript).
- * controlflow's @script class is ScriptedControlFlow (ControlFlow is the traced counter-example).
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { load, loadTorchStateDict, save, script, ScriptModule, type nn, type Tensor } from "../../runtime/index.js";
-import { loadModelCases, MODEL_NAMES, stateDictPath, type ModelName } from "../utils/modelFixtures.js";
+import { load, save, ScriptModule, type Tensor } from "../../runtime/index.js";
+import { loadModelCases, MODEL_NAMES, type ModelName } from "../utils/modelFixtures.js";
 import { expectWithinModelTolerance } from "../utils/modelTolerance.js";
-
-const BUILT_MODELS = resolve(import.meta.dirname, "../../dist/examples/models");
-
-/** The built module exporting each fixture's @script class, and that class's name. */
-const SCRIPTED_CLASSES: Record<ModelName, [file: string, className: string]> = {
-  simple: ["simple.js", "Simple"],
-  controlflow: ["scriptedControlFlow.js", "ScriptedControlFlow"],
-  mlp: ["mlp.js", "MLP"],
-  cnn: ["cnn.js", "CNN"],
-  rnn: ["rnn.js", "ElmanRNN"],
-  attention: ["attention.js", "EncoderBlock"],
-};
+import { scriptedFixtureModel } from "../utils/scriptedFixtureModels.js";
 
 /** The graph node each model's control flow must survive as. */
 const CONTROL_FLOW: Partial<Record<ModelName, string>> = { controlflow: "prim::If", rnn: "prim::Loop" };
-
-async function builtScriptedModel(name: ModelName): Promise<nn.Module> {
-  const [file, className] = SCRIPTED_CLASSES[name];
-  const path = join(BUILT_MODELS, file);
-  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
-  const exports = (await import(path)) as Record<string, new () => nn.Module>;
-  return new exports[className]!();
-}
 
 function run(module: ScriptModule, inputs: readonly Tensor[]): Tensor {
   return (module as unknown as { forward(...xs: Tensor[]): Tensor }).forward(...inputs);
@@ -45,9 +23,7 @@ describe.each(MODEL_NAMES)("scripted %s with PyTorch's state_dict.pt", (name) =>
   const cases = loadModelCases(name);
 
   beforeAll(async () => {
-    const model = await builtScriptedModel(name);
-    model.loadStateDict(await loadTorchStateDict(stateDictPath(name)));
-    scripted = script(model.eval());
+    scripted = await scriptedFixtureModel(name);
     reloaded = (await load(await save(scripted))) as ScriptModule;
   });
 
