@@ -36,6 +36,10 @@ export const STORAGE_TYPES: ReadonlyMap<string, StorageType> = new Map(TYPES.map
 /** Converts `bytes` (exactly numel * itemSize of them) to a storage of `type.dtype`; `where` names it in messages. */
 export function decodeStorage(type: StorageType & { dtype: DType }, bytes: Uint8Array, where: string): TypedArray {
   const numel = bytes.length / type.itemSize;
+  if ((type.name === "FloatStorage" || type.name === "IntStorage") && ownsBuffer(bytes)) {
+    // The zip reader gave this entry its own buffer: view it rather than copy it.
+    return type.name === "FloatStorage" ? new Float32Array(bytes.buffer, 0, numel) : new Int32Array(bytes.buffer, 0, numel);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = typedArrayFor(type.dtype, numel);
   switch (type.name) {
@@ -67,6 +71,10 @@ export function decodeStorage(type: StorageType & { dtype: DType }, bytes: Uint8
       break;
   }
   return out;
+}
+
+function ownsBuffer(bytes: Uint8Array): boolean {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length && bytes.buffer instanceof ArrayBuffer;
 }
 
 function int64At(view: DataView, index: number, where: string): number {
