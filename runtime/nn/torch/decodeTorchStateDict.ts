@@ -50,7 +50,7 @@ class StorageTypeGlobal implements PickleCallable {
 class OrderedDict extends Map<unknown, unknown> {}
 
 /** Globals allowed besides the storage types; each maps to the function tsjit runs in its place. */
-type Rebuild = (args: readonly unknown[], fail: (message: string) => never) => unknown;
+type Rebuild = (args: readonly unknown[], refuse: (message: string) => never) => unknown;
 
 const REBUILDERS: ReadonlyMap<string, Rebuild> = new Map<string, Rebuild>([
   ["collections.OrderedDict", (args, refuse) => (args.length === 0 ? new OrderedDict() : refuse(`OrderedDict() with arguments is not part of a state dict`))],
