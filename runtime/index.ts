@@ -8,6 +8,7 @@ export { backend, type BackendInfo } from "./kernels/index.js";
 export * from "./ops/index.js";
 export * as nn from "./nn/index.js";
 export { loadSafetensors, saveSafetensors } from "./nn/safetensors.js";
+export { loadTorchStateDict } from "./nn/loadTorchStateDict.js";
 export { Graph, parseGraph, printGraph, verifyGraph, graphToJSON, graphFromJSON, type GraphJSON } from "./ir/index.js";
 export { ScriptModule } from "./jit/ScriptModule.js";
 export { ScriptFunction } from "./jit/ScriptFunction.js";

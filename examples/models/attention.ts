@@ -1,5 +1,5 @@
 /** `attention` from anchors/models.py: one pre-LN transformer encoder block with attention written out. */
-import { add, gelu, matmul, mul, nn, softmax, type Tensor } from "tsjit";
+import { add, gelu, matmul, mul, nn, script, softmax, type Tensor } from "tsjit";
 
 export class EncoderBlock extends nn.Module {
   readonly nHeads: number;
@@ -26,6 +26,7 @@ export class EncoderBlock extends nn.Module {
   }
 
   /** x: [B, T, D] -> [B, T, D] */
+  @script
   override forward(x: Tensor): Tensor {
     const B = x.size(0);
     const T = x.size(1);

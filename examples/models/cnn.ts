@@ -1,5 +1,5 @@
 /** `cnn` from anchors/models.py: the pytorch/examples MNIST net without dropout and log_softmax. */
-import { flatten, maxPool2d, nn, relu, type Tensor } from "tsjit";
+import { flatten, maxPool2d, nn, relu, script, type Tensor } from "tsjit";
 
 export class CNN extends nn.Module {
   conv1 = new nn.Conv2d(1, 32, 3, { stride: 1 });
@@ -7,6 +7,7 @@ export class CNN extends nn.Module {
   fc1 = new nn.Linear(9216, 128);
   fc2 = new nn.Linear(128, 10);
 
+  @script
   override forward(input: Tensor): Tensor {
     let x = relu(this.conv1.forward(input));
     x = relu(this.conv2.forward(x));

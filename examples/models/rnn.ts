@@ -2,7 +2,7 @@
  * `rnn` from anchors/models.py: an Elman RNN written as an explicit loop,
  * h_t = tanh(x_t W_ihᵀ + h_{t-1} W_hhᵀ + b), h_0 = 0; returns h_T.
  */
-import { add, empty, matmul, nn, tanh, zeros, type Tensor } from "tsjit";
+import { add, empty, matmul, nn, script, tanh, zeros, type Tensor } from "tsjit";
 
 export class ElmanRNN extends nn.Module {
   W_ih: nn.Parameter;
@@ -19,6 +19,7 @@ export class ElmanRNN extends nn.Module {
   }
 
   /** x: [T, B, inputSize] -> [B, hiddenSize] */
+  @script
   override forward(x: Tensor): Tensor {
     let h = zeros([x.size(1), this.W_hh.size(0)]);
     for (let t = 0; t < x.size(0); t++) {

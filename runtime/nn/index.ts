@@ -20,3 +20,5 @@ export { Dropout } from "./layers/dropout.js";
 export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
 export { Flatten } from "./layers/flatten.js";
 export { ModuleList, Sequential } from "./layers/containers.js";
+export { loadTorchStateDict } from "./loadTorchStateDict.js";
+export { decodeTorchStateDict } from "./torch/decodeTorchStateDict.js";

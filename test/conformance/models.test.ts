@@ -4,28 +4,13 @@
  * |got - want| <= 1e-4 + 1e-4 * max|want| (see the fixtures README).
  */
 import { describe, expect, it } from "vitest";
-import { loadSafetensors, type Tensor, TsjitError } from "../../runtime/index.js";
+import { loadSafetensors, TsjitError } from "../../runtime/index.js";
 import { ControlFlow } from "../../examples/models/controlflow.js";
 import { loadFixtureModel, newFixtureModel } from "../utils/fixtureModels.js";
 import { loadManifest, loadModelCases, MODEL_NAMES, weightsPath } from "../utils/modelFixtures.js";
-
+import { expectWithinModelTolerance } from "../utils/modelTolerance.js";
 
 const loadModel = loadFixtureModel;
-
-function expectWithinModelTolerance(got: Tensor, want: Tensor, label: string): void {
-  expect(got.dtype, label).toBe("float32");
-  expect([...got.shape], label).toEqual([...want.shape]);
-  const g = got.toTypedArray();
-  const w = want.toTypedArray();
-  const tolerance = 1e-4 + 1e-4 * Array.from(w).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  let worst = 0;
-  let worstIndex = -1;
-  for (let i = 0; i < w.length; i++) {
-    const diff = Math.abs(g[i]! - w[i]!);
-    if (!(diff <= worst)) [worst, worstIndex] = [diff, i];
-  }
-  expect(worst, `${label}: element ${worstIndex} got ${g[worstIndex]}, want ${w[worstIndex]} (tolerance ${tolerance})`).toBeLessThanOrEqual(tolerance);
-}
 
 describe.each(MODEL_NAMES)("model %s", (name) => {
   it("has exactly the state dict keys and shapes PyTorch saved", () => {

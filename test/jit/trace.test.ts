@@ -51,7 +51,7 @@ describe("trace of the Simple model", () => {
     const traced = trace(new Simple(), [randn([1, 10])]);
     const text = traced.graph.toString();
     for (const line of text.split("\n").filter((l) => l.includes(" = "))) {
-      expect(line).toMatch(/ # examples\/models\/simple\.ts:8:\d+$/);
+      expect(line).toMatch(/ # examples\/models\/simple\.ts:9:\d+$/);
     }
   });
 

@@ -1,6 +1,6 @@
 /**
  * Reads the whole-model fixtures in ../shared/fixtures/models/<name>/ in place:
- * manifest.json, weights.safetensors, and the raw little-endian float32
+ * manifest.json, weights.safetensors, state_dict.pt, and the raw little-endian float32
  * `<case>.in.<input>.bin` / `<case>.out.bin` files (see the fixtures README).
  */
 import { readFileSync } from "node:fs";
@@ -53,6 +53,11 @@ export function loadManifest(name: ModelName): ModelManifest {
 
 export function weightsPath(name: ModelName): string {
   return join(modelDir(name), loadManifest(name).weights_file);
+}
+
+/** The same state dict as written by `torch.save(model.state_dict(), path)`. */
+export function stateDictPath(name: ModelName): string {
+  return join(modelDir(name), "state_dict.pt");
 }
 
 /** One raw float32 file of the fixture as a tensor of the manifest's shape. */
