@@ -1,0 +1,249 @@
+/** Shape and indexing ops, lists of tensors (cat, stack, chunk), creation and dtype conversion. */
+import type { DType } from "../../tensor/dtype.js";
+import type { Lowered, LoweredTensor } from "../lowered.js";
+import type { NodeLowering } from "../NodeLowering.js";
+import type { OpMapping, OpMappingTable } from "./OpMapping.js";
+import { castTo } from "./promotion.js";
+
+/** Slice's "to the end": the largest int64 a JavaScript number carries exactly (Slice clamps it to the dim). */
+const TO_THE_END = Number.MAX_SAFE_INTEGER;
+
+/** The length of a size argument (`int[]`) when it is known, i.e. the rank of the result. */
+function listLength(n: NodeLowering, index: number): number | undefined {
+  const input = n.inputs[index]!;
+  if (input.kind === "list") return input.items.length;
+  const value = n.constant(index);
+  return Array.isArray(value) ? value.length : undefined;
+}
+
+function reshape(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  return n.op("Reshape", [x, n.tensor(1)], x.dtype, listLength(n, 1), n.opset >= 14 ? { allowzero: { int: 1 } } : {});
+}
+
+/** flatten(start, end): Reshape to shape[:start] + [-1] + shape[end+1:], the shape read at run time. */
+function flatten(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  let [start, end] = [n.int(1), n.int(2)];
+  if (x.rank !== undefined) [start, end] = [n.normalizeDim(start, x.rank), n.normalizeDim(end, x.rank)];
+  if (x.rank === 0) return n.op("Reshape", [x, n.int64s([1])], x.dtype, 1);
+  if (start === end) return x;
+  const shape = n.op("Shape", [x], "int64", 1);
+  const head = n.op("Slice", [shape, n.int64s([0]), n.int64s([start])], "int64", 1);
+  const pieces = [head, n.int64s([-1])];
+  if (end !== -1) {
+    if (end < 0) n.normalizeDim(end, x.rank);
+    pieces.push(n.op("Slice", [shape, n.int64s([end + 1]), n.int64s([TO_THE_END])], "int64", 1));
+  }
+  const target = n.op("Concat", pieces, "int64", 1, { axis: { int: 0 } });
+  const rank = x.rank === undefined ? undefined : x.rank - (end - start);
+  return n.op("Reshape", [x, target], x.dtype, rank);
+}
+
+function transpose(n: NodeLowering, x: LoweredTensor, perm: readonly number[]): LoweredTensor {
+  return n.op("Transpose", [x], x.dtype, x.rank, { perm: { ints: perm } });
+}
+
+function swapDims(n: NodeLowering): LoweredTensor {
+  const rank = n.rankOf(0);
+  const x = n.tensor(0);
+  const [a, b] = [n.normalizeDim(n.int(1), rank), n.normalizeDim(n.int(2), rank)];
+  const perm = Array.from({ length: rank }, (_, i) => (i === a ? b : i === b ? a : i));
+  return a === b ? x : transpose(n, x, perm);
+}
+
+/** An int argument as a 1-d int64 tensor (Slice's starts and ends, which may be computed at run time). */
+function asVector(n: NodeLowering, index: number, otherwise: number): LoweredTensor {
+  if (n.isNone(index)) return n.int64s([otherwise]);
+  const value = n.constant(index);
+  if (typeof value === "number") return n.int64s([Math.max(-TO_THE_END, Math.min(TO_THE_END, value))]);
+  return n.op("Unsqueeze", [castTo(n, n.tensor(index), "int64"), n.int64s([0])], "int64", 1);
+}
+
+function slice(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  const step = n.int(4);
+  if (step < 1) n.fail(`with step ${step} has no mapping (PyTorch requires a positive step)`);
+  return n.op("Slice", [x, asVector(n, 2, 0), asVector(n, 3, TO_THE_END), n.int64s([n.int(1)]), n.int64s([step])], x.dtype, x.rank);
+}
+
+function narrow(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  const [dim, start, length] = [n.int(1), n.int(2), n.int(3)];
+  return n.op("Slice", [x, n.int64s([start]), n.int64s([start + length]), n.int64s([dim])], x.dtype, x.rank);
+}
+
+/** The tensors of a `Tensor[]` argument (a list built in the graph). */
+function tensorList(n: NodeLowering, index: number): LoweredTensor[] {
+  const list = n.inputs[index]!;
+  if (list.kind !== "list") n.fail(`needs argument ${n.argumentName(index)} as a list built in the graph`);
+  return list.items.map((item, i) => (item.kind === "tensor" ? item : n.fail(`needs item ${i} of ${n.argumentName(index)} to be a tensor`)));
+}
+
+function pieces(n: NodeLowering, x: LoweredTensor, count: number, dim: number, sizes?: readonly number[]): Lowered {
+  const names = n.builder.emit("Split", sizes ? [x.name, n.int64s(sizes).name] : [x.name], { axis: { int: dim } }, count);
+  return { kind: "list", items: names.map((name) => ({ kind: "tensor", name, dtype: x.dtype, rank: x.rank })) };
+}
+
+/** zeros/ones/full: a 0-d constant expanded to the size. */
+function filled(value: (n: NodeLowering) => number, fillIndex?: number): OpMapping {
+  return {
+    onnx: "Expand of a 0-d constant",
+    lower: (n) => {
+      const dtypeIndex = fillIndex === undefined ? 1 : 2;
+      const fill = value(n);
+      // torch.full infers bool from a bool fill value; every other default is float32.
+      const dtype: DType = n.dtype(dtypeIndex) ?? (fillIndex !== undefined && typeof n.constant(fillIndex) === "boolean" ? "bool" : "float32");
+      return n.op("Expand", [n.builder.scalar(fill, dtype), n.tensor(0)], dtype, listLength(n, 0));
+    },
+  };
+}
+
+function filledLike(value: (n: NodeLowering) => number, dtypeIndex: number): OpMapping {
+  return {
+    onnx: "Expand of a 0-d constant to Shape(self)",
+    lower: (n) => {
+      const x = n.tensor(0);
+      const dtype = n.dtype(dtypeIndex) ?? x.dtype;
+      return n.op("Expand", [n.builder.scalar(value(n), dtype), n.op("Shape", [x], "int64", 1)], dtype, x.rank);
+    },
+  };
+}
+
+function conversion(dtype: (n: NodeLowering) => DType | undefined): OpMapping {
+  return {
+    onnx: "Cast (Identity when the dtype is unchanged)",
+    lower: (n) => {
+      const x = n.tensor(0);
+      const target = dtype(n) ?? x.dtype;
+      return target === x.dtype ? n.op("Identity", [x], x.dtype, x.rank) : castTo(n, x, target);
+    },
+  };
+}
+
+function triangle(upper: boolean): OpMapping {
+  return {
+    onnx: "Trilu (opset 14)",
+    lower: (n) => {
+      if (n.opset < 14) n.fail(`has no mapping before opset 14 (Trilu); exporting for opset ${n.opset}`);
+      const x = n.tensor(0);
+      return n.op("Trilu", [x, n.builder.scalar(n.int(1), "int64")], x.dtype, x.rank, { upper: { int: upper ? 1 : 0 } });
+    },
+  };
+}
+
+function repeat(n: NodeLowering): LoweredTensor {
+  let x = n.tensor(0);
+  const repeats = n.ints(1);
+  const rank = n.rankOf(0);
+  if (repeats.length < rank) n.fail(`needs at least as many repeats (${repeats.length}) as dims (${rank})`);
+  if (repeats.length > rank) {
+    const added = repeats.length - rank;
+    x = n.op("Unsqueeze", [x, n.int64s(Array.from({ length: added }, (_, i) => i))], x.dtype, repeats.length);
+  }
+  return n.op("Tile", [x, n.int64s(repeats)], x.dtype, repeats.length);
+}
+
+const identity: OpMapping = { onnx: "Identity", lower: (n) => n.op("Identity", [n.tensor(0)], n.tensor(0).dtype, n.tensor(0).rank) };
+
+export const SHAPE_MAPPINGS: OpMappingTable = {
+  "aten::reshape": { onnx: "Reshape", lower: reshape },
+  "aten::view": { onnx: "Reshape", lower: reshape },
+  "aten::flatten.using_ints": { onnx: "Shape, Slice, Concat, Reshape", lower: flatten },
+  "aten::transpose.int": { onnx: "Transpose", lower: swapDims },
+  "aten::t": {
+    onnx: "Transpose",
+    lower: (n) => (n.rankOf(0) < 2 ? n.op("Identity", [n.tensor(0)], n.tensor(0).dtype, n.tensor(0).rank) : transpose(n, n.tensor(0), [1, 0])),
+  },
+  "aten::permute": {
+    onnx: "Transpose",
+    lower: (n) => {
+      const dims = n.ints(1);
+      return transpose(n, n.tensor(0), dims.map((d) => (d < 0 ? d + dims.length : d)));
+    },
+  },
+  "aten::squeeze.dim": {
+    onnx: "Squeeze",
+    lower: (n) => n.op("Squeeze", [n.tensor(0), n.int64s([n.int(1)])], n.tensor(0).dtype, n.tensor(0).rank === undefined ? undefined : n.tensor(0).rank! - 1),
+  },
+  "aten::squeeze.dims": {
+    onnx: "Squeeze",
+    lower: (n) => n.op("Squeeze", [n.tensor(0), n.int64s(n.ints(1))], n.tensor(0).dtype, n.tensor(0).rank === undefined ? undefined : n.tensor(0).rank! - n.ints(1).length),
+  },
+  "aten::squeeze": { onnx: "Squeeze", lower: (n) => n.op("Squeeze", [n.tensor(0)], n.tensor(0).dtype, undefined) },
+  "aten::unsqueeze": {
+    onnx: "Unsqueeze",
+    lower: (n) => n.op("Unsqueeze", [n.tensor(0), n.int64s([n.int(1)])], n.tensor(0).dtype, n.tensor(0).rank === undefined ? undefined : n.tensor(0).rank! + 1),
+  },
+  "aten::expand": {
+    onnx: "Expand",
+    lower: (n) => {
+      const size = n.inputs[1]!;
+      // -1 keeps a dim; Expand keeps a dim where the target says 1.
+      const target: Lowered = size.kind === "list" ? { kind: "list", items: size.items.map((item) => (item.kind === "constant" && item.value === -1 ? { ...item, value: 1 } : item)) } : size;
+      const sizes = n.constant(1);
+      const shape = Array.isArray(sizes) ? n.int64s(sizes.map((s) => (s === -1 ? 1 : s))) : n.tensorOf(target, "size");
+      return n.op("Expand", [n.tensor(0), shape], n.tensor(0).dtype, listLength(n, 1));
+    },
+  },
+  "aten::expand_as": { onnx: "Shape, Expand", lower: (n) => n.op("Expand", [n.tensor(0), n.op("Shape", [n.tensor(1)], "int64", 1)], n.tensor(0).dtype, n.tensor(1).rank) },
+  "aten::narrow": { onnx: "Slice", lower: narrow },
+  "aten::select.int": {
+    onnx: "Gather (0-d index)",
+    lower: (n) => {
+      const x = n.tensor(0);
+      return n.op("Gather", [x, castTo(n, n.tensor(2), "int64")], x.dtype, x.rank === undefined ? undefined : x.rank - 1, { axis: { int: n.int(1) } });
+    },
+  },
+  "aten::slice.Tensor": { onnx: "Slice", lower: slice },
+  "aten::chunk": { onnx: "Split into equal parts (the dim must divide evenly)", lower: (n) => pieces(n, n.tensor(0), n.int(1), n.int(2)) },
+  "aten::split.sizes": { onnx: "Split", lower: (n) => pieces(n, n.tensor(0), n.ints(1).length, n.int(2), n.ints(1)) },
+  "aten::cat": {
+    onnx: "Concat",
+    lower: (n) => {
+      const items = tensorList(n, 0);
+      return n.op("Concat", items, items[0]?.dtype ?? "float32", items[0]?.rank, { axis: { int: n.int(1) } });
+    },
+  },
+  "aten::stack": {
+    onnx: "Unsqueeze, Concat",
+    lower: (n) => {
+      const dim = n.int(1);
+      const axes = n.int64s([dim]);
+      const items = tensorList(n, 0).map((t) => n.op("Unsqueeze", [t, axes], t.dtype, t.rank === undefined ? undefined : t.rank + 1));
+      return n.op("Concat", items, items[0]?.dtype ?? "float32", items[0]?.rank, { axis: { int: dim } });
+    },
+  },
+  "aten::index_select": {
+    onnx: "Gather",
+    lower: (n) => n.op("Gather", [n.tensor(0), castTo(n, n.tensor(2), "int64")], n.tensor(0).dtype, n.tensor(0).rank, { axis: { int: n.int(1) } }),
+  },
+  "aten::gather": {
+    onnx: "GatherElements",
+    lower: (n) => n.op("GatherElements", [n.tensor(0), castTo(n, n.tensor(2), "int64")], n.tensor(0).dtype, n.tensor(0).rank, { axis: { int: n.int(1) } }),
+  },
+  "aten::embedding": {
+    onnx: "Gather (axis 0)",
+    lower: (n) => {
+      const indices = castTo(n, n.tensor(0), "int64");
+      return n.op("Gather", [n.tensor(1), indices], n.tensor(1).dtype, indices.rank === undefined ? undefined : indices.rank + 1, { axis: { int: 0 } });
+    },
+  },
+  "aten::repeat": { onnx: "Tile (Unsqueeze first for new leading dims)", lower: repeat },
+  "aten::tril": triangle(false),
+  "aten::triu": triangle(true),
+  "aten::zeros": filled(() => 0),
+  "aten::ones": filled(() => 1),
+  "aten::full": filled((n) => Number(n.constant(1) ?? n.fail("needs fill_value known at export time")), 1),
+  "aten::zeros_like": filledLike(() => 0, 1),
+  "aten::ones_like": filledLike(() => 1, 1),
+  "aten::full_like": filledLike((n) => n.float(1), 2),
+  "aten::clone": identity,
+  "aten::contiguous": identity,
+  "aten::_to_copy": conversion((n) => n.dtype(1)),
+  "aten::to.dtype": conversion((n) => n.dtype(1)),
+  "tsjit::float": conversion(() => "float32"),
+  "tsjit::int": conversion(() => "int32"),
+  "tsjit::long": conversion(() => "int64"),
+  "tsjit::bool": conversion(() => "bool"),
+};
