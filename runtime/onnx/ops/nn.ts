@@ -171,9 +171,8 @@ function layerNorm(n: NodeLowering): LoweredTensor {
   const x = n.tensor(0);
   const normalizedShape = n.ints(1);
   const eps = n.float(4);
-  const shape = n.int64s(normalizedShape);
-  const weight = n.optionalTensor(2) ?? filledLike(n, 1, shape, x, normalizedShape.length);
-  const bias = n.optionalTensor(3) ?? filledLike(n, 0, shape, x, normalizedShape.length);
+  const weight = n.optionalTensor(2) ?? filledLike(n, 1, n.int64s(normalizedShape), x, normalizedShape.length);
+  const bias = n.optionalTensor(3) ?? filledLike(n, 0, n.int64s(normalizedShape), x, normalizedShape.length);
   const axes = normalizedShape.map((_, i) => i - normalizedShape.length);
   if (n.opset >= 17) return n.op("LayerNormalization", [x, weight, bias], x.dtype, x.rank, { axis: { int: axes[0]! }, epsilon: { float: eps } });
   const centered = n.op("Sub", [x, reduce(n, "ReduceMean", x, axes, true)], x.dtype, x.rank);
