@@ -145,7 +145,7 @@ export function materialize(builder: OnnxGraphBuilder, value: Lowered, refuse: (
   if (value.kind === "tensor") return value;
   if (value.kind === "constant") {
     const constant = value.value;
-    if (constant instanceof Tensor) return loweredTensor(builder.tensorConstant(constant), constant.dtype, constant.shape.length);
+    if (constant instanceof Tensor) return loweredTensor(builder.tensorConstant(constant, value.name), constant.dtype, constant.shape.length);
     if (typeof constant === "number" || typeof constant === "boolean") {
       const dtype = scalarDType(value.type) ?? (typeof constant === "boolean" ? "bool" : Number.isInteger(constant) ? "int64" : "float32");
       return loweredTensor(builder.scalar(constant, dtype), dtype, 0);

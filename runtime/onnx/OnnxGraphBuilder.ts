@@ -28,16 +28,22 @@ class ModelScope {
   readonly initializers: TensorProto[] = [];
   readonly #tensorNames = new Map<Tensor, string>();
   readonly #literalNames = new Map<string, string>();
+  readonly #taken = new Set<string>();
   #nextId = 0;
 
   fresh(hint: string): string {
-    return `${hint}_${this.#nextId++}`;
+    let name: string;
+    do name = `${hint}_${this.#nextId++}`;
+    while (this.#taken.has(name));
+    this.#taken.add(name);
+    return name;
   }
 
-  tensorInitializer(tensor: Tensor, hint: string): string {
+  /** The tensor's initializer, named `preferredName` (the graph constant's name, e.g. `fc.weight`) when that is free. */
+  tensorInitializer(tensor: Tensor, preferredName: string): string {
     let name = this.#tensorNames.get(tensor);
     if (name === undefined) {
-      name = this.#add(hint, tensor.dtype, [...tensor.shape], tensorBytes(tensor));
+      name = this.#add(preferredName, tensor.dtype, [...tensor.shape], tensorBytes(tensor), true);
       this.#tensorNames.set(tensor, name);
     }
     return name;
@@ -53,8 +59,9 @@ class ModelScope {
     return name;
   }
 
-  #add(hint: string, dtype: DType, dims: number[], raw: Uint8Array): string {
-    const name = this.fresh(hint);
+  #add(hint: string, dtype: DType, dims: number[], raw: Uint8Array, exact = false): string {
+    const name = exact && !this.#taken.has(hint) ? hint : this.fresh(hint);
+    this.#taken.add(name);
     this.initializers.push({ name, dims, data_type: onnxDataType(dtype), raw_data: raw });
     return name;
   }
@@ -100,8 +107,8 @@ export class OnnxGraphBuilder {
     return this.emit(opType, inputs, attributes, 1)[0]!;
   }
 
-  tensorConstant(tensor: Tensor, hint = "weight"): string {
-    return this.scope.tensorInitializer(tensor, hint);
+  tensorConstant(tensor: Tensor, preferredName = "tensor"): string {
+    return this.scope.tensorInitializer(tensor, preferredName);
   }
 
   /** A 0-d constant. */

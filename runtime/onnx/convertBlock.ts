@@ -68,7 +68,7 @@ function constantOf(context: BlockLowering, node: Node): Lowered {
     const name = (value as { tensor: string }).tensor;
     const tensor = context.constants.get(name);
     if (!tensor) failAt(node, `refers to tensor constant '${name}', which the graph does not have`);
-    return loweredConstant(tensor, type);
+    return loweredConstant(tensor, type, name);
   }
   return loweredConstant(value as Exclude<typeof value, object> | readonly number[], type);
 }

@@ -24,6 +24,8 @@ export interface LoweredConstant {
   readonly kind: "constant";
   readonly value: ConstantValue;
   readonly type: IRType;
+  /** For a tensor constant: its name in the graph (`fc.weight`), which its initializer takes. */
+  readonly name?: string;
 }
 
 export interface LoweredList {
@@ -37,8 +39,8 @@ export function loweredTensor(name: string, dtype: DType, rank: number | undefin
   return { kind: "tensor", name, dtype, rank };
 }
 
-export function loweredConstant(value: ConstantValue, type: IRType): LoweredConstant {
-  return { kind: "constant", value, type };
+export function loweredConstant(value: ConstantValue, type: IRType, name?: string): LoweredConstant {
+  return name === undefined ? { kind: "constant", value, type } : { kind: "constant", value, type, name };
 }
 
 /** The dtype of the 0-d tensor that stands for an IR scalar type. */

@@ -27,7 +27,9 @@ function transposedWeight(n: NodeLowering, index: number): LoweredTensor {
   if (weight instanceof Tensor && weight.shape.length === 2) {
     let transposed = transposedWeights.get(weight);
     if (!transposed) transposedWeights.set(weight, (transposed = weight.t().contiguous()));
-    return { kind: "tensor", name: n.builder.tensorConstant(transposed), dtype: weight.dtype, rank: 2 };
+    const input = n.inputs[index]!;
+    const name = input.kind === "constant" && input.name !== undefined ? `${input.name}.T` : "weight.T";
+    return { kind: "tensor", name: n.builder.tensorConstant(transposed, name), dtype: weight.dtype, rank: 2 };
   }
   const w = n.tensor(index);
   return n.op("Transpose", [w], w.dtype, 2, { perm: { ints: [1, 0] } });

@@ -1,0 +1,138 @@
+/**
+ * exportOnnx's contract apart from the models: the file it writes, the options
+ * (opset, names, dynamic axes), the errors (an op without a mapping names its kind
+ * and TypeScript line; bad options name the option), and the mapping table's keys.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { exportOnnx, nn, parseGraph, script, ScriptFunction, tensor, type Tensor } from "../../runtime/index.js";
+import { nodeKindOf } from "../../runtime/ir/opKinds.js";
+import { allOps } from "../../runtime/ops/registry.js";
+import { OP_MAPPINGS, toOnnxModel } from "../../runtime/onnx/index.js";
+import { decodeModelProto } from "../../runtime/onnx/proto.js";
+import { loadFixtureModel } from "../utils/fixtureModels.js";
+import { thrownTsjitError } from "../utils/errors.js";
+import { loadModelCases } from "../utils/modelFixtures.js";
+import { GATE_IR } from "../script/runtime/helpers.js";
+import { maxAbs, maxAbsDifference, ortSession, runOrt } from "./ortRun.js";
+import { compileModelForwards } from "./scriptedModels.js";
+
+beforeAll(compileModelForwards);
+
+function fn(name: string, ir: string): ScriptFunction {
+  return new ScriptFunction(name, parseGraph(ir));
+}
+
+describe("exportOnnx", () => {
+  it("returns the ModelProto bytes and writes them to the path", async () => {
+    const model = script(await loadFixtureModel("simple"));
+    const path = join(mkdtempSync(join(tmpdir(), "tsjit-onnx-")), "simple.onnx");
+    const bytes = await exportOnnx(model, path);
+    expect(readFileSync(path)).toEqual(Buffer.from(bytes));
+    expect(await exportOnnx(model)).toEqual(bytes);
+    const proto = decodeModelProto(bytes);
+    expect(proto.opset_import).toEqual([{ domain: "", version: 17 }]);
+    // Without exampleInputs the input's rank is unknown: linear is MatMul by the transposed weight, not Gemm.
+    expect(proto.graph.node.map((n) => n.op_type)).toEqual(["MatMul", "Add", "Relu", "Identity"]);
+    expect(proto.graph.initializer.map((init) => [init.name, init.dims])).toEqual([
+      ["fc.bias", [5]],
+      ["fc.weight.T", [10, 5]],
+    ]);
+  });
+
+  it("uses inputNames and outputNames, and dynamicAxes for the dims that vary", async () => {
+    const [example] = loadModelCases("simple");
+    const proto = decodeModelProto(
+      toOnnxModel(script(await loadFixtureModel("simple")), { inputNames: ["features"], outputNames: ["scores"], exampleInputs: example!.inputs, dynamicAxes: { features: { 0: "n" } } }),
+    );
+    expect(proto.graph.input.map((io) => [io.name, io.type.tensor_type.shape!.dim])).toEqual([["features", [{ dim_param: "n" }, { dim_value: 10 }]]]);
+    expect(proto.graph.output.map((io) => [io.name, io.type.tensor_type.shape!.dim])).toEqual([["scores", [{}, {}]]]);
+  });
+
+  it("exports a scripted function; a scalar condition becomes an If", async () => {
+    const gate = fn("gate", GATE_IR);
+    const bytes = toOnnxModel(gate, { exampleInputs: [tensor([[1, 2]])] });
+    expect(decodeModelProto(bytes).graph.node.map((n) => n.op_type)).toContain("If");
+    const session = await ortSession(bytes);
+    for (const x of [tensor([[1, -0.5]]), tensor([[-1, 0.5]])]) {
+      const [got] = await runOrt(session, [x]);
+      expect(maxAbsDifference(got!, gate.call(x) as Tensor)).toBeLessThanOrEqual(1e-6);
+    }
+  });
+});
+
+describe("opset", () => {
+  it("is honoured: attention at opset 13 uses no LayerNormalization and still matches tsjit in ONNX Runtime", async () => {
+    const model = script(await loadFixtureModel("attention"));
+    const [example] = loadModelCases("attention");
+    const at = (opset: number) => decodeModelProto(toOnnxModel(model, { opset, exampleInputs: example!.inputs }));
+    expect(at(17).graph.node.map((n) => n.op_type)).toContain("LayerNormalization");
+    const old = at(13);
+    expect(old.opset_import).toEqual([{ domain: "", version: 13 }]);
+    expect(old.graph.node.map((n) => n.op_type)).not.toContain("LayerNormalization");
+    const session = await ortSession(toOnnxModel(model, { opset: 13, exampleInputs: example!.inputs }));
+    const [got] = await runOrt(session, example!.inputs);
+    const want = model.forward(...example!.inputs) as Tensor;
+    expect(maxAbsDifference(got!, want)).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(want)));
+  });
+
+  it.each([12, 18, 17.5])("refuses opset %s, naming the supported range", async (opset) => {
+    const model = script(await loadFixtureModel("simple"));
+    expect(thrownTsjitError(() => toOnnxModel(model, { opset }), "INVALID_ARGUMENT").message).toBe(`exportOnnx(): opset ${opset} is not supported (supported: 13 to 17)`);
+  });
+});
+
+describe("export errors", () => {
+  it("an op without a mapping names its kind and the TypeScript line it came from", () => {
+    const flipped = fn(
+      "flipped",
+      `graph(%x : Tensor):
+  %dims : int[] = prim::Constant[value=[0]]()
+  %y : Tensor = aten::flip(%x, %dims) # models/flip.ts:7:12
+  return (%y)`,
+    );
+    const error = thrownTsjitError(() => toOnnxModel(flipped), "NOT_IMPLEMENTED");
+    expect(error.message).toBe("exportOnnx(): aten::flip has no ONNX mapping, at models/flip.ts:7:12\n  %y : Tensor = aten::flip(%x, %dims) # models/flip.ts:7:12");
+  });
+
+  it("an argument that must be known at export time names the argument", () => {
+    const dynamicChunks = fn(
+      "dynamicChunks",
+      `graph(%x : Tensor):
+  %zero : int = prim::Constant[value=0]()
+  %n : int = aten::size.int(%x, %zero)
+  %parts : Tensor[] = aten::chunk(%x, %n, %zero) # split.ts:2:3
+  %a : Tensor = aten::__getitem__.t(%parts, %zero)
+  return (%a)`,
+    );
+    expect(thrownTsjitError(() => toOnnxModel(dynamicChunks), "NOT_IMPLEMENTED").message).toMatch(/^exportOnnx\(\): aten::chunk needs argument 'chunks' known at export time \(it is computed at run time\), at split\.ts:2:3\n/);
+  });
+
+  it("an op that needs its input's rank asks for exampleInputs", () => {
+    const swap = fn(
+      "swap",
+      `graph(%x : Tensor):
+  %a : int = prim::Constant[value=0]()
+  %b : int = prim::Constant[value=1]()
+  %y : Tensor = aten::transpose.int(%x, %a, %b) # swap.ts:1:1
+  return (%y)`,
+    );
+    expect(thrownTsjitError(() => toOnnxModel(swap), "NOT_IMPLEMENTED").message).toMatch(/aten::transpose\.int needs the rank of argument 'self'; pass exampleInputs to exportOnnx, at swap\.ts:1:1/);
+    expect(() => toOnnxModel(swap, { exampleInputs: [tensor([[1, 2]])] })).not.toThrow();
+  });
+
+  it("refuses a module in training mode and a value that is not scripted", () => {
+    const training = script(new nn.Linear(2, 2));
+    expect(thrownTsjitError(() => toOnnxModel(training), "INVALID_ARGUMENT").message).toMatch(/training mode; call \.eval\(\)/);
+    expect(thrownTsjitError(() => toOnnxModel((() => 1) as never), "ARGUMENT_TYPE").message).toMatch(/expected a ScriptModule or a scripted or traced function/);
+  });
+});
+
+describe("the op mapping table", () => {
+  it("is keyed by op kinds the registry has", () => {
+    const kinds = new Set(allOps().map(nodeKindOf));
+    expect([...OP_MAPPINGS.keys()].filter((kind) => !kinds.has(kind))).toEqual([]);
+  });
+});
