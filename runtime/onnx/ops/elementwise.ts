@@ -147,6 +147,28 @@ function clip(n: NodeLowering, x: LoweredTensor, min: number | undefined, max: n
   return n.op("Clip", [x, bound(min), bound(max)], x.dtype, x.rank);
 }
 
+/** PyTorch's remainder takes the divisor's sign: Mod for integers, a - floor(a / b) * b for floats (ONNX's float Mod is fmod). */
+function remainder(): OpMapping {
+  return {
+    onnx: "Mod (integers); Sub, Mul, Floor, Div (floats)",
+    lower: (n) => {
+      const [a, b] = operands(n);
+      const rank = broadcastRank(a, b);
+      if (a.dtype !== "float32") return n.op("Mod", [a, b], a.dtype, rank);
+      const quotient = n.op("Floor", [n.op("Div", [a, b], a.dtype, rank)], a.dtype, rank);
+      return n.op("Sub", [a, n.op("Mul", [quotient, b], a.dtype, rank)], a.dtype, rank);
+    },
+  };
+}
+
+/** where(condition, scalar, scalar): int64 when both are integers, else float32, as PyTorch. */
+function whereScalars(n: NodeLowering): LoweredTensor {
+  const [self, other] = [n.float(1), n.float(2)];
+  const dtype = Number.isInteger(self) && Number.isInteger(other) ? "int64" : "float32";
+  const condition = castTo(n, n.tensor(0), "bool");
+  return n.op("Where", [condition, n.builder.scalar(self, dtype), n.builder.scalar(other, dtype)], dtype, condition.rank);
+}
+
 export const ELEMENTWISE_MAPPINGS: OpMappingTable = {
   "aten::add.Tensor": withAlpha("Add"),
   "aten::add.Scalar": withAlpha("Add"),
@@ -171,6 +193,8 @@ export const ELEMENTWISE_MAPPINGS: OpMappingTable = {
   "aten::where.self": where(),
   "aten::where.ScalarOther": where(),
   "aten::where.ScalarSelf": where(),
+  "aten::where.Scalar": { onnx: "Where", lower: whereScalars },
+  ...bothOverloads("remainder", remainder()),
   "aten::exp": unary("Exp"),
   "aten::log": unary("Log"),
   "aten::sqrt": unary("Sqrt"),

@@ -152,6 +152,42 @@ function argExtremum(onnx: string): OpMapping {
   };
 }
 
+/**
+ * var/std: ReduceSum((x - mean)²) / (N - correction), N the count of reduced elements
+ * (Size(x) / Size(mean), so it follows the input's dims at run time).
+ */
+function variance(sqrt: boolean, dims: boolean): OpMapping {
+  return {
+    onnx: `ReduceMean, Sub, Mul, ReduceSum, Size, Div${sqrt ? ", Sqrt" : ""}`,
+    lower: (n) => {
+      const x = castTo(n, n.tensor(0), "float32");
+      const axes = dims ? n.optionalInts(1) : undefined;
+      const unbiased = n.bool(dims ? 2 : 1);
+      const keepdim = dims ? n.bool(3) : false;
+      const correction = (dims ? n.optionalInt(4) : undefined) ?? (unbiased ? 1 : 0);
+      const mean = reduce(n, "ReduceMean", x, axes, true);
+      const centered = n.op("Sub", [x, mean], x.dtype, x.rank);
+      const sum = reduce(n, "ReduceSum", n.op("Mul", [centered, centered], x.dtype, x.rank), axes, keepdim);
+      const count = castTo(n, n.op("Div", [n.op("Size", [x], "int64", 0), n.op("Size", [mean], "int64", 0)], "int64", 0), "float32");
+      const divisor = n.op("Sub", [count, n.scalarLike(correction, count)], "float32", 0);
+      const result = n.op("Div", [sum, divisor], "float32", sum.rank);
+      return sqrt ? n.op("Sqrt", [result], "float32", result.rank) : result;
+    },
+  };
+}
+
+/** all/any: ReduceMin/ReduceMax of the values as 0/1 (ONNX has no boolean reduction). */
+function booleanReduction(onnx: "ReduceMin" | "ReduceMax"): OpMapping {
+  return {
+    onnx: `Cast, ${onnx}, Cast`,
+    lower: (n) => {
+      const asInt = castTo(n, castTo(n, n.tensor(0), "bool"), "int64");
+      const dim = n.optionalInt(1);
+      return castTo(n, reduce(n, onnx, asInt, dim === undefined ? undefined : [dim], n.bool(2)), "bool");
+    },
+  };
+}
+
 function softmax(onnx: string): OpMapping {
   return {
     onnx,
@@ -253,6 +289,12 @@ export const NN_MAPPINGS: OpMappingTable = {
   "aten::min.dim": extremumWithIndices("ReduceMin", "ArgMin"),
   "aten::argmax": argExtremum("ArgMax"),
   "aten::argmin": argExtremum("ArgMin"),
+  "aten::var": variance(false, false),
+  "aten::var.dim": variance(false, true),
+  "aten::std": variance(true, false),
+  "aten::std.dim": variance(true, true),
+  "aten::all.dim": booleanReduction("ReduceMin"),
+  "aten::any.dim": booleanReduction("ReduceMax"),
   "aten::logsumexp": { onnx: "ReduceLogSumExp", lower: (n) => reduce(n, "ReduceLogSumExp", n.tensor(0), n.ints(1), n.bool(2)) },
   "aten::cumsum": {
     onnx: "CumSum",

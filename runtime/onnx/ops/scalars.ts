@@ -6,7 +6,7 @@
  */
 import { loweredConstant, type Lowered, type LoweredTensor } from "../lowered.js";
 import type { NodeLowering } from "../NodeLowering.js";
-import { IntType } from "../../ir/types.js";
+import { BoolType, IntType } from "../../ir/types.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { OpMapping, OpMappingTable } from "./OpMapping.js";
 import { broadcastRank, castTo, promoted } from "./promotion.js";
@@ -63,7 +63,13 @@ function listItem(n: NodeLowering): Lowered {
   return item;
 }
 
+/** floor/ceil/round of a float give an int. */
+function roundedToInt(onnx: string): OpMapping {
+  return { onnx: `${onnx}, Cast to int64`, lower: (n) => castTo(n, n.op(onnx, [castTo(n, n.tensor(0), "float32")], "float32", 0), "int64") };
+}
+
 const NUMBER_TYPES = ["int", "float"] as const;
+const OPTIONAL_TYPES = ["Tensor", "int", "float", "bool", "str"] as const;
 
 export const SCALAR_MAPPINGS: OpMappingTable = {
   ...perType("add", NUMBER_TYPES, scalarBinary("Add")),
@@ -89,6 +95,13 @@ export const SCALAR_MAPPINGS: OpMappingTable = {
   ...perType("ge", NUMBER_TYPES, scalarComparison("GreaterOrEqual")),
   ...perType("neg", NUMBER_TYPES, scalarUnary("Neg")),
   ...perType("abs", NUMBER_TYPES, scalarUnary("Abs")),
+  ...Object.fromEntries((["exp", "log", "sqrt", "sin", "cos", "tanh", "sign"] as const).map((name) => [`aten::${name}.float`, scalarUnary(name === "sqrt" ? "Sqrt" : name[0]!.toUpperCase() + name.slice(1))])),
+  "aten::pow.float": scalarBinary("Pow"),
+  "aten::fmod.float": scalarBinary("Mod", undefined, { fmod: { int: 1 } }),
+  "aten::floor.float": roundedToInt("Floor"),
+  "aten::ceil.float": roundedToInt("Ceil"),
+  "aten::round.float": roundedToInt("Round"),
+  "aten::trunc.float": { onnx: "Cast to int64 (truncates)", lower: (n) => castTo(n, n.tensor(0), "int64") },
   "aten::__not__": scalarUnary("Not"),
   "aten::__and__.bool": scalarBinary("And"),
   "aten::__or__.bool": scalarBinary("Or"),
@@ -110,6 +123,14 @@ export const SCALAR_MAPPINGS: OpMappingTable = {
   "aten::__getitem__.t": { onnx: "(the list's item; the index must be known at export time)", lower: listItem },
   "aten::__getitem__.int": { onnx: "(the list's item; the index must be known at export time)", lower: listItem },
   "aten::__getitem__.float": { onnx: "(the list's item; the index must be known at export time)", lower: listItem },
+  ...perType("is_none", OPTIONAL_TYPES, {
+    onnx: "a constant (a value computed at run time is never None)",
+    lower: (n) => loweredConstant(n.isNone(0), BoolType),
+  }),
+  ...perType("unwrap_optional", OPTIONAL_TYPES, {
+    onnx: "(the value itself)",
+    lower: (n) => (n.isNone(0) ? n.fail("unwraps None") : n.inputs[0]!),
+  }),
   "aten::len.t": {
     onnx: "a constant",
     lower: (n) => {

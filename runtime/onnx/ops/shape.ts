@@ -60,6 +60,38 @@ function asVector(n: NodeLowering, index: number, otherwise: number): LoweredTen
   return n.op("Unsqueeze", [castTo(n, n.tensor(index), "int64"), n.int64s([0])], "int64", 1);
 }
 
+/** flip: Slice backwards (step -1) over every flipped dim. */
+function flip(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  const dims = n.ints(1);
+  const each = (value: number) => n.int64s(dims.map(() => value));
+  return n.op("Slice", [x, each(-1), each(-TO_THE_END), n.int64s(dims), each(-1)], x.dtype, x.rank);
+}
+
+/** unflatten(dim, sizes): Reshape to shape[:dim] + sizes + shape[dim+1:], the shape read at run time. */
+function unflatten(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  const dim = x.rank === undefined ? n.int(1) : n.normalizeDim(n.int(1), x.rank);
+  const sizes = n.tensor(2);
+  const shape = n.op("Shape", [x], "int64", 1);
+  const pieces = [n.op("Slice", [shape, n.int64s([0]), n.int64s([dim])], "int64", 1), sizes];
+  if (dim !== -1) pieces.push(n.op("Slice", [shape, n.int64s([dim + 1]), n.int64s([TO_THE_END])], "int64", 1));
+  const target = n.op("Concat", pieces, "int64", 1, { axis: { int: 0 } });
+  const count = listLength(n, 2);
+  return n.op("Reshape", [x, target], x.dtype, x.rank === undefined || count === undefined ? undefined : x.rank + count - 1);
+}
+
+/** arange: Range, int64 when every bound is an integer (as PyTorch), float32 otherwise. */
+function arange(n: NodeLowering, bounds: readonly number[], dtypeIndex: number): LoweredTensor {
+  const known = bounds.map((i) => n.constant(i));
+  const dtype = n.dtype(dtypeIndex) ?? (known.every((v) => typeof v === "number" && Number.isInteger(v)) ? "int64" : "float32");
+  const value = (i: number) => (n.isNone(i) ? undefined : castTo(n, n.tensor(i), dtype));
+  const [start, end, step] = bounds.length === 1 ? [undefined, value(bounds[0]!), undefined] : bounds.map(value);
+  const zero = n.builder.scalar(0, dtype);
+  const one = n.builder.scalar(1, dtype);
+  return n.op("Range", [start?.name ?? zero, end!.name, step?.name ?? one], dtype, 1);
+}
+
 function slice(n: NodeLowering): LoweredTensor {
   const x = n.tensor(0);
   const step = n.int(4);
@@ -188,6 +220,10 @@ export const SHAPE_MAPPINGS: OpMappingTable = {
   },
   "aten::expand_as": { onnx: "Shape, Expand", lower: (n) => n.op("Expand", [n.tensor(0), n.op("Shape", [n.tensor(1)], "int64", 1)], n.tensor(0).dtype, n.tensor(1).rank) },
   "aten::narrow": { onnx: "Slice", lower: narrow },
+  "aten::flip": { onnx: "Slice (step -1)", lower: flip },
+  "aten::unflatten.int": { onnx: "Shape, Slice, Concat, Reshape", lower: unflatten },
+  "aten::arange": { onnx: "Range", lower: (n) => arange(n, [0], 1) },
+  "aten::arange.start_step": { onnx: "Range", lower: (n) => arange(n, [0, 1, 2], 3) },
   "aten::select.int": {
     onnx: "Gather (0-d index)",
     lower: (n) => {
@@ -233,6 +269,7 @@ export const SHAPE_MAPPINGS: OpMappingTable = {
   "aten::tril": triangle(false),
   "aten::triu": triangle(true),
   "aten::zeros": filled(() => 0),
+  "aten::empty": filled(() => 0),
   "aten::ones": filled(() => 1),
   "aten::full": filled((n) => Number(n.constant(1) ?? n.fail("needs fill_value known at export time")), 1),
   "aten::zeros_like": filledLike(() => 0, 1),
