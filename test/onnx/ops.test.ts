@@ -23,7 +23,7 @@ const CASES: readonly Case[] = [
   ["add with alpha", (a, b) => T.add(a!, b!, { alpha: 2 }), two34],
   ["sub scalar", (a) => T.sub(a!, 1.5), x34],
   ["mul, div", (a, b) => T.div(T.mul(a!, b!), b!.abs().add(1)), two34],
-  ["pow scalar and tensor", (a, b) => T.pow(a!, 2).add(T.pow(a!.abs().add(0.5), b!)), two34],
+  ["pow scalar and tensor", (a, b) => T.pow(a!, 2).add(T.pow(a!.abs().add(0.5), b!)).add(T.pow(2, b!)), two34],
   ["maximum, minimum", (a, b) => T.maximum(a!, b!).sub(T.minimum(a!, b!)), two34],
   ["remainder (divisor's sign)", (a) => T.remainder(a!, -0.7), x34],
   ["comparisons", (a, b) => [T.eq(a!, b!), T.ne(a!, 0), T.lt(a!, b!), T.le(a!, 0.5), T.gt(a!, b!), T.ge(a!, -0.5)], two34],
@@ -56,7 +56,7 @@ const CASES: readonly Case[] = [
   ["linear on 3-d input", (x) => T.linear(x!, weightOf([5, 6]), weightOf([5])), () => [randn([2, 3, 6])]],
   ["addmm, bmm, mv, dot, outer", (a) => [T.addmm(a!, a!, weightOf([4, 4]), { beta: 0.5, alpha: 2 }), T.bmm(a!.unsqueeze(0), weightOf([1, 4, 2])), T.mv(a!, weightOf([4])), T.dot(weightOf([3]), weightOf([3])), T.outer(weightOf([2]), weightOf([3]))], () => [randn([4, 4])]],
   ["reshape, view, flatten, unflatten", (x) => [x!.reshape(-1, 6), x!.view(2, -1), T.flatten(x!, 0, 1), T.flatten(x!, 1, 2), T.unflatten(x!, 1, [2, 2])], image],
-  ["transpose, permute", (x) => [x!.transpose(1, -1), x!.permute(3, 0, 2, 1)], image],
+  ["transpose, permute, movedim", (x) => [x!.transpose(1, -1), x!.permute(3, 0, 2, 1), T.movedim(x!, [0, -1], [2, 0])], image],
   ["t", (a) => a!.t(), x34],
   ["squeeze, unsqueeze, expand", (a) => [a!.unsqueeze(-1).squeeze(2), a!.unsqueeze(0).expand(2, -1, -1), a!.unsqueeze(1).squeeze()], x34],
   ["narrow, select, slice", (x) => [T.narrow(x!, 2, 1, 3), T.select(x!, 1, -1), T.slice(x!, 3, 1, null, 2), T.slice(x!, 0, null, -1)], image],
@@ -93,5 +93,46 @@ describe.each(CASES.map((c) => [c[0], c] as const))("%s", (name, [, fn, makeInpu
       expect(got.dtype, `${name}: output ${i} dtype`).toBe(wants[i]!.dtype);
       expect(maxAbsDifference(got, wants[i]!), `${name}: output ${i}`).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(wants[i]!.float())));
     });
+  });
+});
+
+describe("numbers computed at run time (0-d tensors in ONNX)", () => {
+  const NUMBERS_IR = `graph(%x : Tensor):
+  %zero : int = prim::Constant[value=0]()
+  %one : int = prim::Constant[value=1]()
+  %none : NoneType = prim::Constant[value=None]()
+  %false : bool = prim::Constant[value=false]()
+  %rows : int = aten::size.int(%x, %zero)
+  %cols : int = aten::size.int(%x, %one)
+  %quotient : int = aten::floordiv.int(%cols, %rows)
+  %rest : int = aten::remainder.int(%cols, %rows)
+  %product : int = aten::mul.int(%quotient, %rest)
+  %ratio : float = aten::div.int(%cols, %rows)
+  %mean : Tensor = aten::mean.dim(%x, %none, %false, %none)
+  %m : float = aten::Float.Tensor(%mean)
+  %scale : float = aten::add.float(%m, %ratio)
+  %scaled : Tensor = aten::mul.Scalar(%x, %scale)
+  %whole : int = aten::round.float(%scale)
+  %sum : int = aten::add.int(%whole, %product)
+  %wide : bool = aten::gt.int(%cols, %rows)
+  %y : Tensor = prim::If(%wide)
+    block0():
+      %a : Tensor = aten::add.Scalar(%scaled, %sum, %one)
+      -> (%a)
+    block1():
+      %b : Tensor = aten::neg(%scaled)
+      -> (%b)
+  return (%y)`;
+
+  it("size, floordiv, remainder, Float(item), round, comparisons and an If follow the input's dims", async () => {
+    const fn = new T.ScriptFunction("numbers", T.parseGraph(NUMBERS_IR));
+    manualSeed(5);
+    const session = await ortSession(toOnnxModel(fn, { exampleInputs: [randn([3, 4])], dynamicAxes: { x: { 0: "rows", 1: "cols" } } }));
+    for (const shape of [[3, 4], [2, 7], [5, 2]]) {
+      const x = randn(shape);
+      const want = fn.call(x) as Tensor;
+      const [got] = await runOrt(session, [x]);
+      expect(maxAbsDifference(got!, want), `shape [${shape}]`).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(want)));
+    }
   });
 });

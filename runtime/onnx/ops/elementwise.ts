@@ -177,6 +177,13 @@ export const ELEMENTWISE_MAPPINGS: OpMappingTable = {
   ...bothOverloads("mul", binary("Mul")),
   ...bothOverloads("div", division()),
   ...bothOverloads("pow", binary("Pow")),
+  "aten::pow.Scalar_Tensor": {
+    onnx: "Pow",
+    lower: (n) => {
+      const [exponent, base] = withScalar(n, n.tensor(1), n.float(0));
+      return n.op("Pow", [base, exponent], exponent.dtype, exponent.rank);
+    },
+  },
   "aten::maximum.Tensor": binary("Max"),
   "aten::minimum.Tensor": binary("Min"),
   "aten::max.other": binary("Max"),

@@ -95,12 +95,19 @@ export const SCALAR_MAPPINGS: OpMappingTable = {
   ...perType("ge", NUMBER_TYPES, scalarComparison("GreaterOrEqual")),
   ...perType("neg", NUMBER_TYPES, scalarUnary("Neg")),
   ...perType("abs", NUMBER_TYPES, scalarUnary("Abs")),
-  ...Object.fromEntries((["exp", "log", "sqrt", "sin", "cos", "tanh", "sign"] as const).map((name) => [`aten::${name}.float`, scalarUnary(name === "sqrt" ? "Sqrt" : name[0]!.toUpperCase() + name.slice(1))])),
+  ...Object.fromEntries((["exp", "log", "sqrt", "sin", "cos", "tanh", "sign"] as const).map((name) => [`aten::${name}.float`, scalarUnary(name[0]!.toUpperCase() + name.slice(1))])),
   "aten::pow.float": scalarBinary("Pow"),
   "aten::fmod.float": scalarBinary("Mod", undefined, { fmod: { int: 1 } }),
   "aten::floor.float": roundedToInt("Floor"),
   "aten::ceil.float": roundedToInt("Ceil"),
-  "aten::round.float": roundedToInt("Round"),
+  // JavaScript's Math.round (what @script code means by it): halves go up, where ONNX's Round goes to even.
+  "aten::round.float": {
+    onnx: "Floor(x + 0.5), Cast to int64",
+    lower: (n) => {
+      const x = castTo(n, n.tensor(0), "float32");
+      return castTo(n, n.op("Floor", [n.op("Add", [x, n.scalarLike(0.5, x)], "float32", 0)], "float32", 0), "int64");
+    },
+  },
   "aten::trunc.float": { onnx: "Cast to int64 (truncates)", lower: (n) => castTo(n, n.tensor(0), "int64") },
   "aten::__not__": scalarUnary("Not"),
   "aten::__and__.bool": scalarBinary("And"),
@@ -108,7 +115,8 @@ export const SCALAR_MAPPINGS: OpMappingTable = {
   "aten::Float.Tensor": elementAs("float32"),
   "aten::Int.Tensor": elementAs("int64"),
   "aten::Bool.Tensor": elementAs("bool"),
-  "aten::Int.float": { onnx: "Cast (truncates)", lower: (n) => castTo(n, n.tensor(0), "int64") },
+  // tsjit's Int.float checks that the number is integral; the export keeps the conversion, not the check.
+  "aten::Int.float": { onnx: "Cast to int64", lower: (n) => castTo(n, n.tensor(0), "int64") },
   "aten::size.int": { onnx: "Shape, Gather", lower: (n) => sizeOfDim(n, n.tensor(1)) },
   "aten::len.Tensor": { onnx: "Shape, Gather", lower: (n) => sizeOfDim(n, n.int64s([0])) },
   "aten::size": { onnx: "Shape", lower: (n) => n.op("Shape", [n.tensor(0)], "int64", 1) },
@@ -120,9 +128,7 @@ export const SCALAR_MAPPINGS: OpMappingTable = {
       return rank === undefined ? n.op("Size", [n.op("Shape", [n.tensor(0)], "int64", 1)], "int64", 0) : loweredConstant(rank, IntType);
     },
   },
-  "aten::__getitem__.t": { onnx: "(the list's item; the index must be known at export time)", lower: listItem },
-  "aten::__getitem__.int": { onnx: "(the list's item; the index must be known at export time)", lower: listItem },
-  "aten::__getitem__.float": { onnx: "(the list's item; the index must be known at export time)", lower: listItem },
+  ...perType("__getitem__", ["t", "int", "float", "bool", "str"], { onnx: "(the list's item; the index must be known at export time)", lower: listItem }),
   ...perType("is_none", OPTIONAL_TYPES, {
     onnx: "a constant (a value computed at run time is never None)",
     lower: (n) => loweredConstant(n.isNone(0), BoolType),
@@ -131,11 +137,11 @@ export const SCALAR_MAPPINGS: OpMappingTable = {
     onnx: "(the value itself)",
     lower: (n) => (n.isNone(0) ? n.fail("unwraps None") : n.inputs[0]!),
   }),
-  "aten::len.t": {
+  ...perType("len", ["t", "int", "float", "bool", "str"], {
     onnx: "a constant",
     lower: (n) => {
       const list = n.inputs[0]!;
       return list.kind === "list" ? loweredConstant(list.items.length, IntType) : n.fail("needs a list built in the graph");
     },
-  },
+  }),
 };

@@ -60,6 +60,16 @@ function asVector(n: NodeLowering, index: number, otherwise: number): LoweredTen
   return n.op("Unsqueeze", [castTo(n, n.tensor(index), "int64"), n.int64s([0])], "int64", 1);
 }
 
+/** movedim: the Transpose that puts each source dim at its destination and keeps the other dims in order. */
+function movedim(n: NodeLowering): LoweredTensor {
+  const rank = n.rankOf(0);
+  const [source, destination] = [n.ints(1).map((d) => n.normalizeDim(d, rank)), n.ints(2).map((d) => n.normalizeDim(d, rank))];
+  const perm = new Array<number>(rank).fill(-1);
+  destination.forEach((d, i) => (perm[d] = source[i]!));
+  const rest = Array.from({ length: rank }, (_, i) => i).filter((d) => !source.includes(d));
+  return transpose(n, n.tensor(0), perm.map((d) => (d === -1 ? rest.shift()! : d)));
+}
+
 /** flip: Slice backwards (step -1) over every flipped dim. */
 function flip(n: NodeLowering): LoweredTensor {
   const x = n.tensor(0);
@@ -221,6 +231,7 @@ export const SHAPE_MAPPINGS: OpMappingTable = {
   "aten::expand_as": { onnx: "Shape, Expand", lower: (n) => n.op("Expand", [n.tensor(0), n.op("Shape", [n.tensor(1)], "int64", 1)], n.tensor(0).dtype, n.tensor(1).rank) },
   "aten::narrow": { onnx: "Slice", lower: narrow },
   "aten::flip": { onnx: "Slice (step -1)", lower: flip },
+  "aten::movedim.intlist": { onnx: "Transpose", lower: movedim },
   "aten::unflatten.int": { onnx: "Shape, Slice, Concat, Reshape", lower: unflatten },
   "aten::arange": { onnx: "Range", lower: (n) => arange(n, [0], 1) },
   "aten::arange.start_step": { onnx: "Range", lower: (n) => arange(n, [0, 1, 2], 3) },
