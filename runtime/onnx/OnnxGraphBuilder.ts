@@ -5,6 +5,7 @@
  * top-level graph (subgraphs see them as outer-scope values), each tensor and each
  * small constant stored once.
  */
+import { fail } from "../errors.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { OnnxAttributeType, OnnxDataType, type AttributeProto, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto } from "./proto.js";
@@ -30,6 +31,12 @@ class ModelScope {
   readonly #literalNames = new Map<string, string>();
   readonly #taken = new Set<string>();
   #nextId = 0;
+
+  /** Marks a name as used (graph inputs and outputs), so no initializer or node output takes it. */
+  reserve(name: string): void {
+    if (this.#taken.has(name)) fail("INVALID_ARGUMENT", `exportOnnx(): the name '${name}' is given to two graph inputs or outputs`);
+    this.#taken.add(name);
+  }
 
   fresh(hint: string): string {
     let name: string;
@@ -83,6 +90,10 @@ export class OnnxGraphBuilder {
 
   fresh(hint: string): string {
     return this.scope.fresh(hint);
+  }
+
+  reserve(name: string): void {
+    this.scope.reserve(name);
   }
 
   /** Appends `opType(inputs)` and returns its `outputCount` fresh output names ("" inputs are omitted optional ones). */

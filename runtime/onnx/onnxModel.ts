@@ -71,13 +71,17 @@ export function toOnnxModel(target: ExportTarget, options: ExportOnnxOptions = {
       dtype: example?.dtype ?? scalarDType(value.type) ?? "float32",
       dims: example ? [...example.shape] : value.type.kind === "Tensor" ? undefined : [],
     };
+    builder.reserve(io.name);
     env.set(value, loweredTensor(io.name, io.dtype, io.dims?.length));
     return io;
   });
+  options.outputNames?.forEach((name) => builder.reserve(name));
   lowerBlock({ opset, constants: graph.constants }, graph.block, builder, env);
   const results = graph.outputs.flatMap((value) => outputTensors(builder, loweredInput(env, value)));
   const outputs = results.map((result, i): GraphIO => {
-    const io = { name: options.outputNames?.[i] ?? `output_${i}`, dtype: result.dtype, dims: result.rank === undefined ? undefined : new Array<undefined>(result.rank).fill(undefined) };
+    const name = options.outputNames?.[i] ?? `output_${i}`;
+    if (options.outputNames?.[i] === undefined) builder.reserve(name);
+    const io = { name, dtype: result.dtype, dims: result.rank === undefined ? undefined : new Array<undefined>(result.rank).fill(undefined) };
     builder.emitTo("Identity", [result.name], [io.name]);
     return io;
   });

@@ -87,11 +87,12 @@ describe("tsjit export-onnx", () => {
   });
 
   it("exits 1 naming an op without an ONNX mapping and its line", async () => {
-    const file = join(dir, "flip.tsjit");
-    await save(new ScriptFunction("flipped", parseGraph(`graph(%x : Tensor):\n  %dims : int[] = prim::Constant[value=[0]]()\n  %y : Tensor = aten::flip(%x, %dims) # flip.ts:4:10\n  return (%y)`)), file);
-    const result = await run(file, "-o", join(dir, "flip.onnx"));
+    const file = join(dir, "roll.tsjit");
+    const ir = `graph(%x : Tensor):\n  %shifts : int[] = prim::Constant[value=[1]]()\n  %dims : int[] = prim::Constant[value=[0]]()\n  %y : Tensor = aten::roll(%x, %shifts, %dims) # roll.ts:4:10\n  return (%y)`;
+    await save(new ScriptFunction("rolled", parseGraph(ir)), file);
+    const result = await run(file, "-o", join(dir, "roll.onnx"));
     expect(result.code).toBe(1);
-    expect(result.err).toContain("aten::flip has no ONNX mapping, at flip.ts:4:10");
+    expect(result.err).toContain("aten::roll has no ONNX mapping, at roll.ts:4:10");
   });
 });
 

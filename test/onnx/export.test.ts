@@ -51,6 +51,18 @@ describe("exportOnnx", () => {
     expect(proto.graph.output.map((io) => [io.name, io.type.tensor_type.shape!.dim])).toEqual([["scores", [{}, {}]]]);
   });
 
+  it("keeps input and output names apart from weights' names, and refuses a name given twice", async () => {
+    const model = script(await loadFixtureModel("simple"));
+    const [example] = loadModelCases("simple");
+    const bytes = toOnnxModel(model, { inputNames: ["fc.weight"], outputNames: ["fc.bias"], exampleInputs: example!.inputs });
+    expect(decodeModelProto(bytes).graph.initializer.map((init) => init.name).sort()).toEqual(["fc.bias_0", "fc.weight_1"]);
+    const [got] = await runOrt(await ortSession(bytes), example!.inputs);
+    expect(maxAbsDifference(got!, model.forward(...example!.inputs) as Tensor)).toBeLessThanOrEqual(1e-6);
+    expect(thrownTsjitError(() => toOnnxModel(model, { inputNames: ["x"], outputNames: ["x"] }), "INVALID_ARGUMENT").message).toBe(
+      "exportOnnx(): the name 'x' is given to two graph inputs or outputs",
+    );
+  });
+
   it("exports a scripted function; a scalar condition becomes an If", async () => {
     const gate = fn("gate", GATE_IR);
     const bytes = toOnnxModel(gate, { exampleInputs: [tensor([[1, 2]])] });
@@ -86,15 +98,16 @@ describe("opset", () => {
 
 describe("export errors", () => {
   it("an op without a mapping names its kind and the TypeScript line it came from", () => {
-    const flipped = fn(
-      "flipped",
+    const rolled = fn(
+      "rolled",
       `graph(%x : Tensor):
+  %shifts : int[] = prim::Constant[value=[1]]()
   %dims : int[] = prim::Constant[value=[0]]()
-  %y : Tensor = aten::flip(%x, %dims) # models/flip.ts:7:12
+  %y : Tensor = aten::roll(%x, %shifts, %dims) # models/roll.ts:7:12
   return (%y)`,
     );
-    const error = thrownTsjitError(() => toOnnxModel(flipped), "NOT_IMPLEMENTED");
-    expect(error.message).toBe("exportOnnx(): aten::flip has no ONNX mapping, at models/flip.ts:7:12\n  %y : Tensor = aten::flip(%x, %dims) # models/flip.ts:7:12");
+    const error = thrownTsjitError(() => toOnnxModel(rolled), "NOT_IMPLEMENTED");
+    expect(error.message).toBe("exportOnnx(): aten::roll has no ONNX mapping, at models/roll.ts:7:12\n  %y : Tensor = aten::roll(%x, %shifts, %dims) # models/roll.ts:7:12");
   });
 
   it("an argument that must be known at export time names the argument", () => {
