@@ -54,10 +54,15 @@ export class NodeLowering {
     return undefined;
   }
 
-  int(index: number): number {
+  /** An int or float argument known at export time (ONNX takes it as an attribute). */
+  number(index: number): number {
     const value = this.constant(index);
-    if (typeof value !== "number") this.fail(`needs argument ${this.argumentName(index)} known at export time (it is computed at run time)`);
+    if (typeof value !== "number") this.#needsConstant(index);
     return value;
+  }
+
+  int(index: number): number {
+    return this.number(index);
   }
 
   optionalInt(index: number): number | undefined {
@@ -67,7 +72,7 @@ export class NodeLowering {
   ints(index: number): number[] {
     const value = this.constant(index);
     if (typeof value === "number") return [value];
-    if (!Array.isArray(value)) this.fail(`needs argument ${this.argumentName(index)} known at export time (it is computed at run time)`);
+    if (!Array.isArray(value)) this.#needsConstant(index);
     return [...(value as number[])];
   }
 
@@ -76,18 +81,18 @@ export class NodeLowering {
   }
 
   float(index: number): number {
-    return this.int(index);
+    return this.number(index);
   }
 
   bool(index: number): boolean {
     const value = this.constant(index);
-    if (typeof value !== "boolean") this.fail(`needs argument ${this.argumentName(index)} known at export time`);
+    if (typeof value !== "boolean") this.#needsConstant(index);
     return value;
   }
 
   str(index: number): string {
     const value = this.constant(index);
-    if (typeof value !== "string") this.fail(`needs argument ${this.argumentName(index)} known at export time`);
+    if (typeof value !== "string") this.#needsConstant(index);
     return value;
   }
 
@@ -95,7 +100,7 @@ export class NodeLowering {
   dtype(index: number): DType | undefined {
     if (this.isNone(index)) return undefined;
     const value = this.constant(index);
-    if (typeof value !== "string" || !isDType(value)) this.fail(`needs argument ${this.argumentName(index)} known at export time`);
+    if (typeof value !== "string" || !isDType(value)) this.#needsConstant(index);
     return value;
   }
 
@@ -126,6 +131,12 @@ export class NodeLowering {
     const rank = this.tensor(index).rank;
     if (rank === undefined) this.fail(`needs the rank of argument ${this.argumentName(index)}; pass exampleInputs to exportOnnx`);
     return rank;
+  }
+
+  #needsConstant(index: number): never {
+    const input = this.inputs[index]!;
+    const why = input.kind === "constant" ? `it is ${input.value === null ? "None" : typeof input.value}` : "it is computed at run time";
+    return this.fail(`needs argument ${this.argumentName(index)} known at export time (${why})`);
   }
 
   argumentName(index: number): string {

@@ -6,6 +6,7 @@
  * parent's env, since ONNX subgraphs may read outer-scope values by name.
  */
 import type { Block, Node, Value } from "../ir/Graph.js";
+import type { ScriptFunction } from "../jit/ScriptFunction.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { lowerIf, lowerLoop } from "./controlFlow.js";
 import { loweredConstant, type Lowered } from "./lowered.js";
@@ -17,7 +18,12 @@ export type Env = Map<Value, Lowered>;
 
 export interface BlockLowering {
   readonly opset: number;
+  /** The tensor constants of the graph being lowered. */
   readonly constants: ReadonlyMap<string, Tensor>;
+  /** The functions `prim::CallFunction[name=...]` may call. */
+  readonly functions: ReadonlyMap<string, ScriptFunction>;
+  /** The functions being lowered inline, outermost first (a recursive call cannot be). */
+  readonly callStack: readonly string[];
 }
 
 export function lowerBlock(context: BlockLowering, block: Block, builder: OnnxGraphBuilder, env: Env): void {
@@ -47,6 +53,8 @@ function lowerNode(context: BlockLowering, node: Node, builder: OnnxGraphBuilder
       node.outputs.forEach((output, i) => env.set(output, list.items[i]!));
       return;
     }
+    case "prim::CallFunction":
+      return lowerCall(context, node, builder, env, inputs);
     case "prim::If":
       return lowerIf(context, node, builder, env);
     case "prim::Loop":
@@ -58,6 +66,19 @@ function lowerNode(context: BlockLowering, node: Node, builder: OnnxGraphBuilder
   const outputs: readonly Lowered[] = Array.isArray(lowered) ? lowered : [lowered as Lowered];
   if (outputs.length !== node.outputs.length) throw new Error(`exportOnnx: the mapping of ${node.kind} gave ${outputs.length} outputs for ${node.outputs.length}`);
   node.outputs.forEach((output, i) => env.set(output, outputs[i]!));
+}
+
+/** A call of a scripted function, lowered inline: ONNX has no calls (model-local functions aside). */
+function lowerCall(context: BlockLowering, node: Node, builder: OnnxGraphBuilder, env: Env, inputs: readonly Lowered[]): void {
+  const name = node.attributes.get("name");
+  const callee = typeof name === "string" ? context.functions.get(name) : undefined;
+  if (!callee) failAt(node, `calls a function the exported module or function does not have (${JSON.stringify(name)})`);
+  if (context.callStack.includes(callee.name)) failAt(node, `calls ${callee.name} recursively, which cannot be inlined`);
+  const graph = callee.graph;
+  const inner: Env = new Map(graph.inputs.map((input, i) => [input, inputs[i]!]));
+  const calleeContext = { ...context, constants: graph.constants, functions: callee.functions, callStack: [...context.callStack, callee.name] };
+  lowerBlock(calleeContext, graph.block, builder, inner);
+  node.outputs.forEach((output, i) => env.set(output, loweredInput(inner, graph.outputs[i]!)));
 }
 
 function constantOf(context: BlockLowering, node: Node): Lowered {

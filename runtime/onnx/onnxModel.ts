@@ -61,7 +61,7 @@ export function toOnnxModel(target: ExportTarget, options: ExportOnnxOptions = {
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
     fail("INVALID_ARGUMENT", `exportOnnx(): opset ${opset} is not supported (supported: ${MIN_OPSET} to ${MAX_OPSET})`);
   }
-  const { graph, inputs: inputValues, name } = exportedGraph(target);
+  const { graph, inputs: inputValues, name, functions } = exportedGraph(target);
   const builder = OnnxGraphBuilder.forModel();
   const env: Env = new Map();
   const inputs = inputValues.map((value, i): GraphIO => {
@@ -76,7 +76,7 @@ export function toOnnxModel(target: ExportTarget, options: ExportOnnxOptions = {
     return io;
   });
   options.outputNames?.forEach((name) => builder.reserve(name));
-  lowerBlock({ opset, constants: graph.constants }, graph.block, builder, env);
+  lowerBlock({ opset, constants: graph.constants, functions, callStack: [name] }, graph.block, builder, env);
   const results = graph.outputs.flatMap((value) => outputTensors(builder, loweredInput(env, value)));
   const outputs = results.map((result, i): GraphIO => {
     const name = options.outputNames?.[i] ?? `output_${i}`;
@@ -96,17 +96,20 @@ export function toOnnxModel(target: ExportTarget, options: ExportOnnxOptions = {
   });
 }
 
-/** The graph to export and its tensor inputs: a module's frozen forward (without %self), or a function's graph with constants propagated. */
-function exportedGraph(target: ExportTarget): { graph: Graph; inputs: readonly Value[]; name: string } {
+/**
+ * The graph to export, its inputs and the functions it may call: a module's frozen
+ * forward (without %self), or a function's graph with constants propagated.
+ */
+function exportedGraph(target: ExportTarget): { graph: Graph; inputs: readonly Value[]; name: string; functions: ReadonlyMap<string, ScriptFunction> } {
   if (target instanceof ScriptModule) {
     const graph = freeze(target).graph;
     if (graph.inputs[0]!.uses.length > 0) fail("NOT_IMPLEMENTED", `exportOnnx(): ScriptModule ${target.className}'s frozen forward still reads the module (a recursive method call); it cannot be exported`);
-    return { graph, inputs: graph.inputs.slice(1), name: target.className };
+    return { graph, inputs: graph.inputs.slice(1), name: target.className, functions: target.functions };
   }
   const fn = target instanceof ScriptFunction ? target : scriptFunctionOf(target);
   if (!fn) fail("ARGUMENT_TYPE", "exportOnnx(): expected a ScriptModule or a scripted or traced function (script or trace the model first)");
   const graph = eliminateDeadCode(propagateConstants(fn.graph));
-  return { graph, inputs: graph.inputs, name: fn.name };
+  return { graph, inputs: graph.inputs, name: fn.name, functions: fn.functions };
 }
 
 function inputName(value: Value, index: number, all: readonly Value[]): string {

@@ -75,6 +75,41 @@ describe("exportOnnx", () => {
   });
 });
 
+describe("calls between scripted functions", () => {
+  const SQUASH_IR = `graph(%x : Tensor, %k : float):
+  %one : int = prim::Constant[value=1]()
+  %scaled : Tensor = aten::mul.Scalar(%x, %k)
+  %y : Tensor = aten::tanh(%scaled)
+  %z : Tensor = aten::add.Scalar(%y, %k, %one)
+  return (%z)`;
+
+  it("are inlined, arguments and all", async () => {
+    const squash = fn("squash", SQUASH_IR);
+    const twice = fn(
+      "twice",
+      `graph(%x : Tensor):
+  %half : float = prim::Constant[value=0.5]()
+  %three : float = prim::Constant[value=3.]()
+  %a : Tensor = prim::CallFunction[name="squash"](%x, %half)
+  %b : Tensor = prim::CallFunction[name="squash"](%a, %three)
+  return (%b)`,
+    );
+    twice.addFunction(squash);
+    const bytes = toOnnxModel(twice, { exampleInputs: [tensor([[1, 2, 3]])] });
+    expect(decodeModelProto(bytes).graph.node.filter((n) => n.op_type === "Tanh")).toHaveLength(2);
+    const x = tensor([[-1, 0.25, 2]]);
+    const [got] = await runOrt(await ortSession(bytes), [x]);
+    expect(maxAbsDifference(got!, twice.call(x) as Tensor)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it("refuses recursion and unknown functions, naming the call", () => {
+    const loop = fn("loop", `graph(%x : Tensor):\n  %y : Tensor = prim::CallFunction[name="loop"](%x) # loop.ts:2:3\n  return (%y)`);
+    expect(thrownTsjitError(() => toOnnxModel(loop), "NOT_IMPLEMENTED").message).toMatch(/^exportOnnx\(\): prim::CallFunction calls loop recursively, which cannot be inlined, at loop\.ts:2:3/);
+    const lost = fn("lost", `graph(%x : Tensor):\n  %y : Tensor = prim::CallFunction[name="nowhere"](%x) # lost.ts:2:3\n  return (%y)`);
+    expect(thrownTsjitError(() => toOnnxModel(lost), "NOT_IMPLEMENTED").message).toMatch(/calls a function the exported module or function does not have \("nowhere"\), at lost\.ts:2:3/);
+  });
+});
+
 describe("opset", () => {
   it("is honoured: attention at opset 13 uses no LayerNormalization and still matches tsjit in ONNX Runtime", async () => {
     const model = script(await loadFixtureModel("attention"));
