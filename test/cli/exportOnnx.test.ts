@@ -87,12 +87,12 @@ describe("tsjit export-onnx", () => {
   });
 
   it("exits 1 naming an op without an ONNX mapping and its line", async () => {
-    const file = join(dir, "roll.tsjit");
-    const ir = `graph(%x : Tensor):\n  %shifts : int[] = prim::Constant[value=[1]]()\n  %dims : int[] = prim::Constant[value=[0]]()\n  %y : Tensor = aten::roll(%x, %shifts, %dims) # roll.ts:4:10\n  return (%y)`;
-    await save(new ScriptFunction("rolled", parseGraph(ir)), file);
-    const result = await run(file, "-o", join(dir, "roll.onnx"));
+    const file = join(dir, "noise.tsjit");
+    const ir = `graph(%x : Tensor):\n  %none : NoneType = prim::Constant[value=None]()\n  %y : Tensor = aten::randn_like(%x, %none) # noise.ts:4:10\n  return (%y)`;
+    await save(new ScriptFunction("noise", parseGraph(ir)), file);
+    const result = await run(file, "-o", join(dir, "noise.onnx"));
     expect(result.code).toBe(1);
-    expect(result.err).toContain("aten::roll has no ONNX mapping, at roll.ts:4:10");
+    expect(result.err).toContain("aten::randn_like has no ONNX mapping, at noise.ts:4:10");
   });
 });
 

@@ -133,16 +133,17 @@ describe("opset", () => {
 
 describe("export errors", () => {
   it("an op without a mapping names its kind and the TypeScript line it came from", () => {
-    const rolled = fn(
-      "rolled",
+    const noisy = fn(
+      "noisy",
       `graph(%x : Tensor):
-  %shifts : int[] = prim::Constant[value=[1]]()
-  %dims : int[] = prim::Constant[value=[0]]()
-  %y : Tensor = aten::roll(%x, %shifts, %dims) # models/roll.ts:7:12
+  %none : NoneType = prim::Constant[value=None]()
+  %one : int = prim::Constant[value=1]()
+  %noise : Tensor = aten::randn_like(%x, %none) # models/noise.ts:7:12
+  %y : Tensor = aten::add.Tensor(%x, %noise, %one)
   return (%y)`,
     );
-    const error = thrownTsjitError(() => toOnnxModel(rolled), "NOT_IMPLEMENTED");
-    expect(error.message).toBe("exportOnnx(): aten::roll has no ONNX mapping, at models/roll.ts:7:12\n  %y : Tensor = aten::roll(%x, %shifts, %dims) # models/roll.ts:7:12");
+    const error = thrownTsjitError(() => toOnnxModel(noisy), "NOT_IMPLEMENTED");
+    expect(error.message).toBe("exportOnnx(): aten::randn_like has no ONNX mapping, at models/noise.ts:7:12\n  %noise : Tensor = aten::randn_like(%x, %none) # models/noise.ts:7:12");
   });
 
   it("an argument that must be known at export time names the argument", () => {

@@ -220,6 +220,31 @@ function layerNorm(n: NodeLowering): LoweredTensor {
   return n.op("Add", [n.op("Mul", [normalized, weight], x.dtype, x.rank), bias], x.dtype, x.rank);
 }
 
+/**
+ * group_norm: x as [N, G, rest] normalized over `rest` (biased variance), back to x's
+ * shape, then scaled per channel: weight and bias as [C, 1, ...] (GroupNormalization is
+ * opset 18, and scales per group there).
+ */
+function groupNorm(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  const rank = n.rankOf(0);
+  const groups = n.int(1);
+  const eps = n.float(4);
+  const shape = n.op("Shape", [x], "int64", 1);
+  const grouped = n.op("Concat", [n.op("Slice", [shape, n.int64s([0]), n.int64s([1])], "int64", 1), n.int64s([groups, -1])], "int64", 1, { axis: { int: 0 } });
+  const y = n.op("Reshape", [x, grouped], x.dtype, 3);
+  const centered = n.op("Sub", [y, reduce(n, "ReduceMean", y, [2], true)], x.dtype, 3);
+  const variance = reduce(n, "ReduceMean", n.op("Mul", [centered, centered], x.dtype, 3), [2], true);
+  const deviation = n.op("Sqrt", [n.op("Add", [variance, n.scalarLike(eps, x)], x.dtype, 3)], x.dtype, 3);
+  let result = n.op("Reshape", [n.op("Div", [centered, deviation], x.dtype, 3), shape], x.dtype, rank);
+  const perChannel = (t: LoweredTensor) => (rank > 2 ? n.op("Unsqueeze", [t, n.int64s(Array.from({ length: rank - 2 }, (_, i) => i + 1))], t.dtype, rank - 1) : t);
+  const weight = n.optionalTensor(2);
+  const bias = n.optionalTensor(3);
+  if (weight) result = n.op("Mul", [result, perChannel(weight)], x.dtype, rank);
+  if (bias) result = n.op("Add", [result, perChannel(bias)], x.dtype, rank);
+  return result;
+}
+
 function batchNorm(n: NodeLowering): LoweredTensor {
   const x = n.tensor(0);
   if (n.bool(5)) n.fail("with training=true has no inference mapping (call .eval() before exporting)");
@@ -267,6 +292,7 @@ export const NN_MAPPINGS: OpMappingTable = {
   "aten::adaptive_avg_pool1d": { onnx: "GlobalAveragePool (output size 1 only)", lower: globalAveragePool },
   "aten::adaptive_avg_pool2d": { onnx: "GlobalAveragePool (output size 1 only)", lower: globalAveragePool },
   "aten::layer_norm": { onnx: "LayerNormalization (opset 17; ReduceMean, Sub, Mul, Sqrt, Div before)", lower: layerNorm },
+  "aten::group_norm": { onnx: "Reshape to groups, ReduceMean, Sub, Mul, Sqrt, Div, Reshape back, Mul and Add per channel", lower: groupNorm },
   "aten::batch_norm": { onnx: "BatchNormalization (inference)", lower: batchNorm },
   "aten::softmax.int": softmax("Softmax"),
   "aten::log_softmax.int": softmax("LogSoftmax"),

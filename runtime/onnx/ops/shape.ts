@@ -70,6 +70,33 @@ function movedim(n: NodeLowering): LoweredTensor {
   return transpose(n, n.tensor(0), perm.map((d) => (d === -1 ? rest.shift()! : d)));
 }
 
+/**
+ * roll: per rolled dim, the last `shift mod size` elements moved to the front — two
+ * Slices and a Concat, the size read at run time. With no dims, the flattened tensor
+ * is rolled and reshaped back.
+ */
+function roll(n: NodeLowering): LoweredTensor {
+  const x = n.tensor(0);
+  const shifts = n.ints(1);
+  const dims = n.ints(2);
+  if (dims.length === 0) {
+    if (shifts.length !== 1) n.fail(`with no dims needs one shift, got ${shifts.length}`);
+    const flat = n.op("Reshape", [x, n.int64s([-1])], x.dtype, 1);
+    return n.op("Reshape", [rollDim(n, flat, shifts[0]!, 0), n.op("Shape", [x], "int64", 1)], x.dtype, x.rank);
+  }
+  if (shifts.length !== dims.length) n.fail(`needs as many shifts as dims, got ${shifts.length} and ${dims.length}`);
+  return dims.reduce((rolled, dim, i) => rollDim(n, rolled, shifts[i]!, dim), x);
+}
+
+function rollDim(n: NodeLowering, x: LoweredTensor, shift: number, dim: number): LoweredTensor {
+  const size = n.op("Gather", [n.op("Shape", [x], "int64", 1), n.int64s([dim])], "int64", 1, { axis: { int: 0 } });
+  const split = n.op("Sub", [size, n.op("Mod", [n.int64s([shift]), size], "int64", 1)], "int64", 1);
+  const axes = n.int64s([dim]);
+  const tail = n.op("Slice", [x, split, n.int64s([TO_THE_END]), axes], x.dtype, x.rank);
+  const head = n.op("Slice", [x, n.int64s([0]), split, axes], x.dtype, x.rank);
+  return n.op("Concat", [tail, head], x.dtype, x.rank, { axis: { int: dim } });
+}
+
 /** flip: Slice backwards (step -1) over every flipped dim. */
 function flip(n: NodeLowering): LoweredTensor {
   const x = n.tensor(0);
@@ -231,6 +258,7 @@ export const SHAPE_MAPPINGS: OpMappingTable = {
   "aten::expand_as": { onnx: "Shape, Expand", lower: (n) => n.op("Expand", [n.tensor(0), n.op("Shape", [n.tensor(1)], "int64", 1)], n.tensor(0).dtype, n.tensor(1).rank) },
   "aten::narrow": { onnx: "Slice", lower: narrow },
   "aten::flip": { onnx: "Slice (step -1)", lower: flip },
+  "aten::roll": { onnx: "Shape, Gather, Mod, Slice, Concat", lower: roll },
   "aten::movedim.intlist": { onnx: "Transpose", lower: movedim },
   "aten::unflatten.int": { onnx: "Shape, Slice, Concat, Reshape", lower: unflatten },
   "aten::arange": { onnx: "Range", lower: (n) => arange(n, [0], 1) },
