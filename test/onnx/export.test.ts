@@ -159,6 +159,20 @@ describe("export errors", () => {
     expect(thrownTsjitError(() => toOnnxModel(dynamicChunks), "NOT_IMPLEMENTED").message).toMatch(/^exportOnnx\(\): aten::chunk needs argument 'chunks' known at export time \(it is computed at run time\), at split\.ts:2:3\n/);
   });
 
+  it("unbind's list must be unpacked, so the number of pieces is known", () => {
+    const indexed = fn(
+      "indexed",
+      `graph(%x : Tensor):
+  %zero : int = prim::Constant[value=0]()
+  %rows : Tensor[] = aten::unbind.int(%x, %zero) # rows.ts:3:16
+  %first : Tensor = aten::__getitem__.t(%rows, %zero)
+  return (%first)`,
+    );
+    expect(thrownTsjitError(() => toOnnxModel(indexed), "NOT_IMPLEMENTED").message).toMatch(
+      /^exportOnnx\(\): aten::unbind\.int needs its list unpacked into variables \(`const \[a, b\] = \.\.\.`\) so the number of pieces is known at export time, at rows\.ts:3:16/,
+    );
+  });
+
   it("an op that needs its input's rank asks for exampleInputs", () => {
     const swap = fn(
       "swap",

@@ -1,4 +1,5 @@
 /** Shape and indexing ops, lists of tensors (cat, stack, chunk), creation and dtype conversion. */
+import { Node } from "../../ir/Graph.js";
 import type { DType } from "../../tensor/dtype.js";
 import type { Lowered, LoweredTensor } from "../lowered.js";
 import type { NodeLowering } from "../NodeLowering.js";
@@ -149,9 +150,46 @@ function tensorList(n: NodeLowering, index: number): LoweredTensor[] {
   return list.items.map((item, i) => (item.kind === "tensor" ? item : n.fail(`needs item ${i} of ${n.argumentName(index)} to be a tensor`)));
 }
 
-function pieces(n: NodeLowering, x: LoweredTensor, count: number, dim: number, sizes?: readonly number[]): Lowered {
-  const names = n.builder.emit("Split", sizes ? [x.name, n.int64s(sizes).name] : [x.name], { axis: { int: dim } }, count);
-  return { kind: "list", items: names.map((name) => ({ kind: "tensor", name, dtype: x.dtype, rank: x.rank })) };
+/** Split into `count` pieces along `dim`: equal ones, or of `sizes` (known, or a tensor computed at run time). */
+function splitInto(n: NodeLowering, x: LoweredTensor, count: number, dim: number, sizes?: readonly number[] | LoweredTensor): LoweredTensor[] {
+  const inputs = sizes === undefined ? [x.name] : [x.name, Array.isArray(sizes) ? n.int64s(sizes).name : (sizes as LoweredTensor).name];
+  return n.builder.emit("Split", inputs, { axis: { int: dim } }, count).map((name) => ({ kind: "tensor", name, dtype: x.dtype, rank: x.rank }));
+}
+
+function listOf(items: readonly Lowered[]): Lowered {
+  return { kind: "list", items };
+}
+
+/**
+ * How many tensors a list-returning op gives, read from the `prim::ListUnpack` that
+ * takes its list apart: ONNX needs the count at export time, and only the unpack
+ * says it when it depends on a dim's size (unbind, split by size).
+ */
+function unpackedCount(n: NodeLowering): number {
+  const uses = n.node.outputs[0]!.uses;
+  const counts = new Set(uses.map((use) => (use.user instanceof Node && use.user.kind === "prim::ListUnpack" ? use.user.outputs.length : -1)));
+  if (counts.size !== 1 || counts.has(-1)) n.fail("needs its list unpacked into variables (`const [a, b] = ...`) so the number of pieces is known at export time");
+  return [...counts][0]!;
+}
+
+/** unbind: Split into size-1 pieces along dim, each squeezed. */
+function unbind(n: NodeLowering): Lowered {
+  const x = n.tensor(0);
+  const dim = n.int(1);
+  const axes = n.int64s([dim]);
+  const rank = x.rank === undefined ? undefined : x.rank - 1;
+  return listOf(splitInto(n, x, unpackedCount(n), dim).map((piece) => n.op("Squeeze", [piece, axes], x.dtype, rank)));
+}
+
+/** split(split_size, dim): pieces of split_size, the last one what remains (its size computed at run time). */
+function splitBySize(n: NodeLowering): Lowered {
+  const x = n.tensor(0);
+  const [size, dim] = [n.int(1), n.int(2)];
+  const count = unpackedCount(n);
+  const dimSize = n.op("Gather", [n.op("Shape", [x], "int64", 1), n.int64s([dim])], "int64", 1, { axis: { int: 0 } });
+  const last = n.op("Sub", [dimSize, n.int64s([size * (count - 1)])], "int64", 1);
+  const sizes = n.op("Concat", [n.int64s(new Array<number>(count - 1).fill(size)), last], "int64", 1, { axis: { int: 0 } });
+  return listOf(splitInto(n, x, count, dim, sizes));
 }
 
 /** zeros/ones/full: a 0-d constant expanded to the size. */
@@ -271,8 +309,10 @@ export const SHAPE_MAPPINGS: OpMappingTable = {
     },
   },
   "aten::slice.Tensor": { onnx: "Slice", lower: slice },
-  "aten::chunk": { onnx: "Split into equal parts (the dim must divide evenly)", lower: (n) => pieces(n, n.tensor(0), n.int(1), n.int(2)) },
-  "aten::split.sizes": { onnx: "Split", lower: (n) => pieces(n, n.tensor(0), n.ints(1).length, n.int(2), n.ints(1)) },
+  "aten::chunk": { onnx: "Split into equal parts (the dim must divide evenly)", lower: (n) => listOf(splitInto(n, n.tensor(0), n.int(1), n.int(2))) },
+  "aten::split.sizes": { onnx: "Split", lower: (n) => listOf(splitInto(n, n.tensor(0), n.ints(1).length, n.int(2), n.ints(1))) },
+  "aten::split.Tensor": { onnx: "Split (the count from the ListUnpack of its result; the last size at run time)", lower: splitBySize },
+  "aten::unbind.int": { onnx: "Split, Squeeze (the count from the ListUnpack of its result)", lower: unbind },
   "aten::cat": {
     onnx: "Concat",
     lower: (n) => {
