@@ -62,28 +62,25 @@ export function toOnnxModel(target: ExportTarget, options: ExportOnnxOptions = {
     fail("INVALID_ARGUMENT", `exportOnnx(): opset ${opset} is not supported (supported: ${MIN_OPSET} to ${MAX_OPSET})`);
   }
   const { graph, inputs: inputValues, name, functions } = exportedGraph(target);
+  checkCount("exampleInputs", options.exampleInputs, inputValues.length, "inputs");
+  checkCount("inputNames", options.inputNames, inputValues.length, "inputs");
   const builder = OnnxGraphBuilder.forModel();
   const env: Env = new Map();
-  const inputs = inputValues.map((value, i): GraphIO => {
-    const example = options.exampleInputs?.[i];
-    const io: GraphIO = {
-      name: options.inputNames?.[i] ?? inputName(value, i, inputValues),
-      dtype: example?.dtype ?? scalarDType(value.type) ?? "float32",
-      dims: example ? [...example.shape] : value.type.kind === "Tensor" ? undefined : [],
-    };
+  const inputs = inputValues.map((value, i) => {
+    const io = graphInput(value, i, inputValues, options);
     builder.reserve(io.name);
     env.set(value, loweredTensor(io.name, io.dtype, io.dims?.length));
     return io;
   });
-  options.outputNames?.forEach((name) => builder.reserve(name));
+  options.outputNames?.forEach((outputName) => builder.reserve(outputName));
   lowerBlock({ opset, constants: graph.constants, functions, callStack: [name] }, graph.block, builder, env);
   const results = graph.outputs.flatMap((value) => outputTensors(builder, loweredInput(env, value)));
+  checkCount("outputNames", options.outputNames, results.length, "outputs");
   const outputs = results.map((result, i): GraphIO => {
-    const name = options.outputNames?.[i] ?? `output_${i}`;
-    if (options.outputNames?.[i] === undefined) builder.reserve(name);
-    const io = { name, dtype: result.dtype, dims: result.rank === undefined ? undefined : new Array<undefined>(result.rank).fill(undefined) };
-    builder.emitTo("Identity", [result.name], [io.name]);
-    return io;
+    const outputName = options.outputNames?.[i] ?? `output_${i}`;
+    if (options.outputNames === undefined) builder.reserve(outputName);
+    builder.emitTo("Identity", [result.name], [outputName]);
+    return { name: outputName, dtype: result.dtype, dims: result.rank === undefined ? undefined : new Array<undefined>(result.rank).fill(undefined) };
   });
   const dynamicAxes: DynamicAxes = options.dynamicAxes ?? Object.fromEntries([...inputs, ...outputs].map((io) => [io.name, { 0: "batch" }]));
   const describe = (io: GraphIO) => valueInfo(io.name, io.dtype, io.dims?.map((size, d) => dynamicAxes[io.name]?.[d] ?? size));
@@ -94,6 +91,22 @@ export function toOnnxModel(target: ExportTarget, options: ExportOnnxOptions = {
     opset_import: [{ domain: "", version: opset }],
     graph: builder.toGraph(name, inputs.map(describe), outputs.map(describe), true),
   });
+}
+
+/** Input `index`: named by inputNames, else its source name; typed by its example, else by its IR type (a tensor: float32, rank unknown). */
+function graphInput(value: Value, index: number, all: readonly Value[], options: ExportOnnxOptions): GraphIO {
+  const example = options.exampleInputs?.[index];
+  return {
+    name: options.inputNames?.[index] ?? inputName(value, index, all),
+    dtype: example?.dtype ?? scalarDType(value.type) ?? "float32",
+    dims: example ? [...example.shape] : value.type.kind === "Tensor" ? undefined : [],
+  };
+}
+
+function checkCount(option: string, given: readonly unknown[] | undefined, expected: number, what: string): void {
+  if (given !== undefined && given.length !== expected) {
+    fail("INVALID_ARGUMENT", `exportOnnx(): ${option} has ${given.length} entries, but the graph has ${expected} ${what}`);
+  }
 }
 
 /**

@@ -63,6 +63,13 @@ describe("exportOnnx", () => {
     );
   });
 
+  it("refuses options whose lengths do not match the graph's inputs and outputs", async () => {
+    const model = script(await loadFixtureModel("simple"));
+    expect(thrownTsjitError(() => toOnnxModel(model, { exampleInputs: [] }), "INVALID_ARGUMENT").message).toBe("exportOnnx(): exampleInputs has 0 entries, but the graph has 1 inputs");
+    expect(thrownTsjitError(() => toOnnxModel(model, { inputNames: ["a", "b"] }), "INVALID_ARGUMENT").message).toBe("exportOnnx(): inputNames has 2 entries, but the graph has 1 inputs");
+    expect(thrownTsjitError(() => toOnnxModel(model, { outputNames: [] }), "INVALID_ARGUMENT").message).toBe("exportOnnx(): outputNames has 0 entries, but the graph has 1 outputs");
+  });
+
   it("exports a scripted function; a scalar condition becomes an If", async () => {
     const gate = fn("gate", GATE_IR);
     const bytes = toOnnxModel(gate, { exampleInputs: [tensor([[1, 2]])] });
