@@ -26,7 +26,7 @@ export function lowerIf(context: BlockLowering, node: Node, builder: OnnxGraphBu
     node.outputs.forEach((output, i) => env.set(output, loweredInput(env, taken.returns[i]!)));
     return;
   }
-  const refuse = (reason: string): never => failAt(node, reason);
+  const refuse = (reason: string): never => failAt(node, `needs a tensor condition: ${reason}`);
   const conditionTensor = asBool(builder, materialize(builder, condition, refuse));
   const thenBranch = branchGraph(context, node, node.blocks[0]!, builder, env, "then", undefined);
   const elseBranch = branchGraph(context, node, node.blocks[1]!, builder, env, "else", thenBranch.dtypes);
@@ -49,14 +49,14 @@ function branchGraph(context: BlockLowering, node: Node, block: Block, builder: 
   const inner: Env = new Map(env);
   lowerBlock(context, block, sub, inner);
   const outputs = block.returns.map((value, i) => {
-    const lowered = materialize(sub, loweredInput(inner, value), (reason) => failAt(node, `cannot return ${reason} from its ${label} branch`));
+    const lowered = materialize(sub, loweredInput(inner, value), (reason) => failAt(node, `cannot return a value from its ${label} branch: ${reason}`));
     return dtypes ? castIn(sub, lowered, dtypes[i]!) : lowered;
   });
   return subgraphOf(sub, `${label}_${builder.fresh("branch")}`, [], outputs);
 }
 
 export function lowerLoop(context: BlockLowering, node: Node, builder: OnnxGraphBuilder, env: Env): void {
-  const refuse = (reason: string): never => failAt(node, `cannot carry ${reason} through a loop`);
+  const refuse = (reason: string): never => failAt(node, `cannot carry a value through the loop: ${reason}`);
   const [maxTrips, condition, ...initial] = node.inputs.map((input) => materialize(builder, loweredInput(env, input), refuse));
   const body = node.blocks[0]!;
   const sub = builder.subgraph();

@@ -134,5 +134,5 @@ function inputName(value: Value, index: number, all: readonly Value[]): string {
 /** A graph output as ONNX outputs: a tuple or list gives one per item. */
 function outputTensors(builder: OnnxGraphBuilder, value: Lowered): LoweredTensor[] {
   if (value.kind === "list") return value.items.flatMap((item) => outputTensors(builder, item));
-  return [materialize(builder, value, (reason) => fail("NOT_IMPLEMENTED", `exportOnnx(): the graph returns ${reason}`))];
+  return [materialize(builder, value, (reason) => fail("NOT_IMPLEMENTED", `exportOnnx(): the graph returns a value with no ONNX form: ${reason}`))];
 }

@@ -180,6 +180,26 @@ describe("export errors", () => {
     );
   });
 
+  it("an If cannot return a list, and says which branch", () => {
+    const pick = fn(
+      "pick",
+      `graph(%x : Tensor, %c : bool):
+  %l : Tensor[] = prim::If(%c) # pick.ts:1:1
+    block0():
+      %a : Tensor[] = prim::ListConstruct(%x)
+      -> (%a)
+    block1():
+      %b : Tensor[] = prim::ListConstruct(%x, %x)
+      -> (%b)
+  %zero : int = prim::Constant[value=0]()
+  %y : Tensor = aten::__getitem__.t(%l, %zero)
+  return (%y)`,
+    );
+    expect(thrownTsjitError(() => toOnnxModel(pick), "NOT_IMPLEMENTED").message).toMatch(
+      /^exportOnnx\(\): prim::If cannot return a value from its then branch: a list of tensors is not one ONNX tensor, at pick\.ts:1:1\n/,
+    );
+  });
+
   it("an op that needs its input's rank asks for exampleInputs", () => {
     const swap = fn(
       "swap",
