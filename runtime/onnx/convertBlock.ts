@@ -62,7 +62,10 @@ function lowerNode(context: BlockLowering, node: Node, builder: OnnxGraphBuilder
   }
   const mapping = OP_MAPPINGS.get(node.kind);
   if (!mapping) failAt(node, "has no ONNX mapping");
+  const firstEmitted = builder.nodes.length;
   const lowered = mapping.lower(new NodeLowering(builder, node, inputs, context.opset));
+  // ONNX Runtime's errors name the failing node; its doc_string leads back to the TypeScript line.
+  if (node.source) for (const emitted of builder.nodes.slice(firstEmitted)) emitted.doc_string = `${node.source.file}:${node.source.line}:${node.source.col}`;
   const outputs: readonly Lowered[] = Array.isArray(lowered) ? lowered : [lowered as Lowered];
   if (outputs.length !== node.outputs.length) throw new Error(`exportOnnx: the mapping of ${node.kind} gave ${outputs.length} outputs for ${node.outputs.length}`);
   node.outputs.forEach((output, i) => env.set(output, outputs[i]!));

@@ -40,6 +40,8 @@ export interface NodeProto {
   input: string[];
   output: string[];
   attribute: AttributeProto[];
+  /** The TypeScript `file:line:col` the IR node came from, when known. */
+  doc_string?: string;
 }
 
 export interface TensorShapeDimension {

@@ -132,6 +132,8 @@ describe("control flow survives export", () => {
     const scripted = toOnnxModel(script(eager), { exampleInputs: example!.inputs, dynamicAxes: DYNAMIC_AXES.rnn! });
     const traced = toOnnxModel(quietly(() => trace(eager, example!.inputs)), { exampleInputs: example!.inputs });
     expect(opTypes(scripted).filter((op) => op === "Loop")).toHaveLength(1);
+    const tanh = decodeModelProto(scripted).graph.node.find((node) => node.op_type === "Loop")!.attribute[0]!.g!.node.find((node) => node.op_type === "Tanh");
+    expect(tanh?.doc_string).toBe("examples/models/rnn.ts:25:11");
     expect(opTypes(traced)).not.toContain("Loop");
     const session = await ortSession(scripted);
     for (const steps of [1, 3]) {
