@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { EXIT_OK, EXIT_USAGE } from "./command.js";
+import { EXPORT_ONNX_USAGE, exportOnnxCommand } from "./exportOnnx.js";
 import { INSPECT_USAGE, inspectCommand } from "./inspect.js";
 import { RUN_USAGE, runModelCommand } from "./run.js";
 
@@ -17,7 +18,7 @@ interface CommandEntry {
 const COMMANDS: ReadonlyMap<string, CommandEntry> = new Map([
   ["inspect", { summary: "list a model file's methods and tensors, or a weights file's tensors", usage: INSPECT_USAGE, run: inspectCommand }],
   ["run", { summary: "run a saved model's method on inputs given as JSON or .npy", usage: RUN_USAGE, run: runModelCommand }],
-  // export-onnx: { usage: EXPORT_ONNX_USAGE, run: exportOnnxCommand } from ./exportOnnx.js (the ONNX half of issue 9).
+  ["export-onnx", { summary: "write a saved model's forward as an ONNX model", usage: EXPORT_ONNX_USAGE, run: exportOnnxCommand }],
 ]);
 
 const USAGE = `Usage: tsjit <command> [options]

@@ -59,7 +59,7 @@ describe("tsjit inspect", () => {
 
 describe("tsjit", () => {
   it("lists its commands, names an unknown one, prints its version", async () => {
-    expect(await runCli("--help")).toMatchObject({ code: 0, stdout: expect.stringMatching(/Commands:\n {2}inspect .*\n {2}run /) });
+    expect(await runCli("--help")).toMatchObject({ code: 0, stdout: expect.stringMatching(/Commands:\n {2}inspect .*\n {2}run .*\n {2}export-onnx /) });
     expect(await runCli()).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Usage: tsjit <command>/) });
     expect(await runCli("frobnicate")).toMatchObject({ code: 2, stderr: expect.stringMatching(/^tsjit: unknown command 'frobnicate'/) });
     expect(await runCli("--version")).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
