@@ -25,6 +25,7 @@ beforeAll(async () => {
   const rollupCli = join(root, "node_modules/rollup/dist/bin/rollup");
   const build = node([rollupCli, "-c", "examples/node-app/rollup.config.mjs", "--file", join(outside, "main.mjs")], root);
   expect(build.status, build.stderr).toBe(0);
+  expect(build.stderr, "no type error or other warning while bundling").not.toMatch(/\(!\)/);
 }, 60_000);
 
 afterAll(() => {

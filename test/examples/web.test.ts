@@ -41,6 +41,7 @@ function buildPage(): void {
   if (!existsSync(join(page, "controlflow.tsjit"))) expect(run([join(root, "dist/examples/node-app/saveModel.js")]).status).toBe(0);
   const build = run([join(root, "node_modules/rollup/dist/bin/rollup"), "-c", "examples/web/rollup.config.mjs"]);
   expect(build.status, build.stderr).toBe(0);
+  expect(build.stderr, "no type error or other warning while bundling").not.toMatch(/\(!\)/);
 }
 
 /** What the page should show for `values`: the saved model's output on the JS kernels, and the branch it takes. */

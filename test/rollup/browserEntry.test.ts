@@ -6,7 +6,7 @@
  */
 import { builtinModules } from "node:module";
 import { join } from "node:path";
-import nodeResolve from "@rollup/plugin-node-resolve";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
 import { rollup } from "rollup";
 import { describe, expect, it } from "vitest";
 import { createProject, ROOT } from "./project.js";

@@ -8,12 +8,16 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import nodeResolve from "@rollup/plugin-node-resolve";
-import typescript from "@rollup/plugin-typescript";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
+import typescriptImport from "@rollup/plugin-typescript";
 import { rollup, type OutputAsset, type OutputChunk, type OutputOptions, type Plugin, type RollupError } from "rollup";
 import { beforeAll, describe, expect, it } from "vitest";
 import { manualSeed, nn, relu, save, tensor, trace, type Tensor } from "../../runtime/index.js";
 import { createProject, ROOT } from "./project.js";
+
+// The package's types are CommonJS-shaped: under NodeNext its default import is typed as
+// the namespace, while at run time (its ES build) it is the function.
+const typescript = typescriptImport as unknown as typeof typescriptImport.default;
 
 type TsjitFactory = (options?: Record<string, unknown>) => Plugin & { api: { transformers: never } };
 let tsjit: TsjitFactory;

@@ -129,17 +129,15 @@ function currentProgram(context: TransformPluginContext, project: Project, id: s
   }
 }
 
-/** Warnings through `this.warn`; the errors fail the build through `this.error`, at the first, with every error listed. */
+/** Warnings through `this.warn`; errors fail the build through `this.error`, at the first, which lists the others after it. */
 function report(context: TransformPluginContext, id: string, problems: readonly ModuleProblem[]): void {
-  for (const problem of problems) if (problem.severity === "warning") context.warn(toLog(id, problem, formatProblem(problem)));
-  const errors = problems.filter((problem) => problem.severity === "error");
-  if (errors.length > 0) context.error(toLog(id, errors[0]!, errors.map(formatProblem).join("\n")));
+  for (const problem of problems) if (problem.severity === "warning") context.warn(toLog(id, problem, `${problem.code}: ${problem.message}`));
+  const [first, ...others] = problems.filter((problem) => problem.severity === "error");
+  if (first === undefined) return;
+  const more = others.map((problem) => `\n${problem.file}:${problem.line}:${problem.column + 1}: ${problem.code}: ${problem.message}`).join("");
+  context.error(toLog(id, first, `${first.code}: ${first.message}${more}`));
 }
 
 function toLog(id: string, problem: ModuleProblem, message: string): RollupLog {
   return { message, id, pluginCode: problem.code, loc: { file: problem.file, line: problem.line, column: problem.column } };
-}
-
-function formatProblem(problem: ModuleProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column + 1}: ${problem.code}: ${problem.message}`;
 }
