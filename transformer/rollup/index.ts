@@ -103,13 +103,26 @@ export default function tsjit(options: TsjitPluginOptions = {}): TsjitPlugin {
       }
       const program = currentProgram(this, project, id);
       const sourceFile = program.getSourceFile(id)!;
-      if (code !== sourceFile.text) {
+      if (code.replace(/^\uFEFF/, "") !== sourceFile.text) {
         this.error({ message: `tsjit: ${id} was already transformed by another plugin (@rollup/plugin-typescript?); let tsjit compile it, or give that plugin tsjit's transformers (docs/bundling.md)`, id });
       }
       report(this, id, [...typeScriptProblems(program, sourceFile), ...scriptProblems(program, sourceFile)]);
+      watchProjectFiles(this, program, project.tsconfigPath);
       return emitModule(program, sourceFile);
     },
   };
+}
+
+/**
+ * A module's compilation depends on every project file its types come from, bundled or
+ * not (a type-only import, a .d.ts): watch mode rebuilds when any of them, or the
+ * tsconfig, changes. Library files (node_modules, TypeScript's lib) are not watched.
+ */
+function watchProjectFiles(context: TransformPluginContext, program: ts.Program, tsconfigPath: string): void {
+  context.addWatchFile(tsconfigPath);
+  for (const file of program.getSourceFiles()) {
+    if (!program.isSourceFileFromExternalLibrary(file) && !program.isSourceFileDefaultLibrary(file)) context.addWatchFile(file.fileName);
+  }
 }
 
 function readModelFile(context: PluginContext, id: string): Uint8Array {
