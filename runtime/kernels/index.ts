@@ -1,7 +1,7 @@
 /** Which backend eager ops and the executor run on. */
 import { fail } from "../errors.js";
-import type { Backend } from "./Backend.js";
 import { platform } from "../platform/index.js";
+import type { Backend } from "./Backend.js";
 import { jsBackend } from "./js/index.js";
 import type { NativeBinding } from "./native/loader.js";
 
@@ -22,8 +22,9 @@ interface Selection {
 }
 
 /**
- * Native when the addon loads, else JS. TSJIT_BACKEND=js|native forces one (read
- * once, here); native forced but not loadable is an error, not a silent fallback.
+ * Native when the entry's platform loads the addon (never in the browser build), else
+ * JS. TSJIT_BACKEND=js|native forces one (read once, here); native forced but not
+ * loadable is an error, not a silent fallback.
  */
 function select(): Selection {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;

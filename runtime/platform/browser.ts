@@ -12,7 +12,9 @@ function baseURL(): string | undefined {
 }
 
 async function readBytes(source: ByteSource, what: string): Promise<Uint8Array> {
-  return fetchBytes(source instanceof URL ? source : new URL(source, baseURL()), what);
+  if (source instanceof URL) return fetchBytes(source, what);
+  if (!URL.canParse(source, baseURL())) fail("INVALID_ARGUMENT", `${what}: "${source}" is not a URL, and there is no page to resolve it against; pass a URL or the bytes`);
+  return fetchBytes(new URL(source, baseURL()), what);
 }
 
 async function writeBytes(path: string, _bytes: Uint8Array, what: string): Promise<void> {
