@@ -3,7 +3,8 @@
  * or /usr/bin/chromium, Debian's `chromium`): the page, built by rollup's CLI with its
  * rollup.config.mjs and served on loopback, loads, runs the model on numbers the test
  * types into the form, and shows the numbers Node computes from the same model file
- * with the same (JS) kernels. The page's own timing of one forward is printed. A
+ * with the same (JS) kernels; the same for the digits MLP (its model file an asset the
+ * page fetches) on a stroke the test draws on the canvas. The page's own timing of one forward is printed. A
  * screenshot goes to test/.artifacts/ (git-ignored).
  *
  * Without Chromium the test is skipped with a warning saying so, except in CI (env CI
@@ -72,7 +73,7 @@ describe("examples/web in Chromium", () => {
     const errors: string[] = [];
     tab.on("pageerror", (error) => errors.push(error.message));
     await tab.goto(served.url);
-    await tab.waitForSelector("#timing[data-microseconds]", { timeout: 15_000 });
+    await tab.waitForSelector("#digits-timing[data-milliseconds]", { timeout: 15_000 });
     const branches: string[] = [];
     for (const values of INPUTS) {
       for (const [i, value] of values.entries()) await tab.fill(`input[name=x${i}]`, String(value));
@@ -88,6 +89,24 @@ describe("examples/web in Chromium", () => {
     const microseconds = Number(await tab.getAttribute("#timing", "data-microseconds"));
     expect(microseconds).toBeGreaterThan(0);
     console.log(`examples/web in Chromium: ${microseconds.toFixed(1)} µs per forward (JS kernels, measured in the page)`);
+
+    // The digits MLP, whose 2.6 MB model file the page fetched as an asset: a stroke on the canvas.
+    const box = (await (await tab.$("#pad"))!.boundingBox())!;
+    await tab.mouse.move(box.x + 140, box.y + 50);
+    await tab.mouse.down();
+    for (const [dx, dy] of [[0, 60], [0, 120], [0, 180]]) await tab.mouse.move(box.x + 140 + dx, box.y + 50 + dy, { steps: 4 });
+    await tab.mouse.up();
+    const input = JSON.parse((await tab.getAttribute("#digits", "data-input"))!) as number[];
+    const shownProbabilities = JSON.parse((await tab.getAttribute("#digits", "data-probabilities"))!) as number[];
+    expect(input.filter((v) => v > 0.5).length).toBeGreaterThan(10);
+    const digits = await load(join(root, "examples/node-app/digits.tsjit"));
+    const nodeProbabilities = withBackend(jsBackend, () => ((digits as ScriptModule).forward(tensor([input])) as Tensor).tolist() as number[][])[0]!;
+    for (const [i, p] of shownProbabilities.entries()) expect(p).toBeCloseTo(nodeProbabilities[i]!, 6);
+    const digitsMilliseconds = Number(await tab.getAttribute("#digits-timing", "data-milliseconds"));
+    expect(digitsMilliseconds).toBeGreaterThan(0);
+    console.log(`examples/web digits MLP in Chromium: ${digitsMilliseconds.toFixed(2)} ms per forward (JS kernels, measured in the page)`);
+    expect(errors).toEqual([]);
+
     mkdirSync(join(root, "test/.artifacts"), { recursive: true });
     await tab.screenshot({ path: join(root, "test/.artifacts/web-example.png") });
   }, 30_000);

@@ -3,10 +3,12 @@
  * the @script ScriptedControlFlow given the weights of the bundled (inlined) model file,
  * run on the form's ten numbers at every input, its output and branch shown live.
  * The time of one forward, averaged over 200 runs at start-up, is shown under it.
+ * Below, the digits MLP on a drawing (digits.ts).
  */
 import { backend, script, tensor, type Tensor } from "tsjit";
 import { ScriptedControlFlow } from "../../models/scriptedControlFlow.js";
 import saved from "./controlflow.tsjit";
+import { startDigits } from "./digits.js";
 
 const INITIAL = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
 const TIMING_RUNS = 200;
@@ -52,3 +54,10 @@ show();
 const perForward = measure();
 timing.value = `${(perForward * 1000).toFixed(1)} µs per forward (${TIMING_RUNS} runs), ${backend().name} kernels`;
 timing.dataset["microseconds"] = String(perForward * 1000);
+
+startDigits(
+  document.querySelector<HTMLCanvasElement>("#pad")!,
+  document.querySelector<HTMLButtonElement>("#clear")!,
+  document.querySelector<HTMLOutputElement>("#digits")!,
+  document.querySelector<HTMLOutputElement>("#digits-timing")!,
+);
