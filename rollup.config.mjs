@@ -8,6 +8,7 @@
 // analysis per file per program] in transformer/analyzeFile.ts). `typescript` stays
 // external; the transformer only ever uses the instance ts-patch hands it.
 import { builtinModules } from "node:module";
+import { browserBuild } from "./scripts/rollupBrowserBuild.mjs";
 // The tsserver plugin is a separate, self-contained bundle (language-plugin/dist/index.js);
 // its config explains why. It is listed second so the transformer bundle is built first.
 import languagePlugin from "./language-plugin/rollup.config.mjs";
@@ -38,4 +39,6 @@ const transformer = {
   },
 };
 
-export default [transformer, languagePlugin];
+// The browser entry (package.json's "browser" condition and "tsjit/browser"): tsc's
+// runtime output in one ES module, with the Node platform swapped for the browser's.
+export default [transformer, browserBuild, languagePlugin];

@@ -1,9 +1,9 @@
 /** Which backend eager ops and the executor run on. */
 import { fail } from "../errors.js";
+import { platform } from "../platform/index.js";
 import type { Backend } from "./Backend.js";
 import { jsBackend } from "./js/index.js";
-import { createNativeBackend } from "./native/index.js";
-import { loadNative, type NativeBinding } from "./native/loader.js";
+import type { NativeBinding } from "./native/loader.js";
 
 /** What `tsjit.backend()` reports: the backend chosen at load, and why. */
 export interface BackendInfo {
@@ -22,8 +22,9 @@ interface Selection {
 }
 
 /**
- * Native when the addon loads, else JS. TSJIT_BACKEND=js|native forces one (read
- * once, here); native forced but not loadable is an error, not a silent fallback.
+ * Native when the entry's platform loads the addon (never in the browser build), else
+ * JS. TSJIT_BACKEND=js|native forces one (read once, here); native forced but not
+ * loadable is an error, not a silent fallback.
  */
 function select(): Selection {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -32,13 +33,13 @@ function select(): Selection {
   if (forced !== undefined && forced !== "" && forced !== "native") {
     fail("INVALID_ARGUMENT", `TSJIT_BACKEND=${forced}: expected "js" or "native"`);
   }
-  const native = loadNative();
-  if (!native.binding) {
+  const native = platform.loadNativeBackend();
+  if (!native.backend) {
     if (forced === "native") fail("BACKEND_UNAVAILABLE", `TSJIT_BACKEND=native, but the native backend is unavailable: ${native.reason}`);
     return { backend: jsBackend, binding: null, reason: native.reason };
   }
   const why = forced === "native" ? "forced by TSJIT_BACKEND=native; " : "";
-  return { backend: createNativeBackend(native.binding), binding: native.binding, reason: why + native.reason };
+  return { backend: native.backend, binding: native.binding, reason: why + native.reason };
 }
 
 const selection = select();
@@ -69,11 +70,8 @@ export function backend(): BackendInfo {
 
 /** The native backend and its raw binding when the addon loaded (whatever TSJIT_BACKEND says), else null. */
 export function nativeBackend(): { backend: Backend; binding: NativeBinding } | null {
-  const native = loadNative();
-  if (!native.binding) return null;
-  nativeInstance ??= createNativeBackend(native.binding);
-  return { backend: nativeInstance, binding: native.binding };
+  const native = platform.loadNativeBackend();
+  return native.backend ? { backend: native.backend, binding: native.binding } : null;
 }
-let nativeInstance: Backend | undefined = selection.binding ? selection.backend : undefined;
 
 export { jsBackend };

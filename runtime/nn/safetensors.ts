@@ -5,12 +5,12 @@
  * offsets relative to the end of the header.
  *
  * Byte-level functions (`decodeSafetensors`, `encodeSafetensors`) are synchronous
- * and run anywhere; `loadSafetensors`/`saveSafetensors` add file access and are
- * async because `node:fs` is imported lazily, keeping this module loadable in
- * browsers. Tensor bytes are read and written as the host stores them, which is
+ * and run anywhere; `loadSafetensors`/`saveSafetensors` add file or URL access
+ * through the entry's platform (runtime/platform), so they are async. Tensor bytes are read and written as the host stores them, which is
  * little-endian on every platform tsjit runs on.
  */
 import { fail } from "../errors.js";
+import { platform, type ByteSource } from "../platform/index.js";
 import { typedArrayFor, type DType, type TypedArray } from "../tensor/dtype.js";
 import { numelOf } from "../tensor/shape.js";
 import { Tensor } from "../tensor/Tensor.js";
@@ -29,11 +29,11 @@ export interface SafetensorsContents {
 export type NamedTensors = ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>>;
 
 /**
- * Reads a safetensors file (a path, read with node:fs) or its bytes. The tensors
- * come back in file order, each with its own storage.
+ * Reads a safetensors file (its bytes, or a path or URL as `load` takes them). The
+ * tensors come back in file order, each with its own storage.
  */
-export async function loadSafetensors(source: string | Uint8Array): Promise<Map<string, Tensor>> {
-  const bytes = typeof source === "string" ? await readFileBytes(source) : source;
+export async function loadSafetensors(source: ByteSource | Uint8Array): Promise<Map<string, Tensor>> {
+  const bytes = typeof source === "string" || source instanceof URL ? await platform.readBytes(source, "loadSafetensors()") : source;
   return decodeSafetensors(bytes).tensors;
 }
 
@@ -44,16 +44,9 @@ export async function loadSafetensors(source: string | Uint8Array): Promise<Map<
 export async function saveSafetensors(path: string | undefined, tensors: NamedTensors, metadata?: Readonly<Record<string, string>>): Promise<Uint8Array> {
   const bytes = encodeSafetensors(tensors, metadata);
   if (path !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(path, bytes);
+    await platform.writeBytes(path, bytes, "saveSafetensors()");
   }
   return bytes;
-}
-
-async function readFileBytes(path: string): Promise<Uint8Array> {
-  const { readFile } = await import("node:fs/promises");
-  const buffer = await readFile(path);
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 interface HeaderEntry {

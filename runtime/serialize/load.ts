@@ -47,29 +47,20 @@ import {
   METADATA_VERSION_KEY,
   stateTensorName,
 } from "./format.js";
+import { platform, type ByteSource } from "../platform/index.js";
 import { referencedConstants } from "./referencedConstants.js";
 import { childPath, isValidClassName, parseProgram, type ModuleProgram } from "./program.js";
 
 /**
- * Loads a model file written by `save`: a path (read with node:fs, imported lazily)
- * or the file's bytes. Rejects with INVALID_FILE / UNSUPPORTED_VERSION errors as
- * Note [Model files are untrusted] describes.
+ * Loads a model file written by `save`: its bytes, or where to read them — in Node a
+ * path or a URL (file: read from disk, others fetched), in the browser build a URL
+ * (a string is relative to the page). Rejects with INVALID_FILE / UNSUPPORTED_VERSION
+ * errors as Note [Model files are untrusted] describes.
  */
-export async function load(source: string | Uint8Array): Promise<ScriptModule | ScriptFunction> {
-  if (typeof source === "string") return decodeModelFile(await readFileBytes(source), source);
-  if (!(source instanceof Uint8Array)) fail("ARGUMENT_TYPE", `load(): expected a path or a Uint8Array, got ${source === null ? "null" : typeof source}`);
+export async function load(source: ByteSource | Uint8Array): Promise<ScriptModule | ScriptFunction> {
+  if (typeof source === "string" || source instanceof URL) return decodeModelFile(await platform.readBytes(source, "load()"), String(source));
+  if (!(source instanceof Uint8Array)) fail("ARGUMENT_TYPE", `load(): expected a path, a URL or a Uint8Array, got ${source === null ? "null" : typeof source}`);
   return decodeModelFile(source);
-}
-
-async function readFileBytes(path: string): Promise<Uint8Array> {
-  const { readFile } = await import("node:fs/promises");
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(path);
-  } catch (error) {
-    fail("INVALID_ARGUMENT", `load(): cannot read model file "${path}": ${(error as Error).message}`);
-  }
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 function invalid(message: string): never {

@@ -24,20 +24,20 @@ import {
   METADATA_VERSION_KEY,
   stateTensorName,
 } from "./format.js";
+import { platform } from "../platform/index.js";
 import { referencedConstants } from "./referencedConstants.js";
 import { isValidClassName, isValidMemberName, programToJSON, type AttributeJSONValue, type ModuleProgram, type Program } from "./program.js";
 
 /**
  * Saves a ScriptModule (with its submodules, parameters, buffers, attributes and
  * methods) or a ScriptFunction as one safetensors-compatible file. Writes it to
- * `path` when one is given (node:fs is imported only then, so this module loads in
- * browsers) and returns the bytes either way.
+ * `path` when one is given (Node only: the browser build has no files) and returns
+ * the bytes either way.
  */
 export async function save(target: ScriptModule | ScriptFunction | ((...args: never[]) => unknown), path?: string): Promise<Uint8Array> {
   const bytes = encodeModelFile(target);
   if (path !== undefined) {
-    const { writeFile } = await import("node:fs/promises");
-    await writeFile(path, bytes);
+    await platform.writeBytes(path, bytes, "save()");
   }
   return bytes;
 }

@@ -349,7 +349,7 @@ describe("load rejects bad files with a clear error", () => {
   it("rejects bad arguments and unreadable paths", async () => {
     await expectTsjitError(() => load(42 as unknown as Uint8Array), "ARGUMENT_TYPE");
     const missing = join(dir, "missing.tsjit");
-    expect((await expectTsjitError(() => load(missing), "INVALID_ARGUMENT")).message).toContain(`load(): cannot read model file "${missing}"`);
+    expect((await expectTsjitError(() => load(missing), "INVALID_ARGUMENT")).message).toContain(`load(): cannot read "${missing}"`);
   });
 
   it("names the path in errors about a file read from disk", async () => {
