@@ -13,7 +13,6 @@ export { Graph, parseGraph, printGraph, verifyGraph, graphToJSON, graphFromJSON,
 export { ScriptModule } from "./jit/ScriptModule.js";
 export { ScriptFunction } from "./jit/ScriptFunction.js";
 export { save, load } from "./serialize/index.js";
-export { exportOnnx, toOnnxModel, type DynamicAxes, type ExportOnnxOptions } from "./onnx/index.js";
 export { trace, TracerWarning, type TraceOptions } from "./jit/trace.js";
 export { freeze, type FreezeOptions } from "./jit/passes/freeze.js";
 export { optimizeForInference, type OptimizeOptions } from "./jit/passes/optimizeForInference.js";

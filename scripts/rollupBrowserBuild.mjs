@@ -1,9 +1,11 @@
 // dist/browser/index.js: the runtime's browser entry, bundled from tsc's output
 // (dist/runtime/index.js) with runtime/platform/index.js replaced by browser.js
-// (Note [Platform per entry] in runtime/platform/Platform.ts). Any import left
-// unresolved (a Node built-in, a package) fails the build: the file must load as is in
-// a browser, and bundlers must find nothing further to resolve in it.
+// (Note [Platform per entry] in runtime/platform/Platform.ts), and the runtime's
+// dependency fflate (torch.save archives) bundled in.
+// Any import left unresolved (a Node built-in) fails the build: the file must load as
+// is in a browser, and bundlers must find nothing further to resolve in it.
 import { dirname, resolve } from "node:path";
+import { nodeResolve } from "@rollup/plugin-node-resolve";
 
 const PLATFORM_INDEX = /[\\/]runtime[\\/]platform[\\/]index\.js$/;
 
@@ -20,7 +22,7 @@ function browserPlatform() {
 
 export const browserBuild = {
   input: "dist/runtime/index.js",
-  plugins: [browserPlatform()],
+  plugins: [browserPlatform(), nodeResolve({ browser: true, preferBuiltins: false })],
   external: () => false,
   output: { file: "dist/browser/index.js", format: "es", sourcemap: true },
   onwarn(warning, warn) {

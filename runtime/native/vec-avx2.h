@@ -19,6 +19,8 @@ struct VecAvx2 {
   static reg fmadd(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
   static reg min(reg a, reg b) { return _mm256_min_ps(a, b); }
   static reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
+  static reg bit_and(reg a, reg b) { return _mm256_and_ps(a, b); }
+  static reg bit_or(reg a, reg b) { return _mm256_or_ps(a, b); }
   // max(x, 0) that lets NaN through (vmaxps returns its second operand on NaN).
   static reg relu(reg x) { return _mm256_max_ps(_mm256_setzero_ps(), x); }
   static reg abs(reg x) { return _mm256_and_ps(x, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff))); }

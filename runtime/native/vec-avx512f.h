@@ -21,6 +21,8 @@ struct VecAvx512 {
   // max(x, 0) that lets NaN through (vmaxps returns its second operand on NaN).
   static reg relu(reg x) { return _mm512_max_ps(_mm512_setzero_ps(), x); }
   static reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
+  static reg bit_and(reg a, reg b) { return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))); }
+  static reg bit_or(reg a, reg b) { return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(a), _mm512_castps_si512(b))); }
   static reg abs(reg x) { return _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff))); }
   static reg copysign(reg mag, reg sign) {
     const __m512i s = _mm512_and_si512(_mm512_castps_si512(sign), _mm512_set1_epi32(int(0x80000000u)));

@@ -99,6 +99,23 @@ describe.skipIf(!native)(suiteName("native elementwise equals the JS kernels"), 
       }
     });
 
+    it(`${isa}: maximum and minimum order signed zeros as Math.max/Math.min, in vectors and tails, either operand order`, () => {
+      b.setIsa(isa);
+      const zeros = [0, -0];
+      const n = 67;
+      const x = Float32Array.from({ length: n }, (_, i) => zeros[i % 2]!);
+      const y = Float32Array.from({ length: n }, (_, i) => zeros[(i >> 1) % 2]!);
+      for (const [op, reference] of [["maximum", Math.max], ["minimum", Math.min]] as const) {
+        for (const [l, r] of [[x, y], [y, x]]) {
+          const got = dense1d(new Float32Array(n), n, 0);
+          runBinary(op, 1, dense1d(l, n, 0), dense1d(r, n, 0), got);
+          for (let i = 0; i < n; i++) {
+            if (!Object.is(got.storage[i], reference(l[i]!, r[i]!))) throw new Error(`${isa} ${op}(${Object.is(l[i], -0) ? "-0" : "0"}, ${Object.is(r[i], -0) ? "-0" : "0"}) at ${i} gave ${Object.is(got.storage[i], -0) ? "-0" : got.storage[i]}`);
+          }
+        }
+      }
+    });
+
     it(`${isa}: unary ops on random strided views (permuted, stepped, flipped, broadcast), and in place`, () => {
       b.setIsa(isa);
       fc.assert(

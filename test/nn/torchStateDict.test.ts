@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
@@ -44,6 +45,18 @@ describe.each(MODEL_NAMES)("fixture model %s", (name) => {
       expect([...got.shape], key).toEqual([...want.shape]);
       expect(Buffer.compare(bytesOf(got), bytesOf(want)), key).toBe(0);
     }
+  });
+});
+
+describe("sources", () => {
+  it("reads a file: URL as it reads the path, and names a missing file with the function", async () => {
+    const path = stateDictPath("simple");
+    const fromPath = await loadTorchStateDict(path);
+    const fromUrl = await loadTorchStateDict(pathToFileURL(path));
+    expect([...fromUrl.keys()]).toEqual([...fromPath.keys()]);
+    for (const [key, want] of fromPath) expect(Buffer.compare(bytesOf(fromUrl.get(key)!), bytesOf(want)), key).toBe(0);
+    const missing = join(TORCH_FIXTURES, "no-such-file.pt");
+    await expect(loadTorchStateDict(missing)).rejects.toThrow(`loadTorchStateDict(): cannot read "${missing}"`);
   });
 });
 

@@ -3,14 +3,15 @@
  * (opset, names, dynamic axes), the errors (an op without a mapping names its kind
  * and TypeScript line; bad options name the option), and the mapping table's keys.
  */
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { exportOnnx, nn, parseGraph, script, ScriptFunction, tensor, type Tensor } from "../../runtime/index.js";
+import { nn, parseGraph, script, ScriptFunction, tensor, type Tensor } from "../../runtime/index.js";
 import { nodeKindOf } from "../../runtime/ir/opKinds.js";
 import { allOps } from "../../runtime/ops/registry.js";
-import { OP_MAPPINGS, toOnnxModel } from "../../runtime/onnx/index.js";
+import { exportOnnx, OP_MAPPINGS, toOnnxModel } from "../../runtime/onnx/index.js";
 import { decodeModelProto } from "../../runtime/onnx/proto.js";
 import { loadFixtureModel } from "../utils/fixtureModels.js";
 import { thrownTsjitError } from "../utils/errors.js";
@@ -26,6 +27,13 @@ function fn(name: string, ir: string): ScriptFunction {
 }
 
 describe("exportOnnx", () => {
+  it("is the package entry tsjit/onnx, and not part of tsjit (which never loads protobufjs)", () => {
+    const probe = `const onnx = await import("tsjit/onnx"); const main = await import("tsjit");
+      console.log(JSON.stringify([typeof onnx.exportOnnx, typeof onnx.toOnnxModel, "exportOnnx" in main]));`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: join(import.meta.dirname, "../.."), encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual(["function", "function", false]);
+  });
+
   it("returns the ModelProto bytes and writes them to the path", async () => {
     const model = script(await loadFixtureModel("simple"));
     const path = join(mkdtempSync(join(tmpdir(), "tsjit-onnx-")), "simple.onnx");

@@ -1,5 +1,5 @@
 /**
- * Every fixture model, scripted and traced, exported to ONNX and run in
+ * Every fixture model, scripted, traced and optimized for inference (fused nodes), exported to ONNX and run in
  * onnxruntime-node: ORT's outputs must match tsjit's own (|d| <= 1e-5 (1 + max|want|))
  * and PyTorch's fixture outputs (1e-4 + 1e-4 max|want|, the fixtures README's
  * tolerance), at the fixtures' batch sizes and at two others (the dynamic batch
@@ -7,7 +7,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { manualSeed, randn, script, tensor, type ScriptModule, type Tensor } from "../../runtime/index.js";
+import { manualSeed, optimizeForInference, randn, script, tensor, type ScriptModule, type Tensor } from "../../runtime/index.js";
 import { trace } from "../../runtime/jit/trace.js";
 import { decodeModelProto, type GraphProto } from "../../runtime/onnx/proto.js";
 import { toOnnxModel, type ExportOnnxOptions } from "../../runtime/onnx/index.js";
@@ -77,23 +77,24 @@ describe.each(MODEL_NAMES)("%s exported to ONNX", (name) => {
     for (const [form, module] of [
       ["scripted", script(eager)],
       ["traced", quietly(() => trace(eager, cases[0]!.inputs))],
+      ["optimized", optimizeForInference(script(eager))],
     ] as const) {
       forms.set(form, { module, bytes: toOnnxModel(module, options) });
     }
   });
 
-  it.each(["scripted", "traced"])("%s: ONNX Runtime matches tsjit and PyTorch on the fixture cases", async (form) => {
+  it.each(["scripted", "traced", "optimized"])("%s: ONNX Runtime matches tsjit and PyTorch on the fixture cases", async (form) => {
     const { module, bytes } = forms.get(form)!;
     const session = await ortSession(bytes);
     for (const c of cases) {
       const [got] = await runOrt(session, c.inputs);
       expectNearTsjit(got!, module.forward(...c.inputs) as Tensor, `${form} ${c.name} vs tsjit`, name);
       // A trace of controlflow keeps the branch its example took (case 0), as PyTorch's would.
-      if (form === "scripted" || name !== "controlflow" || c === cases[0]) expectNearPyTorch(got!, c, `${form} ${c.name} vs PyTorch`);
+      if (form !== "traced" || name !== "controlflow" || c === cases[0]) expectNearPyTorch(got!, c, `${form} ${c.name} vs PyTorch`);
     }
   });
 
-  it.each(["scripted", "traced"])("%s: every initializer is read, the inputs' dim 0 is dynamic", (form) => {
+  it.each(["scripted", "traced", "optimized"])("%s: every initializer is read, the inputs' dim 0 is dynamic", (form) => {
     const { graph } = decodeModelProto(forms.get(form)!.bytes);
     const read = namesRead(graph);
     expect(graph.initializer.filter((init) => !read.has(init.name)).map((init) => init.name)).toEqual([]);
@@ -101,7 +102,7 @@ describe.each(MODEL_NAMES)("%s exported to ONNX", (name) => {
     expect(firstDim.dim_param).toBe(name === "rnn" ? "steps" : "batch");
   });
 
-  it.each(["scripted", "traced"])("%s: the batch dim is dynamic", async (form) => {
+  it.each(["scripted", "traced", "optimized"])("%s: the batch dim is dynamic", async (form) => {
     const { module, bytes } = forms.get(form)!;
     const session = await ortSession(bytes);
     manualSeed(9);
@@ -133,7 +134,7 @@ describe("control flow survives export", () => {
     const traced = toOnnxModel(quietly(() => trace(eager, example!.inputs)), { exampleInputs: example!.inputs });
     expect(opTypes(scripted).filter((op) => op === "Loop")).toHaveLength(1);
     const tanh = decodeModelProto(scripted).graph.node.find((node) => node.op_type === "Loop")!.attribute[0]!.g!.node.find((node) => node.op_type === "Tanh");
-    expect(tanh?.doc_string).toBe("examples/models/rnn.ts:25:11");
+    expect(tanh?.doc_string).toBe("examples/models/rnn.ts:26:11");
     expect(opTypes(traced)).not.toContain("Loop");
     const session = await ortSession(scripted);
     for (const steps of [1, 3]) {

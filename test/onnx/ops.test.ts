@@ -137,3 +137,52 @@ describe("numbers computed at run time (0-d tensors in ONNX)", () => {
     }
   });
 });
+
+describe("tsjit::fused_pointwise: every program statement as its unfused ops map", () => {
+  /** Statements on x0, each followed by an add of x1 (broadcast): positive x0 for the ops defined only there. */
+  const UNARY_STATEMENTS: readonly (readonly [statement: string, positiveInput: boolean])[] = [
+    ["relu(x0)", false], ["neg(x0)", false], ["abs(x0)", false], ["exp(x0)", false], ["log(x0)", true], ["sqrt(x0)", true],
+    ["rsqrt(x0)", true], ["sin(x0)", false], ["cos(x0)", false], ["tanh(x0)", false], ["sigmoid(x0)", false], ["erf(x0)", false],
+    ["floor(x0)", false], ["ceil(x0)", false], ["round(x0)", false], ["sign(x0)", false], ["reciprocal(x0)", true], ["log1p(x0)", true],
+    ["expm1(x0)", false], ["square(x0)", false], ["gelu(x0)", false], ["gelu_tanh(x0)", false], ["silu(x0)", false],
+    ["leaky_relu(x0, 0.2)", false], ["elu(x0, 0.5)", false], ["softplus(x0, 2, 1)", false], ["clamp(x0, -0.3, 0.4)", false], ["clamp(x0, -inf, 0.1)", false],
+  ];
+  const PROGRAMS: readonly (readonly [program: string, positiveInput: boolean])[] = [
+    ...UNARY_STATEMENTS.map(([statement, positive]) => [`t0 = ${statement}; t1 = add(t0, x1)`, positive] as const),
+    ["t0 = maximum(x0, x1); t1 = minimum(t0, x0); t2 = sub(t1, 0.25); t3 = div(t2, x1); t4 = mul(t3, 3); t5 = add(t4, x0)", false],
+  ];
+
+  it.each(PROGRAMS)("%s", async (program, positive) => {
+    const fn = new T.ScriptFunction(
+      "fused",
+      T.parseGraph(`graph(%x : Tensor, %b : Tensor):
+  %inputs : Tensor[] = prim::ListConstruct(%x, %b)
+  %program : str = prim::Constant[value="${program}"]()
+  %y : Tensor = tsjit::fused_pointwise(%inputs, %program)
+  return (%y)`),
+    );
+    manualSeed(7);
+    const x = randn([3, 4]).mul(2);
+    const inputs = [positive ? x.abs().add(0.1) : x, randn([4]).abs().add(0.5)];
+    const want = fn.call(...inputs) as Tensor;
+    const [got] = await runOrt(await ortSession(toOnnxModel(fn, { exampleInputs: inputs })), inputs);
+    expect(maxAbsDifference(got!, want)).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(want)));
+  });
+});
+
+describe("tsjit::addmm_act: Gemm, then the activation", () => {
+  it.each(["relu", "tanh", "sigmoid", "silu", "gelu", "gelu_tanh"])("%s", async (activation) => {
+    const fn = new T.ScriptFunction(
+      "addmm_act",
+      T.parseGraph(`graph(%bias : Tensor, %a : Tensor, %w : Tensor):
+  %activation : str = prim::Constant[value="${activation}"]()
+  %y : Tensor = tsjit::addmm_act(%bias, %a, %w, %activation)
+  return (%y)`),
+    );
+    manualSeed(8);
+    const inputs = [randn([5]), randn([3, 4]), randn([4, 5])];
+    const want = fn.call(...inputs) as Tensor;
+    const [got] = await runOrt(await ortSession(toOnnxModel(fn, { exampleInputs: inputs })), inputs);
+    expect(maxAbsDifference(got!, want)).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(want)));
+  });
+});

@@ -216,13 +216,20 @@ inline size_t vbinary_vectors(int op, size_t n, const float* a, const float* b, 
     case kDiv:
       for (; i + W <= n; i += W) V::store(out + i, V::div(la(i), lb(i)));
       return i;
-    // vmaxps/vminps return their second operand when either is NaN: b's NaN passes,
-    // keep_nan passes a's.
+    // vmaxps/vminps return their second operand when either is NaN or both are zeros.
+    // Both operand orders, combined bitwise, give max(-0, +0) = +0 and min(-0, +0) = -0
+    // either way round (and any other pair unchanged); keep_nan then lets either NaN through.
     case kMaximum:
-      for (; i + W <= n; i += W) V::store(out + i, V::keep_nan(la(i), V::max(la(i), lb(i))));
+      for (; i + W <= n; i += W) {
+        const R x = la(i), y = lb(i);
+        V::store(out + i, V::keep_nan(x, V::keep_nan(y, V::bit_and(V::max(x, y), V::max(y, x)))));
+      }
       return i;
     case kMinimum:
-      for (; i + W <= n; i += W) V::store(out + i, V::keep_nan(la(i), V::min(la(i), lb(i))));
+      for (; i + W <= n; i += W) {
+        const R x = la(i), y = lb(i);
+        V::store(out + i, V::keep_nan(x, V::keep_nan(y, V::bit_or(V::min(x, y), V::min(y, x)))));
+      }
       return i;
   }
   return 0;

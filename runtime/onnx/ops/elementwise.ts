@@ -71,7 +71,7 @@ function unary(onnx: string): OpMapping {
   return { onnx, lower: (n) => unaryOp(n, onnx, n.tensor(0)) };
 }
 
-function unaryOp(n: NodeLowering, onnx: string, x: LoweredTensor): LoweredTensor {
+export function unaryOp(n: NodeLowering, onnx: string, x: LoweredTensor): LoweredTensor {
   return n.op(onnx, [x], x.dtype, x.rank);
 }
 
@@ -98,7 +98,7 @@ function where(): OpMapping {
 }
 
 /** gelu(x) = x/2 (1 + erf(x/√2)), or with approximate="tanh": x/2 (1 + tanh(√(2/π) (x + 0.044715 x³))); ONNX has Gelu only from opset 20. */
-function gelu(n: NodeLowering, x: LoweredTensor, approximate: string): LoweredTensor {
+export function gelu(n: NodeLowering, x: LoweredTensor, approximate: string): LoweredTensor {
   const mul = (a: LoweredTensor, b: LoweredTensor) => n.op("Mul", [a, b], x.dtype, x.rank);
   const add = (a: LoweredTensor, b: LoweredTensor) => n.op("Add", [a, b], x.dtype, x.rank);
   let inner: LoweredTensor;
@@ -131,9 +131,7 @@ export function activation(n: NodeLowering, name: string, x: LoweredTensor): Low
 }
 
 /** softplus(x) = log(1 + exp(βx))/β, and x itself where βx > threshold. */
-function softplus(n: NodeLowering): LoweredTensor {
-  const x = n.tensor(0);
-  const [beta, threshold] = [n.float(1), n.float(2)];
+export function softplus(n: NodeLowering, x: LoweredTensor, beta: number, threshold: number): LoweredTensor {
   const scaled = beta === 1 ? x : n.op("Mul", [x, n.scalarLike(beta, x)], x.dtype, x.rank);
   let soft = unaryOp(n, "Softplus", scaled);
   if (beta !== 1) soft = n.op("Div", [soft, n.scalarLike(beta, x)], x.dtype, x.rank);
@@ -142,7 +140,7 @@ function softplus(n: NodeLowering): LoweredTensor {
 }
 
 /** Clip with optional bounds: an omitted bound is the empty input name. */
-function clip(n: NodeLowering, x: LoweredTensor, min: number | undefined, max: number | undefined): LoweredTensor {
+export function clip(n: NodeLowering, x: LoweredTensor, min: number | undefined, max: number | undefined): LoweredTensor {
   const bound = (value: number | undefined) => (value === undefined ? "" : n.scalarLike(value, x).name);
   return n.op("Clip", [x, bound(min), bound(max)], x.dtype, x.rank);
 }
@@ -224,7 +222,7 @@ export const ELEMENTWISE_MAPPINGS: OpMappingTable = {
   "aten::relu": unary("Relu"),
   "aten::silu": { onnx: "Mul(x, Sigmoid(x))", lower: (n) => n.op("Mul", [n.tensor(0), unaryOp(n, "Sigmoid", n.tensor(0))], n.tensor(0).dtype, n.tensor(0).rank) },
   "aten::gelu": { onnx: "Erf (or Tanh) with Mul and Add", lower: (n) => gelu(n, n.tensor(0), n.str(1)) },
-  "aten::softplus": { onnx: "Softplus, Where above the threshold", lower: softplus },
+  "aten::softplus": { onnx: "Softplus, Where above the threshold", lower: (n) => softplus(n, n.tensor(0), n.float(1), n.float(2)) },
   "aten::elu": { onnx: "Elu", lower: (n) => n.op("Elu", [n.tensor(0)], n.tensor(0).dtype, n.tensor(0).rank, { alpha: { float: n.float(1) } }) },
   "aten::leaky_relu": { onnx: "LeakyRelu", lower: (n) => n.op("LeakyRelu", [n.tensor(0)], n.tensor(0).dtype, n.tensor(0).rank, { alpha: { float: n.float(1) } }) },
   "aten::hardtanh": { onnx: "Clip", lower: (n) => clip(n, n.tensor(0), n.float(1), n.float(2)) },

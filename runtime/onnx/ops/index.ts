@@ -4,6 +4,7 @@
  * sets, and a test keeps that list equal to this table and the registry.
  */
 import { ELEMENTWISE_MAPPINGS } from "./elementwise.js";
+import { FUSED_POINTWISE_MAPPINGS } from "./fusedPointwise.js";
 import { NN_MAPPINGS } from "./nn.js";
 import type { OpMapping, OpMappingTable } from "./OpMapping.js";
 import { SCALAR_MAPPINGS } from "./scalars.js";
@@ -22,4 +23,4 @@ function merge(tables: readonly OpMappingTable[]): ReadonlyMap<string, OpMapping
   return merged;
 }
 
-export const OP_MAPPINGS: ReadonlyMap<string, OpMapping> = merge([ELEMENTWISE_MAPPINGS, SCALAR_MAPPINGS, NN_MAPPINGS, SHAPE_MAPPINGS]);
+export const OP_MAPPINGS: ReadonlyMap<string, OpMapping> = merge([ELEMENTWISE_MAPPINGS, SCALAR_MAPPINGS, NN_MAPPINGS, SHAPE_MAPPINGS, FUSED_POINTWISE_MAPPINGS]);

@@ -280,6 +280,10 @@ export const NN_MAPPINGS: OpMappingTable = {
     onnx: "Gemm",
     lower: (n) => n.op("Gemm", [n.tensor(1), n.tensor(2), n.tensor(0)], n.tensor(1).dtype, 2, { beta: { float: n.float(3) }, alpha: { float: n.float(4) } }),
   },
+  "tsjit::addmm_act": {
+    onnx: "Gemm, then the activation's mapping",
+    lower: (n) => fusedActivation(n, n.op("Gemm", [n.tensor(1), n.tensor(2), n.tensor(0)], n.tensor(1).dtype, 2), 3),
+  },
   "aten::conv1d": { onnx: "Conv", lower: (n) => convolution(n, 1) },
   "aten::conv1d.padding": { onnx: "Conv (auto_pad)", lower: (n) => convolution(n, 1) },
   "aten::conv2d": { onnx: "Conv", lower: (n) => convolution(n, 2) },
