@@ -10,7 +10,7 @@
  */
 import { freeze, loadSafetensors, optimizeForInference, script, trace, type nn, type Tensor } from "tsjit";
 import { ScriptedControlFlow } from "../examples/models/scriptedControlFlow.js";
-import { ScriptedElmanRNN } from "../examples/models/scriptedRnn.js";
+import { ElmanRNN } from "../examples/models/rnn.js";
 import { loadFixtureModel } from "../test/utils/fixtureModels.js";
 import { loadModelCases, MODEL_NAMES, weightsPath } from "../test/utils/modelFixtures.js";
 import { countAllocations, type AllocationCount } from "./allocationCount.js";
@@ -44,7 +44,7 @@ for (const name of MODEL_NAMES) {
   console.log(row(label, "optimized", steadyState(optimized, inputs)));
 }
 
-const scripted = { controlflow: new ScriptedControlFlow(), rnn: new ScriptedElmanRNN() };
+const scripted = { controlflow: new ScriptedControlFlow(), rnn: new ElmanRNN() };
 for (const [name, model] of Object.entries(scripted) as [keyof typeof scripted, nn.Module][]) {
   model.loadStateDict(await loadSafetensors(weightsPath(name)));
   const optimized = optimizeForInference(script(model.eval()));

@@ -7,7 +7,7 @@ import { parseGraph, save, script, ScriptFunction } from "../../runtime/index.js
 import { EXPORT_ONNX_USAGE, exportOnnxCommand } from "../../runtime/cli/exportOnnx.js";
 import { decodeModelProto } from "../../runtime/onnx/proto.js";
 import { maxAbsDifference, ortSession, runOrt } from "../onnx/ortRun.js";
-import { compileModelForwards } from "../onnx/scriptedModels.js";
+import { compileModelForwards } from "../utils/compileModelForwards.js";
 import { loadFixtureModel } from "../utils/fixtureModels.js";
 import { loadModelCases } from "../utils/modelFixtures.js";
 

@@ -18,7 +18,7 @@ import { thrownTsjitError } from "../utils/errors.js";
 import { loadModelCases } from "../utils/modelFixtures.js";
 import { GATE_IR } from "../script/runtime/helpers.js";
 import { maxAbs, maxAbsDifference, ortSession, runOrt } from "./ortRun.js";
-import { compileModelForwards } from "./scriptedModels.js";
+import { compileModelForwards } from "../utils/compileModelForwards.js";
 
 beforeAll(compileModelForwards);
 

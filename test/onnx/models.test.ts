@@ -15,7 +15,7 @@ import { quietly } from "../serialize/modelFiles.js";
 import { loadFixtureModel } from "../utils/fixtureModels.js";
 import { loadModelCases, MODEL_NAMES, type ModelCase, type ModelName } from "../utils/modelFixtures.js";
 import { maxAbs, maxAbsDifference, ortSession, runOrt } from "./ortRun.js";
-import { compileModelForwards } from "./scriptedModels.js";
+import { compileModelForwards } from "../utils/compileModelForwards.js";
 
 /** Input shapes at two other batch sizes; rnn's batch is dim 1 (x: [T, B, 64]; its trace is unrolled for T = 50). */
 const OTHER_SHAPES: Record<ModelName, readonly (readonly number[])[]> = {

@@ -7,33 +7,15 @@
  * within 1e-5 * (1 + max|want|). Also: the frozen forward reads no parameter, and the
  * optimized graph is never bigger than the inlined one.
  */
-import * as ts from "typescript";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { freeze, load, optimizeForInference, save, script, tensor, type ScriptModule, type Tensor } from "../../../runtime/index.js";
 import type { Graph } from "../../../runtime/ir/Graph.js";
 import { trace } from "../../../runtime/jit/trace.js";
-import { loadFixtureModel, newFixtureModel, type FixtureModel } from "../../utils/fixtureModels.js";
-import { loadModelCases, MODEL_NAMES, type ModelName } from "../../utils/modelFixtures.js";
-import { decorateMethod } from "../../script/runtime/helpers.js";
-import { compile, formatDiagnostic, makeProgram, sourceFile } from "../../script/frontend/program.js";
+import { loadFixtureModel, type FixtureModel } from "../../utils/fixtureModels.js";
+import { loadModelCases, MODEL_NAMES } from "../../utils/modelFixtures.js";
+import { compileModelForwards } from "../../utils/compileModelForwards.js";
 import { quietly } from "../../serialize/modelFiles.js";
-
-const fileOf = (name: ModelName): string => `examples/models/${name}.ts`;
-
-/** Compiles each model class's forward as an @script method, as test/script/frontend/models.test.ts does. */
-function compileForwards(): void {
-  const program = makeProgram(MODEL_NAMES.map(fileOf));
-  for (const name of MODEL_NAMES) {
-    const cls = newFixtureModel(name).constructor as { name: string; prototype: object };
-    const declaration = sourceFile(program, fileOf(name)).statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === cls.name);
-    const forward = declaration?.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === "forward");
-    if (!forward) throw new Error(`${fileOf(name)}: no class ${cls.name} with a forward method`);
-    const { payload, diagnostics } = compile(program, { kind: "method", declaration: forward });
-    if (!payload) throw new Error(`${cls.name}: ${diagnostics.map(formatDiagnostic).join("\n")}`);
-    decorateMethod(cls, "forward", script.compiled(JSON.stringify(payload)));
-  }
-}
 
 /** |got - want| <= tolerance * (1 + max|want|). */
 function expectClose(got: unknown, want: Tensor, label: string, tolerance = 1e-5): void {
@@ -75,7 +57,7 @@ async function variantsOf(label: string, module: ScriptModule): Promise<Variant>
   return { label, module, frozen, optimized, loaded };
 }
 
-beforeAll(compileForwards);
+beforeAll(compileModelForwards);
 
 describe.each(MODEL_NAMES)("%s", (name) => {
   const cases = loadModelCases(name);

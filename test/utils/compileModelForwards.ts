@@ -1,10 +1,10 @@
-/** The six fixture models with their forward compiled by the @script frontend, as test/jit/passes/models.test.ts does. */
+/** The six fixture models with their forward compiled by the @script frontend in the test process (their source as it is, whatever the build did). */
 import * as ts from "typescript";
 import { script } from "../../runtime/index.js";
 import { compile, formatDiagnostic, makeProgram, sourceFile } from "../script/frontend/program.js";
 import { decorateMethod } from "../script/runtime/helpers.js";
-import { newFixtureModel } from "../utils/fixtureModels.js";
-import { MODEL_NAMES, type ModelName } from "../utils/modelFixtures.js";
+import { newFixtureModel } from "./fixtureModels.js";
+import { MODEL_NAMES, type ModelName } from "./modelFixtures.js";
 
 const fileOf = (name: ModelName): string => `examples/models/${name}.ts`;
 
