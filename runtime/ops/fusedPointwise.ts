@@ -11,7 +11,7 @@
  */
 import { parseProgram, type PointwiseProgram, type ProgramOperand, type ProgramStatement } from "../kernels/pointwiseProgram.js";
 import { broadcastShapes, broadcastStrides, sameShape, type Shape } from "../tensor/shape.js";
-import { scalarTensor, viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
+import { scalarTensor, stridedView, viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
 import { resolveCall, runOp } from "./dispatch.js";
 import { defineOp, type TensorMeta } from "./registry.js";
 
@@ -41,7 +41,7 @@ defineOp<Args>({
 /** `x` read with the output's shape: itself when it has that shape, else a broadcast layout (the kernel only reads it). */
 function operandView(x: Tensor, shape: Shape): StridedView {
   if (sameShape(x.shape, shape)) return x;
-  return { storage: x.storage, shape, strides: broadcastStrides(x.shape, x.strides, shape), offset: x.offset, dtype: x.dtype };
+  return stridedView(x, shape, broadcastStrides(x.shape, x.strides, shape), x.offset);
 }
 
 function allFloat32(inputs: readonly Tensor[]): boolean {

@@ -166,6 +166,14 @@ export function viewOf(base: StridedView, shape: Shape, strides: readonly number
   return new Tensor(base.storage, shape, strides, offset, base.dtype);
 }
 
+/**
+ * `base`'s storage read with another layout, for a kernel that only reads its argument
+ * during the call: a plain StridedView, not a Tensor, so the arrays are not copied and frozen.
+ */
+export function stridedView(base: StridedView, shape: Shape, strides: readonly number[], offset: number): StridedView {
+  return { storage: base.storage, shape, strides, offset, dtype: base.dtype };
+}
+
 export function scalarTensor(value: number, dtype: DType): Tensor {
   const t = emptyTensor([], dtype);
   t.storage[0] = castScalar(value, dtype);
