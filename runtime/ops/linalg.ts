@@ -185,8 +185,10 @@ defineOp<Pair>({
 
 /** Checks that `t` broadcasts to exactly `shape` (it may not grow it), as expand does. */
 function requireBroadcastsTo(op: string, argName: string, t: Tensor, shape: Shape): void {
-  const lead = shape.length - t.ndim;
-  const fits = lead >= 0 && t.shape.every((d, i) => d === 1 || d === shape[lead + i]);
+  const tShape = t.shape;
+  const lead = shape.length - tShape.length;
+  let fits = lead >= 0;
+  for (let i = 0; fits && i < tShape.length; i++) fits = tShape[i] === 1 || tShape[i] === shape[lead + i];
   check(fits, op, () => `${argName} of shape ${formatShape(t.shape)} cannot be broadcast to the result shape ${formatShape(shape)}`, "SHAPE_MISMATCH");
 }
 
@@ -199,9 +201,10 @@ function copyBroadcast(src: Tensor, out: Tensor, backend: Backend): void {
  * leading dims all 1), so a product can add it as it stores; otherwise null.
  */
 function asBiasRow(t: Tensor, N: number): StridedView | null {
-  if (t.ndim === 0 || t.shape.slice(0, -1).some((d) => d !== 1)) return null;
-  const last = t.ndim - 1;
-  if (t.shape[last] !== N || (N > 1 && t.strides[last] !== 1)) return null;
+  const shape = t.shape;
+  const last = shape.length - 1;
+  if (last < 0 || shape[last] !== N || (N > 1 && t.strides[last] !== 1)) return null;
+  for (let d = 0; d < last; d++) if (shape[d] !== 1) return null;
   return stridedView(t, [N], [1], t.offset);
 }
 
@@ -251,7 +254,8 @@ function inferLinear(op: string, input: Tensor, weight: Tensor, bias: Tensor | n
       `input of shape ${formatShape(input.shape)} has ${inFeatures} features in its last dim but weight of shape ${formatShape(weight.shape)} expects in_features = ${weight.shape[1]}`,
     "SHAPE_MISMATCH",
   );
-  const shape = [...input.shape.slice(0, -1), weight.shape[0]!];
+  const shape = input.shape.slice();
+  shape[shape.length - 1] = weight.shape[0]!;
   if (bias) {
     requireSameFloatDType(op, input, bias);
     requireBroadcastsTo(op, "bias", bias, shape);
