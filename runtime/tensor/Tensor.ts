@@ -158,7 +158,8 @@ function frozenCopy(values: readonly number[]): readonly number[] {
 }
 
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(typedArrayFor(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
+  // The strides are new: frozen as they are rather than copied (the shape is the caller's, so it is copied).
+  return new Tensor(typedArrayFor(dtype, numelOf(shape)), shape, Object.freeze(contiguousStrides(shape)), 0, dtype);
 }
 
 /** A new Tensor sharing `base`'s storage with another layout. */
