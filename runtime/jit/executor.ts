@@ -348,14 +348,15 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
           console.log(...ins.args.map((slot) => r[slot]));
           break;
         case "move": {
-          const values = ins.from.map((slot) => r[slot]);
-          ins.to.forEach((slot, i) => {
+          const values = gather(r, ins.from);
+          for (let i = 0; i < values.length; i++) {
+            const slot = ins.to[i]!;
             const previous = r[slot];
             r[slot] = values[i];
             // Held before the previous value is dropped: a loop may copy a register onto itself.
             arena?.hold(values[i]);
             arena?.drop(previous);
-          });
+          }
           break;
         }
         case "jumpIfFalse":

@@ -10,8 +10,8 @@
  * and errors the unfused graph would give.
  */
 import { parseProgram, type PointwiseProgram, type ProgramOperand, type ProgramStatement } from "../kernels/pointwiseProgram.js";
-import { broadcastShapes, broadcastStrides } from "../tensor/shape.js";
-import { scalarTensor, viewOf, type Tensor } from "../tensor/Tensor.js";
+import { broadcastShapes, broadcastStrides, sameShape, type Shape } from "../tensor/shape.js";
+import { scalarTensor, stridedView, viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
 import { resolveCall, runOp } from "./dispatch.js";
 import { defineOp, type TensorMeta } from "./registry.js";
 
@@ -33,10 +33,16 @@ defineOp<Args>({
       backend.copy(runUnfused(program, inputs, (op, args) => runOp(op, args) as Tensor), out!);
       return;
     }
-    const views = inputs.map((x) => viewOf(x, out!.shape, broadcastStrides(x.shape, x.strides, out!.shape), x.offset));
-    backend.pointwise(program, views, out!);
+    const shape = out!.shape;
+    backend.pointwise(program, inputs.map((x) => operandView(x, shape)), out!);
   },
 });
+
+/** `x` read with the output's shape: itself when it has that shape, else a broadcast layout (the kernel only reads it). */
+function operandView(x: Tensor, shape: Shape): StridedView {
+  if (sameShape(x.shape, shape)) return x;
+  return stridedView(x, shape, broadcastStrides(x.shape, x.strides, shape), x.offset);
+}
 
 function allFloat32(inputs: readonly Tensor[]): boolean {
   return inputs.every((x) => x.dtype === "float32");

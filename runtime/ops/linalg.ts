@@ -8,7 +8,7 @@ import type { Backend } from "../kernels/Backend.js";
 import type { Scalar } from "../tensor/dtype.js";
 import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../kernels/linalg.js";
 import { broadcastStrides, contiguousStrides, type Shape } from "../tensor/shape.js";
-import { viewOf, type Tensor } from "../tensor/Tensor.js";
+import { stridedView, viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
 import { callTensorOp } from "./dispatch.js";
 import { defineOp, type TensorMeta } from "./registry.js";
 import { requireFloat32 } from "./requireFloat32.js";
@@ -185,8 +185,10 @@ defineOp<Pair>({
 
 /** Checks that `t` broadcasts to exactly `shape` (it may not grow it), as expand does. */
 function requireBroadcastsTo(op: string, argName: string, t: Tensor, shape: Shape): void {
-  const lead = shape.length - t.ndim;
-  const fits = lead >= 0 && t.shape.every((d, i) => d === 1 || d === shape[lead + i]);
+  const tShape = t.shape;
+  const lead = shape.length - tShape.length;
+  let fits = lead >= 0;
+  for (let i = 0; fits && i < tShape.length; i++) fits = tShape[i] === 1 || tShape[i] === shape[lead + i];
   check(fits, op, () => `${argName} of shape ${formatShape(t.shape)} cannot be broadcast to the result shape ${formatShape(shape)}`, "SHAPE_MISMATCH");
 }
 
@@ -198,11 +200,12 @@ function copyBroadcast(src: Tensor, out: Tensor, backend: Backend): void {
  * `t` as a 1-D [N] view with unit stride when it broadcasts to [..., N] as one row (its
  * leading dims all 1), so a product can add it as it stores; otherwise null.
  */
-function asBiasRow(t: Tensor, N: number): Tensor | null {
-  if (t.ndim === 0 || t.shape.slice(0, -1).some((d) => d !== 1)) return null;
-  const last = t.ndim - 1;
-  if (t.shape[last] !== N || (N > 1 && t.strides[last] !== 1)) return null;
-  return viewOf(t, [N], [1], t.offset);
+function asBiasRow(t: Tensor, N: number): StridedView | null {
+  const shape = t.shape;
+  const last = shape.length - 1;
+  if (last < 0 || shape[last] !== N || (N > 1 && t.strides[last] !== 1)) return null;
+  for (let d = 0; d < last; d++) if (shape[d] !== 1) return null;
+  return stridedView(t, [N], [1], t.offset);
 }
 
 /**
@@ -210,7 +213,7 @@ function asBiasRow(t: Tensor, N: number): Tensor | null {
  * `out`; a bias that is one row goes to the product's epilogue, any other is copied
  * into `out` first and the product accumulates onto it.
  */
-function runFusedProduct(a: Tensor, b: Tensor, bias: Tensor | null, out: Tensor, out2d: Tensor, backend: Backend, activation: EpilogueActivation | null): void {
+function runFusedProduct(a: StridedView, b: StridedView, bias: Tensor | null, out: Tensor, out2d: StridedView, backend: Backend, activation: EpilogueActivation | null): void {
   const row = bias ? asBiasRow(bias, b.shape[1]!) : null;
   if (bias && !row) copyBroadcast(bias, out, backend);
   backend.matmulFused(a, b, out2d, bias && !row ? 1 : 0, row, activation);
@@ -251,7 +254,8 @@ function inferLinear(op: string, input: Tensor, weight: Tensor, bias: Tensor | n
       `input of shape ${formatShape(input.shape)} has ${inFeatures} features in its last dim but weight of shape ${formatShape(weight.shape)} expects in_features = ${weight.shape[1]}`,
     "SHAPE_MISMATCH",
   );
-  const shape = [...input.shape.slice(0, -1), weight.shape[0]!];
+  const shape = input.shape.slice();
+  shape[shape.length - 1] = weight.shape[0]!;
   if (bias) {
     requireSameFloatDType(op, input, bias);
     requireBroadcastsTo(op, "bias", bias, shape);
@@ -260,15 +264,15 @@ function inferLinear(op: string, input: Tensor, weight: Tensor, bias: Tensor | n
 }
 
 /** weight [out, in] read as [in, out], in place. */
-function transposedWeight(weight: Tensor): Tensor {
-  return viewOf(weight, [weight.shape[1]!, weight.shape[0]!], [weight.strides[1]!, weight.strides[0]!], weight.offset);
+function transposedWeight(weight: Tensor): StridedView {
+  return stridedView(weight, [weight.shape[1]!, weight.shape[0]!], [weight.strides[1]!, weight.strides[0]!], weight.offset);
 }
 
 /**
  * `input` [..., K] as one [rows, K] matrix, in place, or null when its leading dims do
  * not merge into one stride.
  */
-function asRows(input: Tensor): Tensor | null {
+function asRows(input: Tensor): StridedView | null {
   const K = input.shape[input.ndim - 1]!;
   const kStride = input.strides[input.ndim - 1]!;
   let rows = 1;
@@ -280,7 +284,7 @@ function asRows(input: Tensor): Tensor | null {
     if (rows === 1) rowStride = input.strides[d]!;
     rows *= size;
   }
-  return viewOf(input, [rows, K], [rowStride, kStride], input.offset);
+  return stridedView(input, [rows, K], [rowStride, kStride], input.offset);
 }
 
 /** out = activation(input @ weight^T + bias), activation null for none. */
@@ -288,12 +292,13 @@ function runLinear(input: Tensor, weight: Tensor, bias: Tensor | null, out: Tens
   const rows = asRows(input);
   if (!rows) {
     if (bias) copyBroadcast(bias, out, backend);
-    runMatmul(input, transposedWeight(weight), out, backend, 1, bias ? 1 : 0);
+    const transposed = transposedWeight(weight);
+    runMatmul(input, viewOf(weight, transposed.shape, transposed.strides, transposed.offset), out, backend, 1, bias ? 1 : 0);
     if (activation) backend.unary(activation, out, out, []);
     return;
   }
   const N = weight.shape[0]!;
-  const out2d = viewOf(out, [rows.shape[0]!, N], [N, 1], out.offset);
+  const out2d = stridedView(out, [rows.shape[0]!, N], [N, 1], out.offset);
   runFusedProduct(rows, transposedWeight(weight), bias, out, out2d, backend, activation);
 }
 

@@ -291,12 +291,17 @@ defineOp<[self: Tensor, dim: number, index: number]>({
 });
 
 function selectView(self: Tensor, dim: number, index: number): Tensor {
-  return viewOf(
-    self,
-    self.shape.filter((_, i) => i !== dim),
-    self.strides.filter((_, i) => i !== dim),
-    self.offset + index * self.strides[dim]!,
-  );
+  const rank = self.ndim;
+  const fullShape = self.shape;
+  const shape = new Array<number>(rank - 1);
+  const strides = new Array<number>(rank - 1);
+  for (let i = 0, k = 0; i < rank; i++) {
+    if (i === dim) continue;
+    shape[k] = fullShape[i]!;
+    strides[k++] = self.strides[i]!;
+  }
+  // Frozen here, so the Tensor keeps these arrays instead of copying them (a loop selects once per step).
+  return viewOf(self, Object.freeze(shape), Object.freeze(strides), self.offset + index * self.strides[dim]!);
 }
 
 defineOp<[self: Tensor, dim: number, start: number | null, end: number | null, step: number]>({

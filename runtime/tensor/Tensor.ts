@@ -158,12 +158,21 @@ function frozenCopy(values: readonly number[]): readonly number[] {
 }
 
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(typedArrayFor(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
+  // The strides are new: frozen as they are rather than copied (the shape is the caller's, so it is copied).
+  return new Tensor(typedArrayFor(dtype, numelOf(shape)), shape, Object.freeze(contiguousStrides(shape)), 0, dtype);
 }
 
 /** A new Tensor sharing `base`'s storage with another layout. */
 export function viewOf(base: StridedView, shape: Shape, strides: readonly number[], offset: number): Tensor {
   return new Tensor(base.storage, shape, strides, offset, base.dtype);
+}
+
+/**
+ * `base`'s storage read with another layout, for a kernel that only reads its argument
+ * during the call: a plain StridedView, not a Tensor, so the arrays are not copied and frozen.
+ */
+export function stridedView(base: StridedView, shape: Shape, strides: readonly number[], offset: number): StridedView {
+  return { storage: base.storage, shape, strides, offset, dtype: base.dtype };
 }
 
 export function scalarTensor(value: number, dtype: DType): Tensor {

@@ -28,6 +28,16 @@ export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, o
   const bCol = b.strides[rank - 1]!;
   const outRow = out.strides[rank - 2]!;
   const outCol = out.strides[rank - 1]!;
+  if (rank === 2) {
+    gemm(
+      M, N, K, alpha,
+      { data: a.storage, offset: a.offset, rowStride: aRow, colStride: aCol },
+      { data: b.storage, offset: b.offset, rowStride: bRow, colStride: bCol },
+      beta,
+      { data: out.storage, offset: out.offset, rowStride: outRow, colStride: outCol },
+    );
+    return;
+  }
   const folded = foldBatchIntoRows(a, b, out);
   if (folded) {
     gemm(
@@ -77,7 +87,6 @@ export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, o
  */
 function foldBatchIntoRows(a: StridedView, b: StridedView, out: StridedView): { rows: number; aRowStride: number; outRowStride: number } | null {
   const rank = out.shape.length;
-  if (rank === 2) return null;
   for (let d = 0; d < rank - 2; d++) if (b.strides[d] !== 0 && out.shape[d] !== 1) return null;
   const lead = out.shape.slice(0, rank - 1);
   const merged = coalesce(lead, [a.strides.slice(0, rank - 1), out.strides.slice(0, rank - 1)]);

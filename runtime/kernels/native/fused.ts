@@ -57,22 +57,28 @@ function encodedProgram(program: PointwiseProgram): EncodedProgram {
 export function nativeFusedKernels(binding: FusedBinding): Pick<Backend, "pointwise"> {
   return {
     pointwise(program, inputs, out) {
-      if (
-        inputs.length <= MAX_INPUTS &&
-        program.statements.length <= MAX_STATEMENTS &&
-        out.storage instanceof Float32Array &&
-        inputs.every((v) => v.storage instanceof Float32Array && safeAlias(v, out)) &&
-        numelOf(out.shape) >= NATIVE_ELEMENTWISE_MIN &&
-        isDense(out)
-      ) {
+      const storages = inputs.length <= MAX_INPUTS && program.statements.length <= MAX_STATEMENTS ? nativeStorages(inputs, out) : null;
+      if (storages && numelOf(out.shape) >= NATIVE_ELEMENTWISE_MIN && isDense(out)) {
         const layout = stridedLayout(out.shape, [...inputs, out]);
         if (layout) {
           const { code, numbers } = encodedProgram(program);
-          binding.fusedPointwise(code, numbers, layout, inputs.map((v: StridedView) => v.storage as Float32Array), out.storage);
+          binding.fusedPointwise(code, numbers, layout, storages, out.storage as Float32Array);
           return;
         }
       }
       jsBackend.pointwise(program, inputs, out);
     },
   };
+}
+
+/** The inputs' storages when every operand is float32 and no input overlaps out other than in place; else null. */
+function nativeStorages(inputs: readonly StridedView[], out: StridedView): Float32Array[] | null {
+  if (!(out.storage instanceof Float32Array)) return null;
+  const storages = new Array<Float32Array>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const v = inputs[i]!;
+    if (!(v.storage instanceof Float32Array) || !safeAlias(v, out)) return null;
+    storages[i] = v.storage;
+  }
+  return storages;
 }

@@ -126,7 +126,20 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
     );
   };
   return {
-    matmul: (a, b, out, alpha, beta) => matmulWith(sgemm, a, b, out, alpha, beta, sgemmBatched),
+    matmul(a, b, out, alpha, beta) {
+      if (out.shape.length === 2 && a.storage instanceof Float32Array && b.storage instanceof Float32Array && out.storage instanceof Float32Array) {
+        // One product: the addon's sgemm as is, the product sgemmBatched ran as a batch of one (B unpacked).
+        binding.sgemm(
+          out.shape[0]!, out.shape[1]!, a.shape[1]!, alpha,
+          a.storage, a.offset, a.strides[0]!, a.strides[1]!,
+          b.storage, b.offset, b.strides[0]!, b.strides[1]!,
+          beta,
+          out.storage, out.offset, out.strides[0]!, out.strides[1]!,
+        );
+        return;
+      }
+      matmulWith(sgemm, a, b, out, alpha, beta, sgemmBatched);
+    },
     matmulFused(a, b, out, beta, bias, activation) {
       const [M, K] = a.shape as [number, number];
       const N = b.shape[1]!;
