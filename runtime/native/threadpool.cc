@@ -31,12 +31,16 @@ bool spin_until(Pred ready) {
 // (conv2d's SGEMMs inside its per-image tasks), since the job's caller holds busy_ and
 // locking a mutex one already owns, even try_lock, is undefined.
 thread_local bool t_in_job = false;
+thread_local int t_index = 0;
 
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; i++) {
-    workers_.emplace_back([this] { work(); });
+    workers_.emplace_back([this, i] {
+      t_index = i;
+      work();
+    });
     workers_.back().detach();
   }
 }
@@ -91,6 +95,8 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     done_.wait(lock, [&] { return checked_in_.load() == workers; });
   }
 }
+
+int pool_thread_index() { return t_index; }
 
 ThreadPool& thread_pool() {
   // Never destroyed: detached workers must not outlive the object they use.

@@ -35,6 +35,10 @@ class ThreadPool {
   std::atomic<int> checked_in_{0};
 };
 
+// The pool thread running this code: 0 for any thread outside the pool (a job's
+// caller), 1.. for the workers. Each worker keeps its index for the life of the process.
+int pool_thread_index();
+
 // The process-wide pool: TSJIT_NUM_THREADS threads, else one per core.
 ThreadPool& thread_pool();
 
