@@ -5,7 +5,6 @@
 // rows when N is narrow); each thread packs into its own thread-local buffers.
 #include "sgemm.h"
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #if defined(__linux__)
@@ -174,11 +173,12 @@ std::pair<size_t, size_t> share(size_t n, size_t unit, int parts, int t) {
 // loops on its own share of the columns of B and C (packing only its share of B, into
 // its own L2; a row-major A is read in place by both), or of the rows of A and C when
 // N is too narrow to share. One round trip through the pool per product: under load
-// every extra synchronisation can cost a scheduler time slice.
+// every extra synchronisation can cost a scheduler time slice. Each thread takes the
+// same share every call when it can (run_by_thread): a B packed ahead is read from L2.
 void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
   const size_t MR = size_t(g.mr), NR = size_t(g.nr);
   const bool split_columns = p.N >= size_t(threads) * NR * 2;
-  thread_pool().run(threads, [&](int t) {
+  thread_pool().run_by_thread(threads, [&](int t) {
     Product part = p;
     if (split_columns) {
       const auto [n0, n1] = share(p.N, NR, threads, t);
@@ -200,8 +200,6 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
 
 // Rows of A per GEMV kernel call (their per-row outputs live on the stack).
 constexpr size_t kGemvRowBlock = 8;
-// Shares a GEMV is split into at most (a weight's share per core stays in its L2).
-constexpr size_t kMaxGemvTasks = 64;
 
 // Note [Alternating passes]: a GEMV reads every float of its weight once per call, so
 // when the weights a model reads in turn outgrow L2 (mlp b1: 2.7 MB; cnn's fc1 alone:
@@ -271,14 +269,8 @@ void gemv(const IsaKernels& isa, const Product& p, int threads) {
   const bool by_rows = p.N <= NR;
   const bool descending = pass_directions.next_descending(p.b.p);
   const size_t units = by_rows ? (p.M + unit_rows - 1) / unit_rows : (p.N + NR - 1) / NR;
-  const int tasks = int(std::min<size_t>({size_t(threads), units, kMaxGemvTasks}));
-  // Each task takes the share of the pool thread running it when that share is still
-  // free, so a core reads the same columns of B call after call, from its own L2 (the
-  // pool hands task indices to whichever thread asks first); otherwise the next free one.
-  std::atomic<bool> taken[kMaxGemvTasks] = {};
-  thread_pool().run(tasks, [&](int) {
-    int t = pool_thread_index() % tasks;
-    while (taken[t].exchange(true)) t = (t + 1) % tasks;
+  const int tasks = int(std::min<size_t>(size_t(threads), units));
+  thread_pool().run_by_thread(tasks, [&](int t) {
     if (by_rows) {
       const auto [m0, m1] = share(p.M, unit_rows, tasks, t);
       gemv_part(isa, p, m0, m1, 0, p.N, descending);

@@ -96,6 +96,15 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
   }
 }
 
+void ThreadPool::run_by_thread(int tasks, const std::function<void(int)>& fn) {
+  std::atomic<bool> taken[kMaxPoolThreads] = {};
+  run(tasks, [&](int) {
+    int share = t_index % tasks;
+    while (taken[share].exchange(true)) share = (share + 1) % tasks;
+    fn(share);
+  });
+}
+
 int pool_thread_index() { return t_index; }
 
 ThreadPool& thread_pool() {
@@ -107,7 +116,7 @@ ThreadPool& thread_pool() {
       if (forced > 0) n = forced;
     }
     if (n < 1) n = 1;
-    if (n > 256) n = 256;
+    if (n > kMaxPoolThreads) n = kMaxPoolThreads;
     return new ThreadPool(n);
   }();
   return *pool;
