@@ -208,10 +208,6 @@ inline void gemv_rows(size_t N, size_t K, const float* a, ptrdiff_t a_step, cons
 // the BROWS columns; the sums are folded W accumulators at a time into one vector
 // (transpose_sum) and stored with the epilogue. The last block re-reads its last column
 // in the columns past N (their sums are not stored), so a narrow layer runs the same loop.
-// When every column of B starts at the same place in a vector (cs_b a multiple of W),
-// the loop runs from the first k where B's loads are aligned (`head`) after one
-// unaligned step over k < W whose A lanes from `head` on are zeros: a weight from JS is
-// rarely 64-byte aligned, and loads that straddle two lines halve the rate from L2.
 template <class V, int BROWS, int AROWS>
 inline void gemv_dots_block(size_t N, size_t K, const float* a, ptrdiff_t rs_a, const float* b, ptrdiff_t cs_b,
                             const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, bool descending) {
@@ -220,13 +216,7 @@ inline void gemv_dots_block(size_t N, size_t K, const float* a, ptrdiff_t rs_a, 
   constexpr int ACC = BROWS * AROWS;
   static_assert(ACC % W == 0, "the accumulators fold W at a time");
   alignas(64) float sums[ACC];
-  const size_t misaligned = reinterpret_cast<uintptr_t>(b) / sizeof(float) % W;
-  const size_t head = cs_b % ptrdiff_t(W) == 0 && misaligned != 0 && K >= W ? W - misaligned : 0;
-  const size_t k_vec = head + (K - head) / W * W;
-  alignas(64) float a_head[AROWS][W];
-  for (int i = 0; i < AROWS; i++) {
-    for (size_t k = 0; k < W; k++) a_head[i][k] = k < head ? a[i * rs_a + ptrdiff_t(k)] : 0.0f;
-  }
+  const size_t k_vec = K / W * W;
   const size_t blocks = (N + BROWS - 1) / BROWS;
   for (size_t t = 0; t < blocks; t++) {
     const size_t n = block_in_order(t, blocks, descending) * BROWS;
@@ -237,15 +227,7 @@ inline void gemv_dots_block(size_t N, size_t K, const float* a, ptrdiff_t rs_a, 
     R acc[ACC];
 #pragma GCC unroll 16
     for (int r = 0; r < ACC; r++) acc[r] = V::zero();
-    if (head > 0) {
-#pragma GCC unroll 16
-      for (int j = 0; j < BROWS; j++) {
-        const R bv = V::load(br[j]);
-#pragma GCC unroll 4
-        for (int i = 0; i < AROWS; i++) acc[i * BROWS + j] = V::fmadd(V::load(a_head[i]), bv, acc[i * BROWS + j]);
-      }
-    }
-    for (size_t k = head; k < k_vec; k += W) {
+    for (size_t k = 0; k < k_vec; k += W) {
       R av[AROWS];
 #pragma GCC unroll 4
       for (int i = 0; i < AROWS; i++) av[i] = V::load(a + i * rs_a + ptrdiff_t(k));
