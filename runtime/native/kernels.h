@@ -35,13 +35,17 @@ inline GemvOutput columns_from(const GemvOutput& out, size_t n) {
   return {out.alpha, out.beta, out.bias != nullptr ? out.bias + n : nullptr, out.shift};
 }
 
+// The GEMV kernels walk B in blocks of columns, in ascending order of the columns or,
+// when `descending`, from the last block to the first (sgemm.cc's Note [Alternating
+// passes]); the results are the same floats either way.
 // c[n * cs_c] = sum_k a[k * a_step] * b[k * rs_b + n], written as GemvOutput says (B rows contiguous)
 using GemvRowsFn = void (*)(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b, ptrdiff_t rs_b,
-                            const GemvOutput& out, float* c, ptrdiff_t cs_c);
+                            const GemvOutput& out, float* c, ptrdiff_t cs_c, bool descending);
 // C[i, n * cs_c] = sum_k a[i * rs_a + k] * b[n * cs_b + k] for i < M, row i written as
 // outs[i] says (A's rows and B's columns contiguous)
 using GemvDotsFn = void (*)(size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a, const float* b,
-                            ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c);
+                            ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c,
+                            bool descending);
 
 // Float32 elementwise ops; the codes are runtime/kernels/native/elementwise.ts's.
 enum BinaryOp : int { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kPow, kBinaryOpCount };

@@ -31,12 +31,16 @@ bool spin_until(Pred ready) {
 // (conv2d's SGEMMs inside its per-image tasks), since the job's caller holds busy_ and
 // locking a mutex one already owns, even try_lock, is undefined.
 thread_local bool t_in_job = false;
+thread_local int t_index = 0;
 
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; i++) {
-    workers_.emplace_back([this] { work(); });
+    workers_.emplace_back([this, i] {
+      t_index = i;
+      work();
+    });
     workers_.back().detach();
   }
 }
@@ -92,6 +96,17 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
   }
 }
 
+void ThreadPool::run_by_thread(int tasks, const std::function<void(int)>& fn) {
+  std::atomic<bool> taken[kMaxPoolThreads] = {};
+  run(tasks, [&](int) {
+    int share = t_index % tasks;
+    while (taken[share].exchange(true)) share = (share + 1) % tasks;
+    fn(share);
+  });
+}
+
+int pool_thread_index() { return t_index; }
+
 ThreadPool& thread_pool() {
   // Never destroyed: detached workers must not outlive the object they use.
   static ThreadPool* pool = [] {
@@ -101,7 +116,7 @@ ThreadPool& thread_pool() {
       if (forced > 0) n = forced;
     }
     if (n < 1) n = 1;
-    if (n > 256) n = 256;
+    if (n > kMaxPoolThreads) n = kMaxPoolThreads;
     return new ThreadPool(n);
   }();
   return *pool;

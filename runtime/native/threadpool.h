@@ -20,6 +20,12 @@ class ThreadPool {
   // Note [Nested and concurrent jobs]: Node worker threads each load the addon but
   // share this pool; a job that finds the pool busy runs inline instead of waiting.
   void run(int tasks, const std::function<void(int)>& fn);
+  // run() for a job split into one share per thread (tasks <= size()) whose shares read
+  // the same data call after call: share i goes to pool thread i (pool_thread_index)
+  // when it is still free as that thread starts, else to the next free one, so each
+  // core finds its share in its own L2 (run() hands indices to whichever thread asks
+  // first, and a spinning worker often beats the caller to 0).
+  void run_by_thread(int tasks, const std::function<void(int)>& fn);
 
  private:
   void work();
@@ -34,6 +40,13 @@ class ThreadPool {
   std::atomic<int> next_{0};
   std::atomic<int> checked_in_{0};
 };
+
+// Most threads a pool has (TSJIT_NUM_THREADS is clamped to it).
+constexpr int kMaxPoolThreads = 256;
+
+// The pool thread running this code: 0 for any thread outside the pool (a job's
+// caller), 1.. for the workers. Each worker keeps its index for the life of the process.
+int pool_thread_index();
 
 // The process-wide pool: TSJIT_NUM_THREADS threads, else one per core.
 ThreadPool& thread_pool();

@@ -12,13 +12,13 @@ void tsjit_f32_gemm_ukernel_4x8__scalar(size_t mr, size_t nr, size_t kc, const f
 }
 
 void tsjit_f32_gemv_rows_ukernel__scalar(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b,
-    ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c) {
-  gemv_rows<VecScalar, 4>(N, K, a, a_step, b, rs_b, out, c, cs_c);
+    ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c, bool descending) {
+  gemv_rows<VecScalar>(N, K, a, a_step, b, rs_b, out, c, cs_c, descending);
 }
 
 void tsjit_f32_gemv_dots_ukernel_4__scalar(size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
-    const float* b, ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
-  gemv_dots<VecScalar, 4>(M, N, K, a, rs_a, b, cs_b, outs, c, rs_c, cs_c);
+    const float* b, ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, bool descending) {
+  gemv_dots<VecScalar, 4>(M, N, K, a, rs_a, b, cs_b, outs, c, rs_c, cs_c, descending);
 }
 
 double tsjit_f32_peak_fma__scalar(size_t iterations, float* sink) { return peak_fma<VecScalar, 8>(iterations, sink); }

@@ -16,13 +16,13 @@ void tsjit_f32_gemm_ukernel_6x64__avx512f(size_t mr, size_t nr, size_t kc, const
 }
 
 void tsjit_f32_gemv_rows_ukernel__avx512f(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b,
-    ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c) {
-  gemv_rows<VecAvx512, 4>(N, K, a, a_step, b, rs_b, out, c, cs_c);
+    ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c, bool descending) {
+  gemv_rows<VecAvx512>(N, K, a, a_step, b, rs_b, out, c, cs_c, descending);
 }
 
 void tsjit_f32_gemv_dots_ukernel_16__avx512f(size_t M, size_t N, size_t K, const float* a, ptrdiff_t rs_a,
-    const float* b, ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c) {
-  gemv_dots<VecAvx512, 16>(M, N, K, a, rs_a, b, cs_b, outs, c, rs_c, cs_c);
+    const float* b, ptrdiff_t cs_b, const GemvOutput* outs, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, bool descending) {
+  gemv_dots<VecAvx512, 16>(M, N, K, a, rs_a, b, cs_b, outs, c, rs_c, cs_c, descending);
 }
 
 namespace {
