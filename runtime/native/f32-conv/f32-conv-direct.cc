@@ -1,0 +1,143 @@
+// The direct convolution. The rows an output block reads are copied, zero-padded, into
+// a per-thread buffer of rows Wp = OW + (KW - 1) * dilation wide, one plane per input
+// channel. Output (oh, ow) is then "wide" position oh * Wp + ow, and tap (c, kh, kw) of
+// every wide position is the buffer's run from c * plane + kh * dilation * Wp +
+// kw * dilation: the ISA's tile kernel multiplies the weights by those shifted runs
+// straight from the buffer, NR wide positions by MR output channels at a time. Each
+// tile (in L1) gets the activation, then its positions with ow < OW are copied out.
+// Columns of positions go outermost, so their input stays in L1 while every output
+// channel's weights stream past it.
+#include "f32-conv-direct.h"
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace tsjit {
+namespace {
+
+thread_local std::vector<float> t_padded;
+thread_local std::vector<ptrdiff_t> t_offsets;
+
+// to[0, n) = from[0, n) for a short run (an input row): fixed-size copies that compile
+// inline, where std::copy would call memmove once per row.
+inline void copy_run(const float* from, int64_t n, float* to) {
+  int64_t j = 0;
+  for (; j + 8 <= n; j += 8) std::memcpy(to + j, from + j, 8 * sizeof(float));
+  if (n - j >= 4) {
+    std::memcpy(to + j, from + j, 4 * sizeof(float));
+    j += 4;
+  }
+  for (; j < n; j++) to[j] = from[j];
+}
+
+// Copies input rows [row0, row0 + rows_in) - pad_h (zero outside the input) of channels
+// [0, Cg) from `channels`, each Wp wide from column -pad_w, into planes `plane` apart.
+void copy_padded(const float* channels, int64_t Cg, const View4<const float>& in, int64_t row0, int64_t rows_in,
+                 int64_t Wp, int64_t plane, const ConvParams& p, float* dst) {
+  const int64_t H = in.dim[2], W = in.dim[3], sC = in.stride[1], sH = in.stride[2], sW = in.stride[3];
+  const int64_t x0 = std::min(Wp, p.pad_w), x1 = std::min(Wp, W + p.pad_w);  // columns holding input
+  for (int64_t c = 0; c < Cg; c++) {
+    for (int64_t y = 0; y < rows_in; y++) {
+      float* d = dst + c * plane + y * Wp;
+      const int64_t ih = row0 + y - p.pad_h;
+      if (ih < 0 || ih >= H || x0 >= x1) {
+        std::fill(d, d + Wp, 0.0f);
+        continue;
+      }
+      std::fill(d, d + x0, 0.0f);
+      const float* s = channels + c * sC + ih * sH + (x0 - p.pad_w) * sW;
+      if (sW == 1) {
+        copy_run(s, x1 - x0, d + x0);
+      } else {
+        for (int64_t x = x0; x < x1; x++, s += sW) d[x] = *s;
+      }
+      std::fill(d + x1, d + Wp, 0.0f);
+    }
+  }
+}
+
+// The runs of wide positions [p0, p0 + NR) below `positions` whose ow < OW, as
+// positions of output rows from oh0 on.
+void tile_segments(int64_t p0, int64_t NR, int64_t positions, int64_t Wp, int64_t OW, int64_t oh0,
+                   std::vector<ConvSegment>& segments) {
+  segments.clear();
+  const int64_t end = std::min(p0 + NR, positions);
+  for (int64_t q = p0; q < end;) {
+    const int64_t oh = q / Wp, ow = q % Wp;
+    if (ow >= OW) {
+      q = (oh + 1) * Wp;
+      continue;
+    }
+    const int64_t length = std::min(OW - ow, end - q);
+    segments.push_back({q - p0, (oh0 + oh) * OW + ow, length});
+    q += length;
+  }
+}
+
+}  // namespace
+
+bool direct_conv_fits(const View4<const float>& weight, const View4<float>& out, const ConvParams& p) {
+  const int64_t KH = weight.dim[2], KW = weight.dim[3];
+  const int64_t Wp = out.dim[3] + (KW - 1) * p.dilation_w;
+  return p.stride_h == 1 && p.stride_w == 1 && (KH > 1 || KW > 1) && 2 * Wp <= 3 * out.dim[3];
+}
+
+DirectConv::DirectConv(const IsaKernels& isa, const View4<const float>& weight, const float* bias, ptrdiff_t bias_stride,
+                       const View4<float>& out, const ConvParams& p)
+    : isa_(isa), out_(out), p_(p), Cg_(weight.dim[1]), KH_(weight.dim[2]), KW_(weight.dim[3]) {
+  const int64_t O = out.dim[1];
+  const int64_t* s = weight.stride;
+  K_ = Cg_ * KH_ * KW_;
+  weights_ = weight.data;
+  rs_w_ = s[0];
+  if (s[3] != 1 || (KH_ > 1 && s[2] != KW_) || (Cg_ > 1 && s[1] != KH_ * KW_)) {
+    weight_copy_.resize(size_t(O * K_));
+    float* d = weight_copy_.data();
+    for (int64_t o = 0; o < O; o++)
+      for (int64_t c = 0; c < Cg_; c++)
+        for (int64_t kh = 0; kh < KH_; kh++)
+          for (int64_t kw = 0; kw < KW_; kw++) *d++ = weight.data[o * s[0] + c * s[1] + kh * s[2] + kw * s[3]];
+    weights_ = weight_copy_.data();
+    rs_w_ = K_;
+  }
+  bias_.assign(size_t(O + isa.conv.mr - 1), 0.0f);
+  if (bias != nullptr)
+    for (int64_t o = 0; o < O; o++) bias_[size_t(o)] = bias[o * bias_stride];
+}
+
+void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int64_t rows) const {
+  const IsaKernels& isa = isa_;
+  const View4<float>& out = out_;
+  const ConvParams& p = p_;
+  const int64_t MR = isa.conv.mr, NR = isa.conv.nr, Cg = Cg_, KH = KH_, KW = KW_, K = K_;
+  const int64_t O = out.dim[1], OW = out.dim[3], G = p.groups, Og = O / G;
+  const int64_t Wp = OW + (KW - 1) * p.dilation_w, rows_in = rows + (KH - 1) * p.dilation_h;
+  const int64_t plane = rows_in * Wp, positions = rows * Wp;
+  const ptrdiff_t oC = out.stride[1], oW = out.stride[3];
+  // The last tile reads up to NR - 1 positions past `positions` in the last plane, and
+  // its last tap (KW - 1) * dilation further: zeros.
+  const int64_t padded = Cg * plane + (KW - 1) * p.dilation_w + NR;
+  t_padded.resize(size_t(padded));
+  std::fill(t_padded.begin() + Cg * plane, t_padded.end(), 0.0f);
+  t_offsets.resize(size_t(K));
+  for (int64_t c = 0, k = 0; c < Cg; c++)
+    for (int64_t kh = 0; kh < KH; kh++)
+      for (int64_t kw = 0; kw < KW; kw++) t_offsets[size_t(k++)] = c * plane + kh * p.dilation_h * Wp + kw * p.dilation_w;
+  std::vector<ConvSegment> segments;
+  float* first = out.data + n * out.stride[0];
+  for (int64_t g = 0; g < G; g++) {
+    const float* channels = in.data + n * in.stride[0] + g * Cg * in.stride[1];
+    copy_padded(channels, Cg, in, oh0, rows_in, Wp, plane, p, t_padded.data());
+    for (int64_t p0 = 0; p0 < positions; p0 += NR) {
+      tile_segments(p0, NR, positions, Wp, OW, oh0, segments);
+      for (int64_t o0 = g * Og; o0 < (g + 1) * Og; o0 += MR) {
+        const int64_t mr = std::min(MR, (g + 1) * Og - o0);
+        const ConvTileOutput to{first + o0 * oC, oC, oW, segments.data(), segments.size(), isa.vunary, p.activation};
+        isa.conv.ukernel(size_t(mr), size_t(K), weights_ + o0 * rs_w_, rs_w_, t_padded.data() + p0, t_offsets.data(),
+                         bias_.data() + o0, to);
+      }
+    }
+  }
+}
+
+}  // namespace tsjit
