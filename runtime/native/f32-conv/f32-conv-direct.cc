@@ -1,6 +1,7 @@
 // The direct convolution. The rows an output block reads are copied, zero-padded, into
 // a per-thread buffer of rows Wp = OW + (KW - 1) * dilation wide, one plane per input
-// channel. Output (oh, ow) is then "wide" position oh * Wp + ow, and tap (c, kh, kw) of
+// channel (an unpadded input with contiguous rows is read in place instead, the tiles
+// at the very end of its storage from a copy of their runs). Output (oh, ow) is then "wide" position oh * Wp + ow, and tap (c, kh, kw) of
 // every wide position is the buffer's run from c * plane + kh * dilation * Wp +
 // kw * dilation: the ISA's tile kernel multiplies the weights by those shifted runs
 // straight from the buffer, NR wide positions by MR output channels at a time. Each
@@ -17,6 +18,7 @@ namespace {
 
 thread_local std::vector<float> t_padded;
 thread_local std::vector<ptrdiff_t> t_offsets;
+thread_local std::vector<ptrdiff_t> t_gathered_offsets;
 
 // to[0, n) = from[0, n) for a short run (an input row): fixed-size copies that compile
 // inline, where std::copy would call memmove once per row.
@@ -53,6 +55,43 @@ void copy_padded(const float* channels, int64_t Cg, const View4<const float>& in
       }
       std::fill(d + x1, d + Wp, 0.0f);
     }
+  }
+}
+
+// Whether the input's own rows are the padded rows: no padding on any side (the output
+// is as wide and as high as the kernel leaves it), rows of unit stride one after
+// another, no negative stride (so view_end bounds every read).
+bool reads_in_place(const View4<const float>& in, const View4<float>& out, const ConvParams& p, int64_t KH, int64_t KW) {
+  const int64_t* s = in.stride;
+  return p.pad_h == 0 && p.pad_w == 0 && out.dim[2] + (KH - 1) * p.dilation_h == in.dim[2] &&
+         out.dim[3] + (KW - 1) * p.dilation_w == in.dim[3] && s[3] == 1 && (in.dim[2] == 1 || s[2] == in.dim[3]) &&
+         s[0] >= 0 && s[1] >= 0;
+}
+
+// The view's last element (strides non-negative).
+const float* view_end(const View4<const float>& in) {
+  const float* e = in.data;
+  for (int d = 0; d < 4; d++) e += (in.dim[d] - 1) * in.stride[d];
+  return e;
+}
+
+// offsets[k] of tap (c, kh, kw): c * plane + kh * dilation_h * Wp + kw * dilation_w.
+void fill_offsets(int64_t Cg, int64_t KH, int64_t KW, int64_t plane, int64_t Wp, const ConvParams& p,
+                  std::vector<ptrdiff_t>& offsets) {
+  offsets.resize(size_t(Cg * KH * KW));
+  size_t k = 0;
+  for (int64_t c = 0; c < Cg; c++)
+    for (int64_t kh = 0; kh < KH; kh++)
+      for (int64_t kw = 0; kw < KW; kw++) offsets[k++] = c * plane + kh * p.dilation_h * Wp + kw * p.dilation_w;
+}
+
+// dst[c * span + j] = source[c * plane + j] for c < Cg and j < span, zero past `last`.
+void gather_runs(const float* source, int64_t Cg, int64_t plane, int64_t span, const float* last, float* dst) {
+  for (int64_t c = 0; c < Cg; c++) {
+    const float* from = source + c * plane;
+    const int64_t available = std::max<int64_t>(0, std::min<int64_t>(span, last - from + 1));
+    copy_run(from, available, dst + c * span);
+    std::fill(dst + c * span + available, dst + (c + 1) * span, 0.0f);
   }
 }
 
@@ -112,29 +151,45 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
   const int64_t MR = isa.conv.mr, NR = isa.conv.nr, Cg = Cg_, KH = KH_, KW = KW_, K = K_;
   const int64_t O = out.dim[1], OW = out.dim[3], G = p.groups, Og = O / G;
   const int64_t Wp = OW + (KW - 1) * p.dilation_w, rows_in = rows + (KH - 1) * p.dilation_h;
-  const int64_t plane = rows_in * Wp, positions = rows * Wp;
+  const int64_t positions = rows * Wp;
+  const int64_t reach = (KH - 1) * p.dilation_h * Wp + (KW - 1) * p.dilation_w;  // the furthest tap's shift
   const ptrdiff_t oC = out.stride[1], oW = out.stride[3];
-  // The last tile reads up to NR - 1 positions past `positions` in the last plane, and
-  // its last tap (KW - 1) * dilation further: zeros.
-  const int64_t padded = Cg * plane + (KW - 1) * p.dilation_w + NR;
-  t_padded.resize(size_t(padded));
-  std::fill(t_padded.begin() + Cg * plane, t_padded.end(), 0.0f);
-  t_offsets.resize(size_t(K));
-  for (int64_t c = 0, k = 0; c < Cg; c++)
-    for (int64_t kh = 0; kh < KH; kh++)
-      for (int64_t kw = 0; kw < KW; kw++) t_offsets[size_t(k++)] = c * plane + kh * p.dilation_h * Wp + kw * p.dilation_w;
+  const bool in_place = reads_in_place(in, out, p, KH, KW);
+  // In place, planes are the input's channels; otherwise the padded copy's planes, with
+  // the last tile's overrun (up to NR - 1 positions past `positions`, then `reach`) zero.
+  const int64_t plane = in_place ? in.stride[1] : rows_in * Wp;
+  fill_offsets(Cg, KH, KW, plane, Wp, p, t_offsets);
+  if (in_place) {
+    fill_offsets(Cg, KH, KW, NR + reach, Wp, p, t_gathered_offsets);
+    t_padded.resize(size_t(Cg * (NR + reach)));
+  } else {
+    t_padded.resize(size_t(Cg * plane + reach + NR));
+    std::fill(t_padded.begin() + Cg * plane, t_padded.end(), 0.0f);
+  }
+  const float* last = view_end(in);
   std::vector<ConvSegment> segments;
   float* first = out.data + n * out.stride[0];
   for (int64_t g = 0; g < G; g++) {
     const float* channels = in.data + n * in.stride[0] + g * Cg * in.stride[1];
-    copy_padded(channels, Cg, in, oh0, rows_in, Wp, plane, p, t_padded.data());
+    const float* base = channels + oh0 * Wp;
+    if (!in_place) {
+      copy_padded(channels, Cg, in, oh0, rows_in, Wp, plane, p, t_padded.data());
+      base = t_padded.data();
+    }
     for (int64_t p0 = 0; p0 < positions; p0 += NR) {
       tile_segments(p0, NR, positions, Wp, OW, oh0, segments);
+      const float* source = base + p0;
+      const ptrdiff_t* offsets = t_offsets.data();
+      // A tile at the end of the input's storage would read past it: its runs are gathered.
+      if (in_place && source + (Cg - 1) * plane + reach + NR - 1 > last) {
+        gather_runs(source, Cg, plane, NR + reach, last, t_padded.data());
+        source = t_padded.data();
+        offsets = t_gathered_offsets.data();
+      }
       for (int64_t o0 = g * Og; o0 < (g + 1) * Og; o0 += MR) {
         const int64_t mr = std::min(MR, (g + 1) * Og - o0);
         const ConvTileOutput to{first + o0 * oC, oC, oW, segments.data(), segments.size(), isa.vunary, p.activation};
-        isa.conv.ukernel(size_t(mr), size_t(K), weights_ + o0 * rs_w_, rs_w_, t_padded.data() + p0, t_offsets.data(),
-                         bias_.data() + o0, to);
+        isa.conv.ukernel(size_t(mr), size_t(K), weights_ + o0 * rs_w_, rs_w_, source, offsets, bias_.data() + o0, to);
       }
     }
   }
