@@ -88,9 +88,8 @@ void fill_offsets(int64_t Cg, int64_t KH, int64_t KW, int64_t plane, int64_t Wp,
 // dst[c * span + j] = source[c * plane + j] for c < Cg and j < span, zero past `last`.
 void gather_runs(const float* source, int64_t Cg, int64_t plane, int64_t span, const float* last, float* dst) {
   for (int64_t c = 0; c < Cg; c++) {
-    const float* from = source + c * plane;
-    const int64_t available = std::max<int64_t>(0, std::min<int64_t>(span, last - from + 1));
-    copy_run(from, available, dst + c * span);
+    const int64_t available = std::max<int64_t>(0, std::min<int64_t>(span, (last - source) - c * plane + 1));
+    if (available > 0) copy_run(source + c * plane, available, dst + c * span);
     std::fill(dst + c * span + available, dst + (c + 1) * span, 0.0f);
   }
 }
@@ -181,7 +180,7 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
       const float* source = base + p0;
       const ptrdiff_t* offsets = t_offsets.data();
       // A tile at the end of the input's storage would read past it: its runs are gathered.
-      if (in_place && source + (Cg - 1) * plane + reach + NR - 1 > last) {
+      if (in_place && (Cg - 1) * plane + reach + NR - 1 > last - source) {
         gather_runs(source, Cg, plane, NR + reach, last, t_padded.data());
         source = t_padded.data();
         offsets = t_gathered_offsets.data();
