@@ -51,7 +51,7 @@ const IsaKernels kAvx2Kernels = {
     &tsjit_f32_reduce_ukernels__avx2_fma,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx2_fma,
-    {tsjit_f32_conv_ukernel_6x16__avx2_fma, 6, 16},
+    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24},
     // fused pointwise
     tsjit_f32_fused_ukernel_256__avx2_fma,
 };

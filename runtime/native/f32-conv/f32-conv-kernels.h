@@ -13,7 +13,7 @@ TSJIT_DECLARE_CONV(scalar)
 #undef TSJIT_DECLARE_CONV
 void tsjit_f32_conv_ukernel_8x48__avx512f(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
     const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
-void tsjit_f32_conv_ukernel_6x16__avx2_fma(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+void tsjit_f32_conv_ukernel_4x24__avx2_fma(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
     const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
 void tsjit_f32_conv_ukernel_4x8__scalar(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
     const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
