@@ -114,10 +114,12 @@ void tile_segments(int64_t p0, int64_t NR, int64_t positions, int64_t Wp, int64_
 
 }  // namespace
 
-bool direct_conv_fits(const View4<const float>& weight, const View4<float>& out, const ConvParams& p) {
-  const int64_t KH = weight.dim[2], KW = weight.dim[3];
-  const int64_t Wp = out.dim[3] + (KW - 1) * p.dilation_w;
-  return p.stride_h == 1 && p.stride_w == 1 && (KH > 1 || KW > 1) && 2 * Wp <= 3 * out.dim[3];
+bool direct_conv_fits(const IsaKernels& isa, const View4<const float>& weight, const View4<float>& out,
+                      const ConvParams& p) {
+  const int64_t KH = weight.dim[2], KW = weight.dim[3], OH = out.dim[2], OW = out.dim[3], NR = isa.conv.nr;
+  const int64_t Wp = OW + (KW - 1) * p.dilation_w;
+  const int64_t computed = (OH * Wp + NR - 1) / NR * NR;
+  return p.stride_h == 1 && p.stride_w == 1 && (KH > 1 || KW > 1) && 3 * OH * OW >= 2 * computed;
 }
 
 DirectConv::DirectConv(const IsaKernels& isa, const View4<const float>& weight, const float* bias, ptrdiff_t bias_stride,

@@ -10,9 +10,11 @@
 namespace tsjit {
 
 // Stride 1 and a kernel larger than 1x1 (a 1x1 convolution reads its input in place
-// already), with padded rows at most 1.5x the output's: the positions past OW in each
-// padded row are computed and dropped.
-bool direct_conv_fits(const View4<const float>& weight, const View4<float>& out, const ConvParams& p);
+// already), where at least 2/3 of the positions the tiles compute are outputs: the
+// positions past OW in each padded row, and past the plane in its last tile, are
+// computed and dropped (a 7x7 plane padded to 9 wide fills two 48-wide tiles half).
+bool direct_conv_fits(const IsaKernels& isa, const View4<const float>& weight, const View4<float>& out,
+                      const ConvParams& p);
 
 // A convolution that direct_conv_fits, set up once per call (its weights as O rows of
 // Cg * KH * KW contiguous floats in (c, kh, kw) order, copied only when the strides do

@@ -276,7 +276,7 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   std::optional<DirectConv> direct;
   std::vector<float> weight_copy;
   Matrix w{};
-  if (direct_conv_fits(weight, out, p)) {
+  if (direct_conv_fits(isa, weight, out, p)) {
     direct.emplace(isa, weight, bias, bias_stride, out, p);
   } else {
     w = weight_matrix(weight, weight_copy);
