@@ -1,6 +1,7 @@
 // The direct path of conv2d (f32-conv.h) for stride-1 convolutions: an implicit GEMM
-// that reads each tap as a shifted run of a zero-padded copy of the input rows, with
-// no im2col matrix and no packing (f32-conv-direct.cc).
+// that reads each tap as a shifted run of the input rows (a zero-padded copy of them,
+// or the input itself when unpadded), with no im2col matrix and no packing
+// (f32-conv-direct.cc).
 #pragma once
 #include <cstddef>
 #include <cstdint>
