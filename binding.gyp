@@ -41,6 +41,10 @@
         "runtime/native/f32-conv/f32-dwconv-row-scalar.cc",
         "runtime/native/f32-conv/f32-dwconv-row-avx2-fma.cc",
         "runtime/native/f32-conv/f32-dwconv-row-avx512f.cc",
+        "runtime/native/f32-conv/f32-conv-direct.cc",
+        "runtime/native/f32-conv/f32-conv-4x8-scalar.cc",
+        "runtime/native/f32-conv/f32-conv-4x24-avx2-fma.cc",
+        "runtime/native/f32-conv/f32-conv-8x48-avx512f.cc",
         "runtime/native/f32-pool/f32-pool.cc",
         # fused pointwise chains
         "runtime/native/bind-fused.cc",

@@ -32,6 +32,7 @@ const IsaKernels kAvx512Kernels = {
     &tsjit_f32_reduce_ukernels__avx512f,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx512f,
+    {tsjit_f32_conv_ukernel_8x48__avx512f, 8, 48},
     // fused pointwise
     tsjit_f32_fused_ukernel_256__avx512f,
 };
@@ -50,6 +51,7 @@ const IsaKernels kAvx2Kernels = {
     &tsjit_f32_reduce_ukernels__avx2_fma,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx2_fma,
+    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24},
     // fused pointwise
     tsjit_f32_fused_ukernel_256__avx2_fma,
 };
@@ -68,6 +70,7 @@ const IsaKernels kScalarKernels = {
     &tsjit_f32_reduce_ukernels__scalar,
     // conv
     tsjit_f32_dwconv_row_ukernel__scalar,
+    {tsjit_f32_conv_ukernel_4x8__scalar, 4, 8},
     // fused pointwise
     tsjit_f32_fused_ukernel_256__scalar,
 };

@@ -94,6 +94,30 @@ using LayerNormRowsFn = void (*)(size_t rows, size_t cols, const float* x, const
                                  float* y);
 // conv (f32-conv): acc[i] += sum over t < taps of weights[t] * rows[t][i], for i < n.
 using DwconvRowFn = void (*)(size_t n, size_t taps, const float* const* rows, const float* weights, float* acc);
+// conv (f32-conv): where the direct convolution's tile goes. Its columns [column,
+// column + length) of each segment land at out + position * cs_out, cs_out apart (row
+// i of the tile at out + i * rs_out), after `activation` (a UnaryOp without parameters,
+// through vunary; -1: none).
+struct ConvSegment {
+  int64_t column, position, length;
+};
+struct ConvTileOutput {
+  float* out;
+  ptrdiff_t rs_out, cs_out;
+  const ConvSegment* segments;
+  size_t count;
+  VUnaryFn vunary;
+  int activation;
+};
+// conv (f32-conv): the direct convolution's MR x NR tile (f32-conv-tile.h):
+// tile[i][j] = bias[i] + sum over k < K of w[i * rs_w + k] * in[offsets[k] + j], rows
+// i < mr stored as `to` says; bias: MR floats.
+using ConvUkernelFn = void (*)(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+                               const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
+struct ConvConfig {
+  ConvUkernelFn ukernel;
+  int mr, nr;
+};
 // Runs `iterations` rounds of independent FMA chains; returns the flops performed.
 using PeakFmaFn = double (*)(size_t iterations, float* sink);
 
@@ -122,6 +146,7 @@ struct IsaKernels {
   const ReduceUkernels* reduce;
   // conv (f32-conv)
   DwconvRowFn dwconv_row;
+  ConvConfig conv;
   // fused pointwise chains (f32-fused)
   FusedTileFn fused_tile;
 };

@@ -3,14 +3,15 @@
  * shapes (odd sizes, stride, padding incl. asymmetric "same", dilation, groups,
  * depthwise, 1x1), non-contiguous inputs and weights, bias with a stride, batches
  * above the thread count (the per-image parallel path), the activation epilogue
- * (tsjit::conv2d_act), and the layouts the backend sends to JS instead.
+ * (tsjit::conv2d_act), the stride-1 direct path's tile edges, and the layouts the
+ * backend sends to JS instead.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { jsBackend } from "../../runtime/kernels/js/index.js";
 import { EPILOGUE_ACTIVATIONS, type Conv2dParams } from "../../runtime/kernels/linalg.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
-import { elements, fillRandom, layoutView, LAYOUTS, outputView, type F32View, type Layout, type Shape4 } from "./convViews.js";
+import { contiguousStrides, elements, fillRandom, layoutView, LAYOUTS, outputView, type F32View, type Layout, type Shape4 } from "./convViews.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
 
 interface ConvCase {
@@ -64,6 +65,25 @@ function runBoth(c: ConvCase, outFor: (shape: Shape4) => F32View = outputView): 
 
 const label = (c: ConvCase) => JSON.stringify(c);
 
+/** An output on every other float of a NaN-filled buffer (column stride 2). */
+function spacedOutputView(shape: Shape4): F32View {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const strides = contiguousStrides(shape).map((s) => 2 * s);
+  return { storage: new Float32Array(2 * n + 3).fill(Number.NaN), shape, strides, offset: 1, dtype: "float32" };
+}
+
+/** Throws when a float of out's buffer outside the view is no longer NaN (the kernel wrote past its output). */
+function expectUntouchedOutside(out: F32View, label: string): void {
+  const inside = new Set<number>();
+  const [N, C, H, W] = out.shape as Shape4;
+  const [s0, s1, s2, s3] = out.strides as Shape4;
+  for (let n = 0; n < N; n++)
+    for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) inside.add(out.offset + n * s0 + c * s1 + h * s2 + w * s3);
+  out.storage.forEach((v, i) => {
+    if (!inside.has(i) && !Number.isNaN(v)) throw new Error(`${label}: float ${i} outside out was written (${v})`);
+  });
+}
+
 /** Generated cases whose padded input holds the dilated kernel. */
 const convCase = (shape: { groups: fc.Arbitrary<number>; Cg: fc.Arbitrary<number>; K: fc.Arbitrary<number> }): fc.Arbitrary<ConvCase> =>
   fc
@@ -112,7 +132,7 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
       );
     });
 
-    it(`${isa}: an activation epilogue (every activation; im2col, 1x1, depthwise and wide single-channel paths)`, () => {
+    it(`${isa}: an activation epilogue (every activation; im2col, direct, 1x1 and depthwise paths)`, () => {
       native!.binding.setIsa(isa);
       fc.assert(
         fc.property(
@@ -125,6 +145,31 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
           },
         ),
         { numRuns: 150 },
+      );
+    });
+
+    it(`${isa}: stride 1 (the direct path): channels past a whole tile, rows over several tiles, a spaced output`, () => {
+      native!.binding.setIsa(isa);
+      fc.assert(
+        fc.property(
+          convCase({ groups: fc.integer({ min: 1, max: 2 }), Cg: fc.integer({ min: 1, max: 6 }), K: fc.integer({ min: 2, max: 5 }) }),
+          fc.integer({ min: 1, max: 19 }),
+          fc.integer({ min: 4, max: 12 }),
+          fc.integer({ min: 10, max: 30 }),
+          fc.boolean(),
+          fc.constantFrom(undefined, ...EPILOGUE_ACTIVATIONS),
+          (c, Og, extraH, extraW, spaced, activation) => {
+            // A spaced output has a column stride, which an activation does not take.
+            const spacedOut = spaced && activation === undefined;
+            let out: F32View | undefined;
+            // Planes large enough that most positions the tiles compute are outputs (direct_conv_fits).
+            const direct = { ...c, N: (c.N % 2) + 1, Og, H: c.H + extraH, W: c.W + extraW, p: { ...c.p, strideH: 1, strideW: 1, activation } };
+            const [got, want] = runBoth(direct, (shape) => (out = spacedOut ? spacedOutputView(shape) : outputView(shape)));
+            expectClose(got, want, `${isa} ${label(direct)}`);
+            expectUntouchedOutside(out!, `${isa} ${label(direct)}`);
+          },
+        ),
+        { numRuns: 120 },
       );
     });
 

@@ -1,6 +1,8 @@
-// Declarations of every ISA's convolution kernels (definitions in f32-dwconv-*.cc).
+// Declarations of every ISA's convolution kernels (definitions in f32-dwconv-row-*.cc
+// and f32-conv-<tile>-*.cc).
 #pragma once
 #include <cstddef>
+#include "../kernels.h"
 
 namespace tsjit {
 #define TSJIT_DECLARE_CONV(ISA) \
@@ -9,4 +11,10 @@ TSJIT_DECLARE_CONV(avx512f)
 TSJIT_DECLARE_CONV(avx2_fma)
 TSJIT_DECLARE_CONV(scalar)
 #undef TSJIT_DECLARE_CONV
+void tsjit_f32_conv_ukernel_8x48__avx512f(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+    const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
+void tsjit_f32_conv_ukernel_4x24__avx2_fma(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+    const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
+void tsjit_f32_conv_ukernel_4x8__scalar(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+    const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
 }  // namespace tsjit

@@ -1,12 +1,15 @@
 // conv2d as im2col + SGEMM (runtime/kernels/js/conv.ts is the reference): for each
 // image and group the input patches become the columns of a [C/groups * KH * KW,
 // OH * OW] matrix that the group's weights multiply straight into the output, the bias
-// added in the GEMM's epilogue. A 1x1 stride-1 unpadded convolution reads the input in
-// place as that matrix; a depthwise convolution (one input channel per group) runs a
-// direct loop, since its GEMM would have a single row (so does a single-channel input
-// whose planes are wide rows: its GEMM would be only KH * KW deep).
+// added in the GEMM's epilogue. A stride-1 convolution with a kernel larger than 1x1
+// takes the direct path instead (f32-conv-direct.cc: the same product, its B read as
+// shifted runs of the padded input rather than copied out). A 1x1 stride-1 unpadded
+// convolution reads the input in place as that matrix; a depthwise convolution (one
+// input channel per group) runs a direct loop, since its GEMM would have a single row.
 #include "f32-conv.h"
+#include "f32-conv-direct.h"
 #include <algorithm>
+#include <optional>
 #include <vector>
 #include "../parallel.h"
 #include "../sgemm.h"
@@ -265,25 +268,36 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   const int64_t N = out.dim[0], O = out.dim[1], OH = out.dim[2], OW = out.dim[3];
   const int64_t Cg = weight.dim[1], KH = weight.dim[2], KW = weight.dim[3];
   if (N == 0 || O == 0 || OH == 0 || OW == 0) return;
-  // One input channel per group: a direct loop, also for a single-channel input (a
-  // network's first layer) when its planes are wide rows, where the GEMM's depth
-  // would be only KH * KW.
-  if (Cg == 1 && (p.groups > 1 || wide_planes(input, weight, out, p))) {
+  // One input channel per group: a direct loop.
+  if (Cg == 1 && p.groups > 1) {
     depthwise(isa, input, weight, bias, bias_stride, out, p);
     return;
   }
+  std::optional<DirectConv> direct;
   std::vector<float> weight_copy;
-  const Matrix w = weight_matrix(weight, weight_copy);
+  Matrix w{};
+  if (direct_conv_fits(isa, weight, out, p)) {
+    direct.emplace(isa, weight, bias, bias_stride, out, p);
+  } else {
+    w = weight_matrix(weight, weight_copy);
+  }
   const ValidRanges valid(KW, input.dim[3], OW, p.stride_w, p.dilation_w, p.pad_w);
+  auto rows_of = [&](int64_t n, int64_t oh0, int64_t rows) {
+    if (direct) {
+      direct->rows(input, n, oh0, rows);
+    } else {
+      conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {n, oh0, rows});
+    }
+  };
   const int threads = usable_threads();
   const double macs = double(N) * double(O) * double(OH * OW) * double(Cg * KH * KW);
   if (threads == 1 || macs < kParallelMacs) {
-    for (int64_t n = 0; n < N; n++) conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {n, 0, OH});
+    for (int64_t n = 0; n < N; n++) rows_of(n, 0, OH);
     return;
   }
   // Whole images per thread when there are enough of them, else each image's output
-  // rows in blocks; every task im2cols into its own buffer, and the SGEMMs inside run on
-  // their task's thread (the pool is busy with this job).
+  // rows in blocks; every task im2cols (or pads) into its own buffer, and the SGEMMs
+  // inside run on their task's thread (the pool is busy with this job).
   const int64_t blocks_per_image = std::min(OH, (threads + N - 1) / N);
   const int64_t block_rows = (OH + blocks_per_image - 1) / blocks_per_image;
   const int64_t blocks = (OH + block_rows - 1) / block_rows;
@@ -292,7 +306,7 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   thread_pool().run(int((items + chunk - 1) / chunk), [&](int t) {
     for (int64_t i = int64_t(t) * chunk; i < std::min(items, int64_t(t + 1) * chunk); i++) {
       const int64_t oh0 = (i % blocks) * block_rows;
-      conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {i / blocks, oh0, std::min(block_rows, OH - oh0)});
+      rows_of(i / blocks, oh0, std::min(block_rows, OH - oh0));
     }
   });
 }

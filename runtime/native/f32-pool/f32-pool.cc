@@ -47,6 +47,9 @@ inline float step_max(float best, float v) {
   return v != v ? v : larger;
 }
 
+// The max of a 2x2 window whose rows start at t and b, in the JS kernel's order.
+inline float window_max(const float* t, const float* b) { return step_max(step_max(step_max(t[0], t[1]), b[0]), b[1]); }
+
 // The common 2x2 stride-2 window over unit-stride rows, every window inside the input.
 void max_pool_2x2(const View4<const float>& in, const View4<float>& out) {
   const int64_t sH = in.stride[2];
@@ -56,10 +59,10 @@ void max_pool_2x2(const View4<const float>& in, const View4<float>& out) {
       const float* top = plane + 2 * oh * sH;
       const float* bottom = top + sH;
       float* dst = target + oh * oH;
-      for (int64_t ow = 0; ow < OW; ow++) {
-        const float* t = top + 2 * ow;
-        const float* b = bottom + 2 * ow;
-        dst[ow * oW] = step_max(step_max(step_max(t[0], t[1]), b[0]), b[1]);
+      if (oW == 1) {  // the same loop with unit-stride stores, which the compiler vectorizes
+        for (int64_t ow = 0; ow < OW; ow++) dst[ow] = window_max(top + 2 * ow, bottom + 2 * ow);
+      } else {
+        for (int64_t ow = 0; ow < OW; ow++) dst[ow * oW] = window_max(top + 2 * ow, bottom + 2 * ow);
       }
     }
   });
