@@ -9,6 +9,7 @@
 // Columns of positions go outermost, so their input stays in L1 while every output
 // channel's weights stream past it.
 #include "f32-conv-direct.h"
+#include "f32-conv-weights.h"
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -126,20 +127,10 @@ DirectConv::DirectConv(const IsaKernels& isa, const View4<const float>& weight, 
                        const View4<float>& out, const ConvParams& p)
     : isa_(isa), out_(out), p_(p), Cg_(weight.dim[1]), KH_(weight.dim[2]), KW_(weight.dim[3]) {
   const int64_t O = out.dim[1];
-  const int64_t* s = weight.stride;
   K_ = Cg_ * KH_ * KW_;
-  weights_ = weight.data;
-  rs_w_ = s[0];
-  if (s[3] != 1 || (KH_ > 1 && s[2] != KW_) || (Cg_ > 1 && s[1] != KH_ * KW_)) {
-    weight_copy_.resize(size_t(O * K_));
-    float* d = weight_copy_.data();
-    for (int64_t o = 0; o < O; o++)
-      for (int64_t c = 0; c < Cg_; c++)
-        for (int64_t kh = 0; kh < KH_; kh++)
-          for (int64_t kw = 0; kw < KW_; kw++) *d++ = weight.data[o * s[0] + c * s[1] + kh * s[2] + kw * s[3]];
-    weights_ = weight_copy_.data();
-    rs_w_ = K_;
-  }
+  const Matrix w = weight_matrix(weight, weight_copy_, true);
+  weights_ = w.data;
+  rs_w_ = w.rs;
   bias_.assign(size_t(O + isa.conv.mr - 1), 0.0f);
   if (bias != nullptr)
     for (int64_t o = 0; o < O; o++) bias_[size_t(o)] = bias[o * bias_stride];

@@ -8,6 +8,7 @@
 // input channel per group) runs a direct loop, since its GEMM would have a single row.
 #include "f32-conv.h"
 #include "f32-conv-direct.h"
+#include "f32-conv-weights.h"
 #include <algorithm>
 #include <optional>
 #include <vector>
@@ -43,28 +44,6 @@ struct ValidRanges {
   }
 };
 
-// A matrix by base pointer and (row, column) strides.
-struct Matrix {
-  const float* data;
-  ptrdiff_t rs, cs;
-};
-
-// The weights as an [O, C/groups * KH * KW] matrix, copied into `copy` only when the
-// layout does not merge.
-Matrix weight_matrix(const View4<const float>& w, std::vector<float>& copy) {
-  const int64_t O = w.dim[0], Cg = w.dim[1], KH = w.dim[2], KW = w.dim[3];
-  const int64_t* s = w.stride;
-  const bool merges = (KH == 1 || s[2] == KW * s[3]) && (Cg == 1 || s[1] == KH * KW * s[3]);
-  if (merges) return {w.data, s[0], s[3]};
-  const int64_t depth = Cg * KH * KW;
-  copy.resize(size_t(O * depth));
-  float* d = copy.data();
-  for (int64_t o = 0; o < O; o++)
-    for (int64_t c = 0; c < Cg; c++)
-      for (int64_t kh = 0; kh < KH; kh++)
-        for (int64_t kw = 0; kw < KW; kw++) *d++ = w.data[o * s[0] + c * s[1] + kh * s[2] + kw * s[3]];
-  return {copy.data(), depth, 1};
-}
 
 // For the output rows [oh0, oh0 + rows): patch element (c, kh, kw) of output (oh, ow)
 // goes to columns[((c*KH + kh)*KW + kw) * rows*OW + (oh - oh0)*OW + ow].
@@ -263,6 +242,21 @@ void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<
 
 }  // namespace
 
+Matrix weight_matrix(const View4<const float>& w, std::vector<float>& copy, bool unit_columns) {
+  const int64_t O = w.dim[0], Cg = w.dim[1], KH = w.dim[2], KW = w.dim[3];
+  const int64_t* s = w.stride;
+  const bool merges = (KH == 1 || s[2] == KW * s[3]) && (Cg == 1 || s[1] == KH * KW * s[3]) && (!unit_columns || s[3] == 1);
+  if (merges) return {w.data, s[0], s[3]};
+  const int64_t depth = Cg * KH * KW;
+  copy.resize(size_t(O * depth));
+  float* d = copy.data();
+  for (int64_t o = 0; o < O; o++)
+    for (int64_t c = 0; c < Cg; c++)
+      for (int64_t kh = 0; kh < KH; kh++)
+        for (int64_t kw = 0; kw < KW; kw++) *d++ = w.data[o * s[0] + c * s[1] + kh * s[2] + kw * s[3]];
+  return {copy.data(), depth, 1};
+}
+
 void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const View4<const float>& weight,
                 const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p) {
   const int64_t N = out.dim[0], O = out.dim[1], OH = out.dim[2], OW = out.dim[3];
@@ -279,7 +273,7 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   if (direct_conv_fits(isa, weight, out, p)) {
     direct.emplace(isa, weight, bias, bias_stride, out, p);
   } else {
-    w = weight_matrix(weight, weight_copy);
+    w = weight_matrix(weight, weight_copy, false);
   }
   const ValidRanges valid(KW, input.dim[3], OW, p.stride_w, p.dilation_w, p.pad_w);
   auto rows_of = [&](int64_t n, int64_t oh0, int64_t rows) {
