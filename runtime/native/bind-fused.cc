@@ -30,8 +30,10 @@ T typed_arg(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type type,
 
 bool is_fusable_binary(int op) { return op == kAdd || op == kSub || op == kMul || op == kDiv || op == kMaximum || op == kMinimum; }
 
-std::vector<FusedStatement> read_program(Napi::Env env, const Napi::Int32Array& code, const Napi::Float64Array& numbers,
-                                         int& inputs) {
+// Reads and checks the program into `program` (room for kMaxFusedStatements); returns
+// its statement count.
+int read_program(Napi::Env env, const Napi::Int32Array& code, const Napi::Float64Array& numbers, int& inputs,
+                 FusedStatement* program) {
   const size_t length = code.ElementLength();
   if (length < 2) throw_range(env, kFn, "code needs at least 2 entries (inputs, statements), got " + std::to_string(length));
   const int32_t* c = code.Data();
@@ -52,30 +54,30 @@ std::vector<FusedStatement> read_program(Napi::Env env, const Napi::Int32Array& 
     throw_range(env, kFn, "numbers for " + std::to_string(statements) + " statements needs " + std::to_string(2 * statements) +
                               " entries, got " + std::to_string(numbers.ElementLength()));
   }
-  std::vector<FusedStatement> program(static_cast<size_t>(statements));
   for (int k = 0; k < statements; k++) {
     const int32_t* e = c + 2 + 4 * k;
-    FusedStatement& s = program[size_t(k)];
+    FusedStatement& s = program[k];
     s = {e[0], e[1], e[2], e[3], {numbers.Data()[2 * k], numbers.Data()[2 * k + 1]}};
-    const std::string where = "statement " + std::to_string(k) + ": ";
+    // Built only on the way to an error: this runs for every statement of every call.
+    const auto where = [k] { return "statement " + std::to_string(k) + ": "; };
     const int defined = inputs + k;
-    if (s.kind != kFusedBinary && s.kind != kFusedUnary) throw_range(env, kFn, where + "unknown kind " + std::to_string(s.kind));
+    if (s.kind != kFusedBinary && s.kind != kFusedUnary) throw_range(env, kFn, where() + "unknown kind " + std::to_string(s.kind));
     const bool binary = s.kind == kFusedBinary;
     if (binary ? !is_fusable_binary(s.op) : (s.op < 0 || s.op >= kUnaryOpCount)) {
-      throw_range(env, kFn, where + "unknown " + (binary ? "binary" : "unary") + " op code " + std::to_string(s.op));
+      throw_range(env, kFn, where() + "unknown " + (binary ? "binary" : "unary") + " op code " + std::to_string(s.op));
     }
     if (s.a < 0 || s.a >= defined) {
-      throw_range(env, kFn, where + "operand a = " + std::to_string(s.a) + " is not a register defined before it (0.." +
+      throw_range(env, kFn, where() + "operand a = " + std::to_string(s.a) + " is not a register defined before it (0.." +
                                 std::to_string(defined - 1) + ")");
     }
     if (binary ? (s.b < -1 || s.b >= defined) : s.b != -1) {
-      throw_range(env, kFn, where + "operand b = " + std::to_string(s.b) + (binary ? " is neither -1 (the number) nor a register defined before it" : " must be -1 for a unary op"));
+      throw_range(env, kFn, where() + "operand b = " + std::to_string(s.b) + (binary ? " is neither -1 (the number) nor a register defined before it" : " must be -1 for a unary op"));
     }
     if (!binary && s.op == kClamp && (std::isnan(s.params[0]) || std::isnan(s.params[1]))) {
-      throw_range(env, kFn, where + "clamp bounds must not be NaN");
+      throw_range(env, kFn, where() + "clamp bounds must not be NaN");
     }
   }
-  return program;
+  return statements;
 }
 
 OperandMemory f32_memory(const char* name, const Napi::Float32Array& a) { return {name, a.Data(), a.ElementLength(), sizeof(float)}; }
@@ -86,7 +88,8 @@ Napi::Value FusedPointwise(const Napi::CallbackInfo& info) {
   const auto code = typed_arg<Napi::Int32Array>(info, 0, napi_int32_array, "code", "an Int32Array");
   const auto numbers = typed_arg<Napi::Float64Array>(info, 1, napi_float64_array, "numbers", "a Float64Array");
   int inputs = 0;
-  const std::vector<FusedStatement> statements = read_program(env, code, numbers, inputs);
+  FusedStatement statements[kMaxFusedStatements];
+  const int statement_count = read_program(env, code, numbers, inputs, statements);
   if (!info[3].IsArray() || info[3].As<Napi::Array>().Length() != uint32_t(inputs)) {
     throw Napi::TypeError::New(env, std::string("tsjit native ") + kFn + "(): inputs must be an array of " +
                                         std::to_string(inputs) + " Float32Arrays (the program's input count)");
@@ -94,15 +97,15 @@ Napi::Value FusedPointwise(const Napi::CallbackInfo& info) {
   Napi::Array input_array = info[3].As<Napi::Array>();
   static const char* const kNames[kMaxFusedInputs] = {"inputs[0]", "inputs[1]", "inputs[2]", "inputs[3]",
                                                       "inputs[4]", "inputs[5]", "inputs[6]", "inputs[7]"};
-  std::vector<Napi::Float32Array> arrays;
+  Napi::Float32Array arrays[kMaxFusedInputs];
   OperandMemory memory[kFusedOperands];
   for (int r = 0; r < inputs; r++) {
     Napi::Value v = input_array[uint32_t(r)];
     if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
       throw Napi::TypeError::New(env, std::string("tsjit native ") + kFn + "(): " + kNames[r] + " must be a Float32Array");
     }
-    arrays.push_back(v.As<Napi::Float32Array>());
-    memory[r] = f32_memory(kNames[r], arrays.back());
+    arrays[r] = v.As<Napi::Float32Array>();
+    memory[r] = f32_memory(kNames[r], arrays[r]);
   }
   Napi::Float32Array out = f32_arg(info, 4, kFn, "out");
   memory[inputs] = f32_memory("out", out);
@@ -118,9 +121,9 @@ Napi::Value FusedPointwise(const Napi::CallbackInfo& info) {
   }
   coalesce(plan);
 
-  const FusedProgram program{inputs, int(statements.size()), statements.data()};
+  const FusedProgram program{inputs, statement_count, statements};
   const float* bases[kMaxFusedInputs];
-  for (int r = 0; r < inputs; r++) bases[r] = arrays[size_t(r)].Data();
+  for (int r = 0; r < inputs; r++) bases[r] = arrays[r].Data();
   float* po = out.Data();
   const IsaKernels& isa = active_isa();
   for_each_row(plan, [&](const int64_t* off, const int64_t* st, int64_t n) {
