@@ -5,11 +5,12 @@
  */
 import { check, formatShape } from "../errors.js";
 import type { Backend } from "../kernels/Backend.js";
-import type { Scalar } from "../tensor/dtype.js";
+import { resultType, type Scalar } from "../tensor/dtype.js";
 import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../kernels/linalg.js";
-import { broadcastStrides, contiguousStrides, type Shape } from "../tensor/shape.js";
+import { broadcastShapes, broadcastStrides, contiguousStrides, type Shape } from "../tensor/shape.js";
 import { stridedView, viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
 import { callTensorOp } from "./dispatch.js";
+import { promotionOperand } from "./elementwiseOperands.js";
 import { defineOp, type TensorMeta } from "./registry.js";
 import { requireFloat32 } from "./requireFloat32.js";
 
@@ -344,6 +345,84 @@ defineOp<[self: Tensor, mat1: Tensor, mat2: Tensor, activation: string]>({
   },
   run: ([self, mat1, mat2, activation], [out], backend) =>
     runFusedProduct(mat1, mat2, self, out!, out!, backend, requireEpilogueActivation("addmm_act", activation)),
+});
+
+/**
+ * Note [matmul_add]: `tsjit::matmul_add(input, other, addend)` is exactly
+ * `add(matmul(input, other), addend)`, with matmul's and add's checks, shapes and
+ * dtype promotion; `matmul_add_act` applies an epilogue activation to that.
+ * fuseMatmulAdd makes them (and stackedMatmuls makes `stacked_matmul`), so
+ * nothing about an input is known when the pass runs: the product of two matrices
+ * with a float32 addend that fits the product runs as one GEMM that starts from the
+ * addend (or adds it as a row in its epilogue); anything else runs matmul, then add.
+ */
+function inferMatmulAdd(op: string, input: Tensor, other: Tensor, addend: Tensor | null): TensorMeta {
+  const product = inferMatmul(op, input, other);
+  if (!addend) return product;
+  const productOperand = { dtype: product.dtype, kind: product.shape.length === 0 ? "zeroDim" : "tensor" } as const;
+  return { shape: broadcastShapes(op, product.shape, addend.shape), dtype: resultType([productOperand, promotionOperand(addend)]) };
+}
+
+/**
+ * `input` as the [rows, K] left operand of one GEMM writing `out`, when the result is
+ * the product's own shape and float32 (the addend fits in it); otherwise null.
+ */
+function productRows(input: Tensor, other: Tensor, addend: Tensor | null, out: Tensor): StridedView | null {
+  if (other.ndim !== 2 || input.ndim < 2 || out.ndim !== input.ndim || out.dtype !== "float32") return null;
+  if (addend && addend.dtype !== "float32") return null;
+  for (let d = 0; d < out.ndim - 1; d++) if (out.shape[d] !== input.shape[d]) return null;
+  return input.ndim === 2 ? input : asRows(input);
+}
+
+function runMatmulAdd(input: Tensor, other: Tensor, addend: Tensor | null, out: Tensor, backend: Backend, activation: EpilogueActivation | null): void {
+  const rows = productRows(input, other, addend, out);
+  if (rows) {
+    const N = other.shape[1]!;
+    runFusedProduct(rows, other, addend, out, stridedView(out, [rows.shape[0]!, N], [N, 1], out.offset), backend, activation);
+    return;
+  }
+  const product = callTensorOp("matmul", [input, other]);
+  backend.copy(addend ? callTensorOp("add", [product, addend]) : product, out);
+  if (activation) backend.unary(activation, out, out, []);
+}
+
+defineOp<[input: Tensor, other: Tensor, addend: Tensor]>({
+  schema: "tsjit::matmul_add(Tensor input, Tensor other, Tensor addend) -> Tensor",
+  kind: "kernel",
+  infer: ([input, other, addend]) => [inferMatmulAdd("matmul_add", input, other, addend)],
+  run: ([input, other, addend], [out], backend) => runMatmulAdd(input, other, addend, out!, backend, null),
+});
+
+defineOp<[input: Tensor, other: Tensor, addend: Tensor, activation: string]>({
+  schema: "tsjit::matmul_add_act(Tensor input, Tensor other, Tensor addend, str activation) -> Tensor",
+  kind: "kernel",
+  infer: ([input, other, addend, activation]) => {
+    requireEpilogueActivation("matmul_add_act", activation);
+    return [inferMatmulAdd("matmul_add_act", input, other, addend)];
+  },
+  run: ([input, other, addend, activation], [out], backend) =>
+    runMatmulAdd(input, other, addend, out!, backend, requireEpilogueActivation("matmul_add_act", activation)),
+});
+
+/**
+ * `stacked_matmul(input, other, addend)` is `matmul(input, other) (+ addend)` for an
+ * input of at least 2 dims: the product of every `input[i] @ other` at once, which
+ * stackedMatmuls makes of the graph's `matmul(select(input, 0, i), other)`. A 1-D
+ * input fails, as the selected 0-d operand would have.
+ */
+defineOp<[input: Tensor, other: Tensor, addend: Tensor | null]>({
+  schema: "tsjit::stacked_matmul(Tensor input, Tensor other, Tensor? addend) -> Tensor",
+  kind: "kernel",
+  infer: ([input, other, addend]) => {
+    check(
+      input.ndim >= 2,
+      "matmul",
+      () => `input of shape ${formatShape(input.shape)} is multiplied one slice along dim 0 at a time, so it needs at least 2 dims (a slice of it would be 0-d)`,
+      "SHAPE_MISMATCH",
+    );
+    return [inferMatmulAdd("matmul", input, other, addend)];
+  },
+  run: ([input, other, addend], [out], backend) => runMatmulAdd(input, other, addend, out!, backend, null),
 });
 
 export interface AddmmOptions {

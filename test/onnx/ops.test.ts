@@ -186,3 +186,25 @@ describe("tsjit::addmm_act: Gemm, then the activation", () => {
     expect(maxAbsDifference(got!, want)).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(want)));
   });
 });
+
+describe("tsjit::matmul_add, matmul_add_act and stacked_matmul: MatMul, Add, then the activation", () => {
+  it.each([
+    ["matmul_add with a [2, 3, 5] addend over a 1-D input", "tsjit::matmul_add(%a, %w, %c)", [randn([4]), randn([4, 5]), randn([2, 3, 5])]],
+    ["matmul_add_act (tanh) over a batch", `tsjit::matmul_add_act(%a, %w, %c, %tanh)`, [randn([2, 3, 4]), randn([4, 5]), randn([3, 5])]],
+    ["stacked_matmul with an addend", "tsjit::stacked_matmul(%a, %w, %c)", [randn([6, 2, 4]), randn([4, 5]), randn([5])]],
+    ["stacked_matmul without", "tsjit::stacked_matmul(%a, %w, %none)", [randn([6, 4]), randn([4, 5]), randn([5])]],
+  ])("%s", async (_label, call, inputs) => {
+    const fn = new T.ScriptFunction(
+      "fused_product",
+      T.parseGraph(`graph(%a : Tensor, %w : Tensor, %c : Tensor):
+  %tanh : str = prim::Constant[value="tanh"]()
+  %none : NoneType = prim::Constant[value=None]()
+  %y : Tensor = ${call}
+  return (%y)`),
+    );
+    const want = fn.call(...inputs) as Tensor;
+    const [got] = await runOrt(await ortSession(toOnnxModel(fn, { exampleInputs: inputs })), inputs);
+    expect([...got!.shape]).toEqual([...want.shape]);
+    expect(maxAbsDifference(got!, want)).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(want)));
+  });
+});

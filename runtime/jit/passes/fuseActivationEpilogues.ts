@@ -1,8 +1,9 @@
 /**
  * fuseActivationEpilogues: a copy of a graph in which a linear layer or a conv2d
  * followed by an activation is one `tsjit::linear_act`, `tsjit::addmm_act` or
- * `tsjit::conv2d_act` node, whose native kernel applies the activation to each tile of
- * the product as it stores it (docs/native.md).
+ * `tsjit::conv2d_act` node (and a `tsjit::matmul_add` one `tsjit::matmul_add_act`),
+ * whose native kernel applies the activation to each tile of the product as it
+ * stores it (docs/native.md).
  *
  *   %h : Tensor = aten::linear(%x, %w, %b)     %activation : str = prim::Constant[value="relu"]()
  *   %y : Tensor = aten::relu(%h)          =>   %y : Tensor = tsjit::linear_act(%x, %w, %b, %activation)
@@ -19,6 +20,7 @@
 import { Node, type Graph, type Value } from "../../ir/Graph.js";
 import type { EpilogueActivation } from "../../kernels/linalg.js";
 import { verifyMethodGraph } from "../executor/verify.js";
+import { constantValue } from "./constantOperands.js";
 import { copyGraph } from "./copyGraph.js";
 
 const UNARY_ACTIVATIONS: ReadonlyMap<string, EpilogueActivation> = new Map([
@@ -61,7 +63,7 @@ function activationOf(node: Node): EpilogueActivation | undefined {
 }
 
 interface Fusion {
-  readonly kind: "tsjit::linear_act" | "tsjit::addmm_act" | "tsjit::conv2d_act";
+  readonly kind: "tsjit::linear_act" | "tsjit::addmm_act" | "tsjit::conv2d_act" | "tsjit::matmul_add_act";
   /** The fused node's inputs but the activation. */
   inputs(): Value[];
 }
@@ -69,17 +71,11 @@ interface Fusion {
 function fusedInputs(node: Node): Fusion | undefined {
   if (node.kind === "aten::linear") return { kind: "tsjit::linear_act", inputs: () => [...node.inputs] };
   if (node.kind === "aten::conv2d") return { kind: "tsjit::conv2d_act", inputs: () => [...node.inputs] };
+  if (node.kind === "tsjit::matmul_add") return { kind: "tsjit::matmul_add_act", inputs: () => [...node.inputs] };
   if (node.kind === "aten::addmm" && constantValue(node.inputs[3]) === 1 && constantValue(node.inputs[4]) === 1) {
     return { kind: "tsjit::addmm_act", inputs: () => node.inputs.slice(0, 3) };
   }
   return undefined;
-}
-
-/** The value of a non-tensor `prim::Constant`, or undefined. */
-function constantValue(value: Value | undefined): unknown {
-  const definer = value?.definer;
-  if (!(definer instanceof Node) || definer.kind !== "prim::Constant") return undefined;
-  return definer.attributes.get("value");
 }
 
 function stringConstant(graph: Graph, text: string, before: Node): Value {

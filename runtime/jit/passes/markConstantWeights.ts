@@ -1,7 +1,8 @@
 /**
  * markConstantWeights: marks the weight of every product in a graph whose weight is a
  * tensor constant (`aten::linear` and `tsjit::linear_act`'s weight, `aten::addmm` and
- * `tsjit::addmm_act`'s mat2, `aten::matmul` and `aten::mm`'s second operand) as a
+ * `tsjit::addmm_act`'s mat2, `aten::matmul`, `aten::mm`,
+ * `tsjit::matmul_add(_act)` and `tsjit::stacked_matmul`'s second operand) as a
  * constant weight (kernels/constantWeights.ts), so the native GEMM packs it once, the
  * first time a product needs it packed, instead of on every call. The graph is not
  * changed: the IR and saved files stay as they are, and a loaded frozen model is
@@ -10,9 +11,9 @@
  *   %w : Tensor = prim::Constant[value=tensor:fc.weight]()
  *   %y : Tensor = aten::linear(%x, %w, %b)        => fc.weight's storage is marked
  */
-import { Node, type Graph, type Value } from "../../ir/Graph.js";
+import type { Graph } from "../../ir/Graph.js";
 import { markConstantWeight } from "../../kernels/constantWeights.js";
-import type { Tensor } from "../../tensor/Tensor.js";
+import { constantTensor } from "./constantOperands.js";
 
 /** The input that is the weight (B, or B transposed) of each product kind. */
 const WEIGHT_INPUT: ReadonlyMap<string, number> = new Map([
@@ -22,6 +23,9 @@ const WEIGHT_INPUT: ReadonlyMap<string, number> = new Map([
   ["tsjit::addmm_act", 2],
   ["aten::matmul", 1],
   ["aten::mm", 1],
+  ["tsjit::matmul_add", 1],
+  ["tsjit::matmul_add_act", 1],
+  ["tsjit::stacked_matmul", 1],
 ]);
 
 export function markConstantWeights(graph: Graph): void {
@@ -30,12 +34,4 @@ export function markConstantWeights(graph: Graph): void {
     const weight = index === undefined ? undefined : constantTensor(graph, node.inputs[index]);
     if (weight) markConstantWeight(weight.storage);
   }
-}
-
-function constantTensor(graph: Graph, value: Value | undefined): Tensor | undefined {
-  const definer = value?.definer;
-  if (!(definer instanceof Node) || definer.kind !== "prim::Constant") return undefined;
-  const attribute = definer.attributes.get("value");
-  if (typeof attribute !== "object" || attribute === null || !("tensor" in attribute)) return undefined;
-  return graph.constants.get(attribute.tensor);
 }

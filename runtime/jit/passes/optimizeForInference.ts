@@ -3,8 +3,10 @@
  * run propagateConstants, eliminateCommonSubexpressions and eliminateDeadCode on each
  * method until a round changes nothing (each pass can expose work for the others: a
  * folded If condition drops a branch, merged nodes make constants dead), then fuse
- * in the settled graph: products with their activation first (fuseActivationEpilogues),
- * then the pointwise chains left (fuseElementwiseChains), and drop what that left dead.
+ * in the settled graph: products of slices of one tensor into one (stackMatmuls),
+ * products with the tensor added to them (fuseMatmulAdd), products with their
+ * activation (fuseActivationEpilogues), then the pointwise chains left
+ * (fuseElementwiseChains), and drop what that left dead.
  */
 import type { Graph } from "../../ir/Graph.js";
 import { printGraph } from "../../ir/printer.js";
@@ -13,8 +15,10 @@ import { eliminateCommonSubexpressions } from "./eliminateCommonSubexpressions.j
 import { eliminateDeadCode } from "./eliminateDeadCode.js";
 import { fuseActivationEpilogues } from "./fuseActivationEpilogues.js";
 import { fuseElementwiseChains } from "./fuseElementwiseChains.js";
+import { fuseMatmulAdd } from "./fuseMatmulAdd.js";
 import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
 import { propagateConstants } from "./propagateConstants.js";
+import { stackMatmuls } from "./stackMatmuls.js";
 
 /** A bound on the rounds; each round removes or folds something, so graphs settle in a few. */
 const MAX_ROUNDS = 16;
@@ -32,7 +36,7 @@ export function optimizeForInference(module: ScriptModule, options: OptimizeOpti
 
 /** The constants the fused nodes no longer read (an alpha, an approximate) go too. */
 function fuse(graph: Graph, elementwise: boolean): Graph {
-  const epilogues = fuseActivationEpilogues(graph);
+  const epilogues = fuseActivationEpilogues(fuseMatmulAdd(stackMatmuls(graph)));
   return eliminateDeadCode(elementwise ? fuseElementwiseChains(epilogues) : epilogues);
 }
 

@@ -4,7 +4,7 @@ import type { LoweredTensor } from "../lowered.js";
 import type { NodeLowering } from "../NodeLowering.js";
 import { activation } from "./elementwise.js";
 import type { OpMapping, OpMappingTable } from "./OpMapping.js";
-import { castTo } from "./promotion.js";
+import { broadcastRank, castTo, promoted } from "./promotion.js";
 
 function matmulRank(a: LoweredTensor, b: LoweredTensor): number | undefined {
   if (a.rank === undefined || b.rank === undefined) return undefined;
@@ -257,6 +257,15 @@ function batchNorm(n: NodeLowering): LoweredTensor {
   return n.op("BatchNormalization", [x, weight, bias, mean, variance], x.dtype, x.rank, { epsilon: { float: n.float(7) } });
 }
 
+/** tsjit::matmul_add and stacked_matmul: MatMul, then Add of the addend (with add's promotion) when there is one. */
+function matmulAdd(n: NodeLowering): LoweredTensor {
+  const product = matmul(n, n.tensor(0), n.tensor(1));
+  const addend = n.optionalTensor(2);
+  if (!addend) return product;
+  const [a, b] = promoted(n, product, addend);
+  return n.op("Add", [a, b], a.dtype, broadcastRank(a, b));
+}
+
 function fusedActivation(n: NodeLowering, base: LoweredTensor, activationIndex: number): LoweredTensor {
   return activation(n, n.str(activationIndex), base);
 }
@@ -284,6 +293,9 @@ export const NN_MAPPINGS: OpMappingTable = {
     onnx: "Gemm, then the activation's mapping",
     lower: (n) => fusedActivation(n, n.op("Gemm", [n.tensor(1), n.tensor(2), n.tensor(0)], n.tensor(1).dtype, 2), 3),
   },
+  "tsjit::matmul_add": { onnx: "MatMul, Add", lower: matmulAdd },
+  "tsjit::matmul_add_act": { onnx: "MatMul, Add, then the activation's mapping", lower: (n) => fusedActivation(n, matmulAdd(n), 3) },
+  "tsjit::stacked_matmul": { onnx: "MatMul (+ Add)", lower: matmulAdd },
   "aten::conv1d": { onnx: "Conv", lower: (n) => convolution(n, 1) },
   "aten::conv1d.padding": { onnx: "Conv (auto_pad)", lower: (n) => convolution(n, 1) },
   "aten::conv2d": { onnx: "Conv", lower: (n) => convolution(n, 2) },
