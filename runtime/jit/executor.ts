@@ -64,7 +64,8 @@ export interface RunContext {
 }
 
 type Instruction =
-  | { readonly code: "op"; readonly node: Node; readonly op: OpDef; readonly args: readonly number[]; readonly outs: readonly number[] }
+  /** transientOuts: the outputs that are lists only read (Note [Transient lists]). */
+  | { readonly code: "op"; readonly node: Node; readonly op: OpDef; readonly args: readonly number[]; readonly outs: readonly number[]; readonly transientOuts: readonly boolean[] }
   | { readonly code: "getattr"; readonly node: Node; readonly module: number; readonly name: string; readonly out: number }
   | { readonly code: "callMethod"; readonly node: Node; readonly module: number; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
   | { readonly code: "callFunction"; readonly node: Node; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
@@ -181,7 +182,7 @@ class Compiler {
       } catch (error) {
         throw nodeError(error, node, "compile");
       }
-      this.code.push({ code: "op", node, op, args, outs });
+      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead) });
       return;
     }
     switch (node.kind) {
@@ -395,6 +396,8 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
 function trackRegisters(arena: RunArena, ins: Instruction, r: unknown[]): void {
   switch (ins.code) {
     case "op":
+      ins.outs.forEach((slot, i) => (ins.transientOuts[i] ? arena.holdElements(r[slot] as unknown[]) : arena.hold(r[slot])));
+      break;
     case "unpack":
       for (const slot of ins.outs) arena.hold(r[slot]);
       break;
@@ -458,19 +461,27 @@ function nodeError(error: unknown, node: Node, phase: "compile" | "run"): TsjitE
 /**
  * Note [Transient lists]: a list passed to an op is a plain array the op reads during
  * the call and does not keep (the registry's ops never hold on to their arguments),
- * so its tensors need not escape the arena: they stay live while the list register
- * is, and are released with it. Only a `prim::ListConstruct` whose one use is an op's
- * argument the schema does not mark written (`(a!)`, as append's list) qualifies;
- * every other list (returned, unpacked, passed to a call) escapes as before.
+ * and a list `prim::ListUnpack` reads is gone once its elements are in registers
+ * (which hold them themselves). So the tensors of a list that is only read so need
+ * not escape the arena: they stay live while the list register is, and are released
+ * with it. That covers a `prim::ListConstruct` whose one use is an op's argument the
+ * schema does not mark written (`(a!)`, as append's list), and an op's list result
+ * (chunk, split, unbind) whose uses are all unpacks or such arguments; every other list
+ * (returned, passed to a call, written to) escapes as before.
  */
 function isTransientList(node: Node): boolean {
-  if (node.kind !== "prim::ListConstruct") return false;
-  const uses = node.outputs[0]!.uses;
-  if (uses.length !== 1) return false;
-  const user = uses[0]!.user;
-  if (!(user instanceof Node) || !isOpKind(user.kind)) return false;
-  const argument = opOfKind(user.kind).parsed.arguments[uses[0]!.index];
-  return argument !== undefined && !argument.alias?.mutable;
+  return node.kind === "prim::ListConstruct" && node.outputs[0]!.uses.length === 1 && isOnlyRead(node.outputs[0]!);
+}
+
+function isOnlyRead(list: Value): boolean {
+  if (list.type.kind !== "List" || list.uses.length === 0) return false;
+  return list.uses.every(({ user, index }) => {
+    if (!(user instanceof Node)) return false;
+    if (user.kind === "prim::ListUnpack") return true;
+    if (!isOpKind(user.kind)) return false;
+    const argument = opOfKind(user.kind).parsed.arguments[index];
+    return argument !== undefined && !argument.alias?.mutable;
+  });
 }
 
 /** A node as one line of IR text (`%3 : Tensor = aten::matmul(%x, %w) # model.ts:9:15`), named as the graph prints it. */

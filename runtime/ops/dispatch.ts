@@ -52,6 +52,15 @@ export function resolveCall(name: string, rawArgs: readonly unknown[]): Resolved
 /** Where a kernel op's outputs come from: fresh storage (`emptyTensor`), or the executor's arena. */
 export type OutputAllocator = (shape: Shape, dtype: DType) => Tensor;
 
+/**
+ * Note [Composite outputs]: while a composite op runs, the ops it calls take their
+ * outputs from the composite's own allocator, so a composite the executor runs (a
+ * reshape that copies) writes into the plan's arena like a kernel op. A buffer such
+ * an op makes and drops before returning is never held by a register, so it is not
+ * recycled: it costs what a fresh allocation costs.
+ */
+let nestedAllocator: OutputAllocator = emptyTensor;
+
 export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = emptyTensor): unknown {
   switch (op.kind) {
     case "kernel": {
@@ -63,8 +72,15 @@ export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = em
     }
     case "view":
       return op.view(args);
-    case "composite":
-      return op.compose(args);
+    case "composite": {
+      const outer = nestedAllocator;
+      nestedAllocator = allocate;
+      try {
+        return op.compose(args);
+      } finally {
+        nestedAllocator = outer;
+      }
+    }
   }
 }
 
@@ -78,7 +94,7 @@ export function callOp(name: string, rawArgs: readonly unknown[]): unknown {
   depth++;
   let result: unknown;
   try {
-    result = runOp(op, args);
+    result = runOp(op, args, nestedAllocator);
   } finally {
     depth--;
   }

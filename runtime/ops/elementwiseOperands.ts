@@ -1,6 +1,6 @@
 /** Operands of elementwise ops: promotion roles, broadcast views, scalars as views. */
 import { check } from "../errors.js";
-import { castScalar, isIntegral, scalarDType, typedArrayFor, type DType, type PromotionOperand, type Scalar } from "../tensor/dtype.js";
+import { castScalar, isIntegral, scalarDType, typedArrayFor, type DType, type PromotionOperand, type Scalar, type TypedArray } from "../tensor/dtype.js";
 import { broadcastStrides, sameShape, type Shape } from "../tensor/shape.js";
 import { forEachOffset, Tensor, type StridedView } from "../tensor/Tensor.js";
 
@@ -24,9 +24,30 @@ export function operandView(x: Operand, shape: Shape, dtype: DType): StridedView
     const strides = sameShape(x.shape, shape) ? x.strides : broadcastStrides(x.shape, x.strides, shape);
     return { storage: x.storage, shape, strides, offset: x.offset, dtype: x.dtype };
   }
-  const storage = typedArrayFor(dtype, 1);
-  storage[0] = castScalar(Number(x), dtype);
-  return { storage, shape, strides: shape.map(() => 0), offset: 0, dtype };
+  return { storage: scalarStorage(Number(x), dtype), shape, strides: shape.map(() => 0), offset: 0, dtype };
+}
+
+/** At most this many scalars are kept per dtype; then the cache starts again. */
+const SCALAR_CACHE_SIZE = 256;
+const scalarStorages = new Map<DType, Map<number | "-0", TypedArray>>();
+
+/**
+ * The one-element storage holding `value` as `dtype`, shared: kernels only read operand
+ * views, so a model's constant scalars (`x * 0.125` in every forward) cost no allocation.
+ */
+function scalarStorage(value: number, dtype: DType): TypedArray {
+  let byValue = scalarStorages.get(dtype);
+  if (!byValue) scalarStorages.set(dtype, (byValue = new Map()));
+  // Map keys compare -0 equal to 0; their storages must not be shared.
+  const key = Object.is(value, -0) ? "-0" : value;
+  let storage = byValue.get(key);
+  if (!storage) {
+    if (byValue.size >= SCALAR_CACHE_SIZE) byValue.clear();
+    storage = typedArrayFor(dtype, 1);
+    storage[0] = castScalar(value, dtype);
+    byValue.set(key, storage);
+  }
+  return storage;
 }
 
 function containsZero(x: Operand): boolean {

@@ -25,13 +25,19 @@ function dyingOnEdges(plan: Plan): Record<number, string[][]> {
   return edges;
 }
 
-function optimized(name: "simple" | "mlp" | "rnn", input: Tensor): { eager: (x: Tensor) => Tensor; planned: ScriptModule } {
+function optimized(name: keyof typeof INPUT_SHAPES, input: Tensor): { eager: (x: Tensor) => Tensor; planned: ScriptModule } {
   const model = newFixtureModel(name);
   model.eval();
   return { eager: (x) => model.forward(x), planned: optimizeForInference(freeze(trace(model, [input]))) };
 }
 
-const INPUT_SHAPES = { simple: (b: number) => [b, 10], mlp: (b: number) => [b, 784], rnn: (b: number) => [3, b, 64] } as const;
+const INPUT_SHAPES = {
+  simple: (b: number) => [b, 10],
+  mlp: (b: number) => [b, 784],
+  rnn: (b: number) => [3, b, 64],
+  cnn: (b: number) => [b, 1, 28, 28],
+  attention: (b: number) => [b, 8, 256],
+} as const;
 
 describe("executor arena: liveness", () => {
   it("a value dies at its last reader; unread values where they are made; outputs never", () => {
@@ -101,8 +107,8 @@ describe("executor arena: liveness", () => {
 });
 
 describe("executor arena: runs", () => {
-  it("an optimized module's steady-state forward allocates only its output", () => {
-    for (const name of ["simple", "mlp", "rnn"] as const) {
+  it("an optimized module's steady-state forward allocates only its output (attention: chunk's views, a reshape that copies, scalar operands)", () => {
+    for (const name of ["simple", "mlp", "rnn", "cnn", "attention"] as const) {
       const input = randn([...INPUT_SHAPES[name](1)]);
       const { planned } = optimized(name, input);
       planned.forward(input);
@@ -161,7 +167,7 @@ describe("executor arena: runs", () => {
   });
 
   it("planned == eager, across changing input shapes, and kept outputs are not overwritten", () => {
-    for (const name of ["simple", "mlp", "rnn"] as const) {
+    for (const name of ["simple", "mlp", "rnn", "attention"] as const) {
       const { eager, planned } = optimized(name, randn([...INPUT_SHAPES[name](2)]));
       fc.assert(
         fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), (batches) => {
