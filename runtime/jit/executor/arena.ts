@@ -12,7 +12,8 @@
  * A storage escapes (never goes back) when it is a graph output (the caller owns
  * it), sits inside a list or tuple (but a list only an op reads, Note [Transient
  * lists] in executor.ts), or is passed to a called method or function.
- * Recycled storage is zero-filled, so kernels see what a fresh allocation gives.
+ * Recycled storage is zero-filled, so kernels see what a fresh allocation gives, except
+ * for the ops known to write every element (Note [Overwriting ops]).
  */
 import { typedArrayFor, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { contiguousStrides, numelOf, sameShape, type Shape } from "../../tensor/shape.js";
@@ -41,10 +42,11 @@ export class StoragePool {
     return layout;
   }
 
-  take(dtype: DType, length: number): TypedArray {
+  /** Storage of `length` elements, zero-filled unless `zeroed` is false (Note [Overwriting ops]). */
+  take(dtype: DType, length: number, zeroed = true): TypedArray {
     const recycled = this.#free.get(dtype)?.get(length)?.pop();
     if (!recycled) return typedArrayFor(dtype, length);
-    recycled.fill(0);
+    if (zeroed) recycled.fill(0);
     return recycled;
   }
 
@@ -124,13 +126,18 @@ export class RunArena {
   constructor(readonly pool: StoragePool) {}
 
   /** A fresh-looking contiguous tensor on pooled storage (runOp's allocator). */
-  readonly allocate = (shape: Shape, dtype: DType): Tensor => {
+  readonly allocate = (shape: Shape, dtype: DType): Tensor => this.#tensor(shape, dtype, true);
+
+  /** The same, its storage as the pool had it, for ops that write every element (Note [Overwriting ops]). */
+  readonly allocateUnzeroed = (shape: Shape, dtype: DType): Tensor => this.#tensor(shape, dtype, false);
+
+  #tensor(shape: Shape, dtype: DType, zeroed: boolean): Tensor {
     const numel = numelOf(shape);
-    const storage = this.pool.take(dtype, numel);
+    const storage = this.pool.take(dtype, numel, zeroed);
     this.#liveCounts.set(storage, 0);
     const layout = this.pool.layout(shape, numel);
     return new Tensor(storage, layout.shape, layout.strides, 0, dtype);
-  };
+  }
 
   /** `value` was stored in a register. */
   hold(value: unknown): void {
