@@ -15,7 +15,11 @@ import { defineOp, type TensorMeta } from "./registry.js";
 /** The dims a reduction runs over, sorted: `dim` wrapped and checked, or every dim when it is None or empty. */
 export function reductionDims(op: string, dim: readonly number[] | number | null, rank: number): number[] {
   const given = dim === null ? [] : typeof dim === "number" ? [dim] : dim;
-  if (given.length === 0) return Array.from({ length: rank }, (_, d) => d);
+  if (given.length === 0) {
+    const all = new Array<number>(rank);
+    for (let d = 0; d < rank; d++) all[d] = d;
+    return all;
+  }
   const dims = given.map((d) => normalizeDim(op, d, rank));
   for (let k = 0; k < dims.length; k++) {
     check(dims.indexOf(dims[k]!) === k, op, () => `dim ${dims[k]} appears multiple times in the list of dims [${given.join(", ")}]`);
@@ -25,7 +29,12 @@ export function reductionDims(op: string, dim: readonly number[] | number | null
 }
 
 export function reducedShape(shape: Shape, dims: readonly number[], keepdim: boolean): number[] {
-  return keepdim ? shape.map((size, d) => (dims.includes(d) ? 1 : size)) : shape.filter((_, d) => !dims.includes(d));
+  const result: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    if (!dims.includes(d)) result.push(shape[d]!);
+    else if (keepdim) result.push(1);
+  }
+  return result;
 }
 
 /** `out` seen in the keepdim layout kernels write (see Note [keepdim layout]). */

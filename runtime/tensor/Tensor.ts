@@ -154,8 +154,12 @@ export class Tensor implements StridedView {
 
 /** A frozen array is shared as is (views of a tensor reuse its shape); others are copied, so later changes by the caller do not show. */
 function frozenCopy(values: readonly number[]): readonly number[] {
+  if (values.length === 0) return NO_DIMS;
   return Object.isFrozen(values) ? values : Object.freeze(values.slice());
 }
+
+/** The shape and strides of every 0-d tensor: one frozen array, not one per scalar result. */
+const NO_DIMS: readonly number[] = Object.freeze([]);
 
 export function emptyTensor(shape: Shape, dtype: DType): Tensor {
   // The strides are new: frozen as they are rather than copied (the shape is the caller's, so it is copied).

@@ -1,10 +1,15 @@
 import type { ReduceOp, ReductionKernels } from "../reduction.js";
+import { isContiguousLayout, numelOf } from "../../tensor/shape.js";
 import type { StridedView } from "../../tensor/Tensor.js";
 import { normalizationKernels } from "./normalization.js";
 import { moments, planReduction, storeReduced, sumInto, type ReductionPlan } from "./reductionPlan.js";
 import { forEachRow } from "./rows.js";
 
 function reduce(op: ReduceOp, input: StridedView, dims: readonly number[], out: StridedView): void {
+  if ((op === "sum" || op === "mean") && dims.length === input.shape.length && isContiguousLayout(input.shape, input.strides)) {
+    storeWholeSum(op, input, out);
+    return;
+  }
   const plan = planReduction(input.shape, dims);
   const acc = new Float64Array(plan.outCount);
   if (op === "sum" || op === "mean") {
@@ -14,6 +19,20 @@ function reduce(op: ReduceOp, input: StridedView, dims: readonly number[], out: 
     foldInto(op, input, plan, acc);
   }
   storeReduced(acc, plan, out);
+}
+
+/**
+ * sum or mean of a whole contiguous input into its one output element: the single row
+ * the general path walks, in the same order and in double, without planning it (a
+ * small model's `x.mean()` is mostly that planning).
+ */
+function storeWholeSum(op: "sum" | "mean", input: StridedView, out: StridedView): void {
+  const x = input.storage;
+  const n = numelOf(input.shape);
+  let total = 0;
+  for (let i = input.offset, end = input.offset + n; i < end; i++) total += x[i]!;
+  const value = op === "mean" ? total / n : total;
+  out.storage[out.offset] = out.dtype === "bool" ? Number(value !== 0) : value;
 }
 
 const IDENTITY: Record<Exclude<ReduceOp, "sum" | "mean">, number> = { prod: 1, amax: -Infinity, amin: Infinity, all: 1, any: 0 };
