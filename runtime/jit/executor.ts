@@ -25,8 +25,8 @@
  * then write into storage recycled from earlier ops and runs, and only the graph's
  * outputs are new allocations in a steady state. A register dies after an
  * instruction, or on the edge a branch takes when only the other way needed it.
- * A run checks the plan's pool out while it runs; a re-entrant run of the same plan
- * finds none and starts an empty one.
+ * A run checks the plan's arena (and its pool) out while it runs; a re-entrant run of
+ * the same plan finds none and starts an empty one.
  *
  * Ops run through `runOp` on the bound arguments in schema order (an op node's
  * inputs are exactly those, Note [Node kinds]), never through `callOp`: no
@@ -95,8 +95,8 @@ export interface Plan {
   readonly outputs: readonly number[];
   /** Where registers die (Note [Executor arena]); null when compiled without memory planning. */
   readonly releases: Releases | null;
-  /** The storage pool between runs; undefined while a run has it checked out. */
-  idlePool: StoragePool | undefined;
+  /** The arena (and its storage pool) between runs; undefined while a run has it checked out. */
+  idleArena: RunArena | undefined;
 }
 
 export interface CompileOptions {
@@ -111,7 +111,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Plan {
   compiler.block(graph.block);
   const outputs = graph.outputs.map((v) => compiler.reg(v));
   const releases = options.memoryPlanning === false ? null : releasesOf(compiler.code.map(registerUse), outputs);
-  return { graph, instructions: compiler.code, registers: compiler.registers, values: compiler.values, inputs, outputs, releases, idlePool: releases ? new StoragePool() : undefined };
+  return { graph, instructions: compiler.code, registers: compiler.registers, values: compiler.values, inputs, outputs, releases, idleArena: releases ? new RunArena(new StoragePool()) : undefined };
 }
 
 function registerUse(ins: Instruction, pc: number): RegisterUse {
@@ -295,17 +295,18 @@ function stringAttribute(node: Node, name: string): string {
  * `self` is undefined and `inputs` are all of the graph's inputs.
  */
 export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: readonly unknown[], context: RunContext = {}): unknown[] {
-  const all = self === undefined ? inputs : [self, ...inputs];
-  if (all.length !== plan.inputs.length) {
-    fail("ARGUMENT_COUNT", `graph expects ${plan.inputs.length} inputs, got ${all.length}`);
+  const skip = self === undefined ? 0 : 1;
+  if (inputs.length + skip !== plan.inputs.length) {
+    fail("ARGUMENT_COUNT", `graph expects ${plan.inputs.length} inputs, got ${inputs.length + skip}`);
   }
   const r = plan.registers.slice();
-  plan.inputs.forEach((slot, i) => (r[slot] = all[i]));
+  if (self !== undefined) r[plan.inputs[0]!] = self;
+  for (let i = 0; i < inputs.length; i++) r[plan.inputs[i + skip]!] = inputs[i];
   const code = plan.instructions;
   const releases = plan.releases;
-  const pool = plan.idlePool;
-  plan.idlePool = undefined;
-  const arena = releases ? new RunArena(pool ?? new StoragePool()) : undefined;
+  const idle = plan.idleArena;
+  plan.idleArena = undefined;
+  const arena = releases ? (idle ?? new RunArena(new StoragePool())) : undefined;
   let pc = 0;
   let at = 0;
   try {
@@ -389,7 +390,10 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
   } catch (error) {
     throw nodeError(error, code[at]!.node, "run");
   } finally {
-    if (arena) plan.idlePool = arena.pool;
+    if (arena) {
+      arena.endRun();
+      plan.idleArena = arena;
+    }
   }
   return plan.outputs.map((slot) => r[slot]);
 }

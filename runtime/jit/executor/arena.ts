@@ -117,13 +117,19 @@ export function releasesOf(code: readonly RegisterUse[], outputs: readonly numbe
   return { after, onEdge };
 }
 
-/** One run's view of the pool: which pooled storages are live, and in how many registers. */
+/** A run's view of the pool: which pooled storages are live, and in how many registers. A plan reuses its arena from run to run. */
 export class RunArena {
   readonly #liveCounts = new Map<TypedArray, number>();
   /** Lists whose tensors are held (not escaped) for as long as the list is (Note [Transient lists] in executor.ts). */
-  readonly #transientLists = new WeakSet<unknown[]>();
+  readonly #transientLists = new Set<unknown[]>();
 
   constructor(readonly pool: StoragePool) {}
+
+  /** Forgets the run's bookkeeping (what is still live now is an output, or escaped). */
+  endRun(): void {
+    this.#liveCounts.clear();
+    this.#transientLists.clear();
+  }
 
   /** A fresh-looking contiguous tensor on pooled storage (runOp's allocator). */
   readonly allocate = (shape: Shape, dtype: DType): Tensor => this.#tensor(shape, dtype, true);

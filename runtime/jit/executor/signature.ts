@@ -25,18 +25,21 @@ function paramName(value: Value, index: number): string {
  * with `undefined` made `null` where an Optional is expected. `what` names the callee.
  */
 export function checkInputs(what: string, name: string, graph: Graph, skip: number, inputs: readonly unknown[]): unknown[] {
-  const params = graph.inputs.slice(skip);
-  const signature = () => `${what}: ${formatSignature(name, graph, skip)}`;
-  if (inputs.length !== params.length) {
-    fail("ARGUMENT_COUNT", `${signature()} expects ${params.length} argument${params.length === 1 ? "" : "s"}, got ${inputs.length}`);
+  const params = graph.inputs;
+  const count = params.length - skip;
+  if (inputs.length !== count) {
+    fail("ARGUMENT_COUNT", `${what}: ${formatSignature(name, graph, skip)} expects ${count} argument${count === 1 ? "" : "s"}, got ${inputs.length}`);
   }
-  return params.map((param, i) => {
+  const checked = new Array<unknown>(count);
+  for (let i = 0; i < count; i++) {
+    const param = params[i + skip]!;
     const value = inputs[i];
     if (!matchesType(value, param.type)) {
-      fail("ARGUMENT_TYPE", `${signature()}: argument ${i + 1} '${paramName(param, i)}' must be ${formatIRType(param.type)}, got ${describeValue(value)}`);
+      fail("ARGUMENT_TYPE", `${what}: ${formatSignature(name, graph, skip)}: argument ${i + 1} '${paramName(param, i)}' must be ${formatIRType(param.type)}, got ${describeValue(value)}`);
     }
-    return value === undefined ? null : value;
-  });
+    checked[i] = value === undefined ? null : value;
+  }
+  return checked;
 }
 
 function matchesType(value: unknown, type: IRType): boolean {
