@@ -4,7 +4,8 @@
  * method until a round changes nothing (each pass can expose work for the others: a
  * folded If condition drops a branch, merged nodes make constants dead), then fuse
  * in the settled graph: products of slices of one tensor into one (stackMatmuls),
- * products with the tensor added to them (fuseMatmulAdd), products with their
+ * the row selects of one tensor into one unbind (unbindSelects), products with the
+ * tensor added to them (fuseMatmulAdd), products with their
  * activation (fuseActivationEpilogues), then the pointwise chains left
  * (fuseElementwiseChains), and drop what that left dead.
  */
@@ -19,6 +20,7 @@ import { fuseMatmulAdd } from "./fuseMatmulAdd.js";
 import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
 import { propagateConstants } from "./propagateConstants.js";
 import { stackMatmuls } from "./stackMatmuls.js";
+import { unbindSelects } from "./unbindSelects.js";
 
 /** A bound on the rounds; each round removes or folds something, so graphs settle in a few. */
 const MAX_ROUNDS = 16;
@@ -36,7 +38,7 @@ export function optimizeForInference(module: ScriptModule, options: OptimizeOpti
 
 /** The constants the fused nodes no longer read (an alpha, an approximate) go too. */
 function fuse(graph: Graph, elementwise: boolean): Graph {
-  const epilogues = fuseActivationEpilogues(fuseMatmulAdd(stackMatmuls(graph)));
+  const epilogues = fuseActivationEpilogues(fuseMatmulAdd(unbindSelects(stackMatmuls(graph))));
   return eliminateDeadCode(elementwise ? fuseElementwiseChains(epilogues) : epilogues);
 }
 
