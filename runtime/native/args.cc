@@ -21,14 +21,53 @@ void expect_arg_count(const Napi::CallbackInfo& info, const char* fn, size_t cou
   }
 }
 
+namespace {
+int64_t checked_int(Napi::Env env, double v, const char* fn, const char* name, bool non_negative) {
+  if (!std::isfinite(v) || std::floor(v) != v || std::fabs(v) >= kMaxDim) {
+    throw_range(env, fn, std::string(name) + " must be an integer of magnitude < 2^31, got " + std::to_string(v));
+  }
+  if (non_negative && v < 0) throw_range(env, fn, std::string(name) + " must be >= 0, got " + std::to_string(v));
+  return int64_t(v);
+}
+
+// The typed array at argument i, with one N-API call; false when it is not one.
+bool typed_array_at(const Napi::CallbackInfo& info, size_t i, napi_typedarray_type* type, size_t* length, void** data) {
+  if (i >= info.Length()) return false;
+  napi_value buffer;
+  size_t byte_offset;
+  return napi_get_typedarray_info(info.Env(), info[i], type, length, data, &buffer, &byte_offset) == napi_ok;
+}
+}  // namespace
+
 int64_t int_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, bool non_negative) {
   if (i >= info.Length() || !info[i].IsNumber()) throw_type(info.Env(), fn, std::string(name) + " must be a number");
-  const double v = info[i].As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(v) || std::floor(v) != v || std::fabs(v) >= kMaxDim) {
-    throw_range(info.Env(), fn, std::string(name) + " must be an integer of magnitude < 2^31, got " + std::to_string(v));
+  return checked_int(info.Env(), info[i].As<Napi::Number>().DoubleValue(), fn, name, non_negative);
+}
+
+F32Span f32_span(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, bool nullable) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (typed_array_at(info, i, &type, &length, &data) && type == napi_float32_array) return {static_cast<float*>(data), length, true};
+  if (nullable && i < info.Length() && info[i].IsNull()) return {nullptr, 0, false};
+  throw_type(info.Env(), fn, std::string(name) + (nullable ? " must be a Float32Array or null" : " must be a Float32Array"));
+}
+
+const double* number_array(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name, size_t count) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  if (!typed_array_at(info, i, &type, &length, &data) || type != napi_float64_array) {
+    throw_type(info.Env(), fn, std::string(name) + " must be a Float64Array");
   }
-  if (non_negative && v < 0) throw_range(info.Env(), fn, std::string(name) + " must be >= 0, got " + std::to_string(v));
-  return int64_t(v);
+  if (length != count) {
+    throw_range(info.Env(), fn, std::string(name) + " must hold " + std::to_string(count) + " numbers, got " + std::to_string(length));
+  }
+  return static_cast<const double*>(data);
+}
+
+int64_t int_entry(Napi::Env env, const double* numbers, size_t k, const char* fn, const char* name, bool non_negative) {
+  return checked_int(env, numbers[k], fn, name, non_negative);
 }
 
 float float_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const char* name) {

@@ -1,7 +1,8 @@
 // sgemm(M, N, K, alpha, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride,
 //       bColStride, beta, C, cOffset, cRowStride, cColStride)
-// sgemmFused(M, N, K, A, aOffset, aRowStride, aColStride, B, bOffset, bRowStride, bColStride,
-//            beta, C, cOffset, cRowStride, cColStride, bias, biasOffset, activation, packed):
+// sgemmFused(A, B, C, bias, packed, numbers) with numbers a Float64Array of
+//   [M, N, K, aOffset, aRowStride, aColStride, bOffset, bRowStride, bColStride, beta,
+//    cOffset, cRowStride, cColStride, biasOffset, activation] (Note [One call per array]):
 //   C = act(A . B + beta * C + bias[j]); bias: N contiguous floats or null; activation:
 //   -1 (none) or a parameterless UnaryOp code (then C's columns must be contiguous);
 //   packed: B packed ahead by packB (checked: a packed B, this ISA, K x N) or null
@@ -48,21 +49,25 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
 Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "sgemmFused";
-  expect_arg_count(info, fn, 20);
-  const int64_t M = int_arg(info, 0, fn, "M", true), N = int_arg(info, 1, fn, "N", true), K = int_arg(info, 2, fn, "K", true);
-  Napi::Float32Array A = f32_arg(info, 3, fn, "A");
-  const int64_t ao = int_arg(info, 4, fn, "aOffset", true), ars = int_arg(info, 5, fn, "aRowStride", false),
-                acs = int_arg(info, 6, fn, "aColStride", false);
-  Napi::Float32Array B = f32_arg(info, 7, fn, "B");
-  const int64_t bo = int_arg(info, 8, fn, "bOffset", true), brs = int_arg(info, 9, fn, "bRowStride", false),
-                bcs = int_arg(info, 10, fn, "bColStride", false);
-  const float beta = float_arg(info, 11, fn, "beta");
-  Napi::Float32Array C = f32_arg(info, 12, fn, "C");
-  const int64_t co = int_arg(info, 13, fn, "cOffset", true), crs = int_arg(info, 14, fn, "cRowStride", false),
-                ccs = int_arg(info, 15, fn, "cColStride", false);
-  const int64_t bias_offset = int_arg(info, 17, fn, "biasOffset", true);
-  const float* bias = optional_f32(info, 16, fn, "bias", bias_offset, N);
-  const int64_t activation = int_arg(info, 18, fn, "activation", false);
+  expect_arg_count(info, fn, 6);
+  const F32Span A = f32_span(info, 0, fn, "A", false);
+  const F32Span B = f32_span(info, 1, fn, "B", false);
+  const F32Span C = f32_span(info, 2, fn, "C", false);
+  const F32Span bias = f32_span(info, 3, fn, "bias", true);
+  const F32Span handle = f32_span(info, 4, fn, "packed", true);
+  const double* n = number_array(info, 5, fn, "numbers", 15);
+  const int64_t M = int_entry(env, n, 0, fn, "M", true), N = int_entry(env, n, 1, fn, "N", true),
+                K = int_entry(env, n, 2, fn, "K", true);
+  const int64_t ao = int_entry(env, n, 3, fn, "aOffset", true), ars = int_entry(env, n, 4, fn, "aRowStride", false),
+                acs = int_entry(env, n, 5, fn, "aColStride", false);
+  const int64_t bo = int_entry(env, n, 6, fn, "bOffset", true), brs = int_entry(env, n, 7, fn, "bRowStride", false),
+                bcs = int_entry(env, n, 8, fn, "bColStride", false);
+  const float beta = float(n[9]);
+  const int64_t co = int_entry(env, n, 10, fn, "cOffset", true), crs = int_entry(env, n, 11, fn, "cRowStride", false),
+                ccs = int_entry(env, n, 12, fn, "cColStride", false);
+  const int64_t bias_offset = int_entry(env, n, 13, fn, "biasOffset", true);
+  const int64_t activation = int_entry(env, n, 14, fn, "activation", false);
+  if (bias.present) check_span(env, fn, "bias", bias_offset, N, bias.length);
   if (activation != -1 && !is_epilogue_activation(activation)) {
     throw_range(env, fn, "activation " + std::to_string(activation) + " is not -1 (none), relu, tanh, sigmoid, gelu, gelu_tanh or silu");
   }
@@ -70,20 +75,19 @@ Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
     throw_range(env, fn, "C's column stride must be 1 with an activation, got " + std::to_string(ccs));
   }
   const float* packed = nullptr;
-  if (!info[19].IsNull()) {
-    Napi::Float32Array handle = f32_arg(info, 19, fn, "packed");
-    const std::string wrong = check_packed_b(active_isa(), handle.Data(), handle.ElementLength(), size_t(K), size_t(N));
+  if (handle.present) {
+    const std::string wrong = check_packed_b(active_isa(), handle.data, handle.length, size_t(K), size_t(N));
     if (!wrong.empty()) throw_range(env, fn, "packed " + wrong);
-    packed = packed_b_panels(handle.Data());
+    packed = packed_b_panels(handle.data);
   }
   if (M == 0 || N == 0) return env.Undefined();
-  check_matrix(env, fn, "C", M, N, co, crs, ccs, C.ElementLength());
+  check_matrix(env, fn, "C", M, N, co, crs, ccs, C.length);
   if (K > 0) {
-    check_matrix(env, fn, "A", M, K, ao, ars, acs, A.ElementLength());
-    check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.ElementLength());
+    check_matrix(env, fn, "A", M, K, ao, ars, acs, A.length);
+    check_matrix(env, fn, "B", K, N, bo, brs, bcs, B.length);
   }
-  sgemm_fused(active_isa(), size_t(M), size_t(N), size_t(K), A.Data() + ao, ars, acs, B.Data() + bo, brs, bcs, beta,
-              C.Data() + co, crs, ccs, bias, nullptr, int(activation), packed);
+  sgemm_fused(active_isa(), size_t(M), size_t(N), size_t(K), A.data + ao, ars, acs, B.data + bo, brs, bcs, beta,
+              C.data + co, crs, ccs, bias.present ? bias.data + bias_offset : nullptr, nullptr, int(activation), packed);
   return env.Undefined();
 }
 

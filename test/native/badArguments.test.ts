@@ -55,28 +55,39 @@ describe.skipIf(!native)(suiteName("the native binding validates every argument"
     expect(() => sgemm(good().slice(0, 16))).toThrow(/expected 17 arguments/);
   });
 
-  it("sgemmFused: activations without an epilogue, buffers too short, wrong counts", () => {
-    // A valid relu(2x3 @ 3x4 + bias) -> 2x4 call.
-    const call = (i?: number, v?: unknown): Float32Array => {
-      const args: unknown[] = [2, 4, 3, f(6), 0, 3, 1, f(12), 0, 4, 1, 0, f(8), 0, 4, 1, f(4), 0, 0, null];
-      if (i !== undefined) args[i] = v;
-      (native!.binding.sgemmFused as (...a: unknown[]) => void)(...args);
-      return args[12] as Float32Array;
+  it("sgemmFused: activations without an epilogue, buffers too short, bad numbers, wrong counts", () => {
+    // A valid relu(2x3 @ 3x4 + bias) -> 2x4 call: A, B, C, bias, packed, then the numbers
+    // (M, N, K, aOffset, aRowStride, aColStride, bOffset, bRowStride, bColStride, beta,
+    //  cOffset, cRowStride, cColStride, biasOffset, activation).
+    const numbers = [2, 4, 3, 0, 3, 1, 0, 4, 1, 0, 0, 4, 1, 0, 0];
+    const call = (change: { arg?: [number, unknown]; number?: [number, number] } = {}): Float32Array => {
+      const args: unknown[] = [f(6), f(12), f(8), f(4), null];
+      const n = [...numbers];
+      if (change.arg) args[change.arg[0]] = change.arg[1];
+      if (change.number) n[change.number[0]] = change.number[1];
+      (native!.binding.sgemmFused as (...a: unknown[]) => void)(...args, new Float64Array(n));
+      return args[2] as Float32Array;
     };
     expect(Array.from(call())).toEqual(new Array(8).fill(4));
-    expect(Array.from(call(16, null)), "no bias").toEqual(new Array(8).fill(3));
-    expect(() => call(18, 2), "exp has no epilogue").toThrow(/activation 2 is not -1 \(none\), relu/);
-    expect(() => call(18, 25), "leaky_relu takes a parameter").toThrow(RangeError);
-    expect(() => call(18, -2)).toThrow(RangeError);
-    expect(() => call(15, 2), "an activation needs C's columns contiguous").toThrow(/column stride must be 1 with an activation/);
-    expect(() => call(3, f(5)), "A too short").toThrow(RangeError);
-    expect(() => call(12, f(7)), "C too short").toThrow(RangeError);
-    expect(() => call(14, 5), "C row stride too large").toThrow(RangeError);
-    expect(() => call(16, f(3)), "bias too short").toThrow(/bias/);
-    expect(() => call(17, 1), "bias offset past its end").toThrow(RangeError);
-    expect(() => call(16, new Float64Array(4))).toThrow(TypeError);
-    expect(() => call(7, new Float64Array(12))).toThrow(TypeError);
-    expect(() => (native!.binding.sgemmFused as (...a: unknown[]) => void)(1, 2, 3)).toThrow(/expected 20 arguments/);
+    expect(Array.from(call({ arg: [3, null] })), "no bias").toEqual(new Array(8).fill(3));
+    expect(() => call({ number: [14, 2] }), "exp has no epilogue").toThrow(/activation 2 is not -1 \(none\), relu/);
+    expect(() => call({ number: [14, 25] }), "leaky_relu takes a parameter").toThrow(RangeError);
+    expect(() => call({ number: [14, -2] })).toThrow(RangeError);
+    expect(() => call({ number: [12, 2] }), "an activation needs C's columns contiguous").toThrow(/column stride must be 1 with an activation/);
+    expect(() => call({ arg: [0, f(5)] }), "A too short").toThrow(/sgemmFused\(\): A: a 2x3 matrix/);
+    expect(() => call({ arg: [2, f(7)] }), "C too short").toThrow(RangeError);
+    expect(() => call({ number: [11, 5] }), "C row stride too large").toThrow(RangeError);
+    expect(() => call({ arg: [3, f(3)] }), "bias too short").toThrow(/bias/);
+    expect(() => call({ number: [13, 1] }), "bias offset past its end").toThrow(RangeError);
+    expect(() => call({ number: [0, 1.5] }), "M not an integer").toThrow(/M must be an integer of magnitude < 2\^31, got 1.5/);
+    expect(() => call({ number: [2, -1] }), "K negative").toThrow(/K must be >= 0/);
+    expect(() => call({ number: [5, Number.NaN] })).toThrow(/aColStride must be an integer/);
+    expect(() => call({ arg: [3, new Float64Array(4)] })).toThrow(/bias must be a Float32Array or null/);
+    expect(() => call({ arg: [1, new Float64Array(12)] })).toThrow(/B must be a Float32Array/);
+    expect(() => call({ arg: [4, new Float64Array(4)] })).toThrow(/packed must be a Float32Array or null/);
+    expect(() => (native!.binding.sgemmFused as (...a: unknown[]) => void)(f(6), f(12), f(8), null, null, new Float64Array(14))).toThrow(/numbers must hold 15 numbers, got 14/);
+    expect(() => (native!.binding.sgemmFused as (...a: unknown[]) => void)(f(6), f(12), f(8), null, null, numbers)).toThrow(/numbers must be a Float64Array/);
+    expect(() => (native!.binding.sgemmFused as (...a: unknown[]) => void)(1, 2, 3)).toThrow(/expected 6 arguments/);
   });
 
   // [rank, shape..., then per operand: offset, strides...]; a valid 2x3 layout for `operands` dense operands.

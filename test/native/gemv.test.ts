@@ -14,6 +14,7 @@
 import fc from "fast-check";
 import { afterAll, describe, it } from "vitest";
 import { linalgKernels } from "../../runtime/kernels/js/linalg.js";
+import { callSgemmFused } from "../../runtime/kernels/native/gemm.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
 
@@ -63,13 +64,17 @@ function check({ M, K, N, weightLayout, beta, withBias, seed, bOffset = 1, runs 
   linalgKernels.matmulFused(abs(a), abs(b), scale, 0, bias && abs(bias), null);
   const product = (): Float32Array => {
     const out = c.storage.slice() as Float32Array;
-    native!.binding.sgemmFused(
+    callSgemmFused(native!.binding, {
       M, N, K,
-      a.storage as Float32Array, a.offset, a.strides[0]!, a.strides[1]!,
-      b.storage as Float32Array, b.offset, b.strides[0]!, b.strides[1]!,
-      beta, out, c.offset, N, 1,
-      bias ? (bias.storage as Float32Array) : null, 0, -1, null,
-    );
+      a: { data: a.storage, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! },
+      b: { data: b.storage, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! },
+      beta,
+      c: { data: out, offset: c.offset, rowStride: N, colStride: 1 },
+      bias: bias ? (bias.storage as Float32Array) : null,
+      biasOffset: 0,
+      activation: -1,
+      packed: null,
+    });
     return out;
   };
   const got = product();

@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { freeze, load, nn, optimizeForInference, randn, save, trace, type Tensor } from "../../runtime/index.js";
 import { isConstantWeight } from "../../runtime/kernels/constantWeights.js";
+import { callSgemmFused } from "../../runtime/kernels/native/gemm.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
 
 function randomArray(n: number, seed: number): Float32Array {
@@ -38,7 +39,14 @@ interface Product {
 function run(p: Product, a: Float32Array, b: Float32Array, bias: Float32Array | null, packed: Float32Array | null): Float32Array {
   const c = new Float32Array(p.M * p.N).fill(Number.NaN);
   const [rs, cs] = p.transposed ? [1, p.K] : [p.N, 1];
-  native!.binding.sgemmFused(p.M, p.N, p.K, a, 0, p.K, 1, b, 0, rs, cs, 0, c, 0, p.N, 1, bias, 0, p.activation, packed);
+  callSgemmFused(native!.binding, {
+    M: p.M, N: p.N, K: p.K,
+    a: { data: a, offset: 0, rowStride: p.K, colStride: 1 },
+    b: { data: b, offset: 0, rowStride: rs, colStride: cs },
+    beta: 0,
+    c: { data: c, offset: 0, rowStride: p.N, colStride: 1 },
+    bias, biasOffset: 0, activation: p.activation, packed,
+  });
   return c;
 }
 
@@ -110,7 +118,14 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
     const a = randomArray(M * K, 1);
     const b = randomArray(K * N, 2);
     const call = (packed: Float32Array, k = K, n = N): void => {
-      native!.binding.sgemmFused(M, n, k, a, 0, k, 1, b, 0, n, 1, 0, new Float32Array(M * n), 0, n, 1, null, 0, -1, packed);
+      callSgemmFused(native!.binding, {
+        M, N: n, K: k,
+        a: { data: a, offset: 0, rowStride: k, colStride: 1 },
+        b: { data: b, offset: 0, rowStride: n, colStride: 1 },
+        beta: 0,
+        c: { data: new Float32Array(M * n), offset: 0, rowStride: n, colStride: 1 },
+        bias: null, biasOffset: 0, activation: -1, packed,
+      });
     };
     const packed = native!.binding.packB(M, K, N, 1, b, 0, N, 1, null)!;
     expect(() => call(packed)).not.toThrow();
@@ -119,7 +134,7 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
     expect(() => call(new Float32Array(packed.length))).toThrow(/packed is not a packed B/);
     expect(() => call(new Float32Array(3))).toThrow(/packed is not a packed B/);
     expect(() => call(packed.slice(0, packed.length - 1))).toThrow(/packed has \d+ floats, a packed 5 x 7 B has \d+/);
-    expect(() => (native!.binding.sgemmFused as (...args: unknown[]) => void)(M, N, K, a, 0, K, 1, b, 0, N, 1, 0, new Float32Array(M * N), 0, N, 1, null, 0, -1, new Float64Array(4))).toThrow(TypeError);
+    expect(() => (native!.binding.sgemmFused as (...args: unknown[]) => void)(a, b, new Float32Array(M * N), null, new Float64Array(4), new Float64Array([M, N, K, 0, K, 1, 0, N, 1, 0, 0, N, 1, 0, -1]))).toThrow(TypeError);
     for (const other of isas.slice(1)) {
       native!.binding.setIsa(other);
       expect(() => call(packed)).toThrow(new RegExp(`packed was packed for ISA ${isas[0]} \\(NR \\d+\\), the active ISA is ${other}`));

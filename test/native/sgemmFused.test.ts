@@ -15,6 +15,7 @@ import { afterAll, describe, it } from "vitest";
 import { linalgKernels } from "../../runtime/kernels/js/linalg.js";
 import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../../runtime/kernels/linalg.js";
 import { UNARY_CODES } from "../../runtime/kernels/native/elementwise.js";
+import { callSgemmFused } from "../../runtime/kernels/native/gemm.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
 
@@ -64,16 +65,17 @@ function check({ M, N, K, transposeA, transposeB, beta, withBias, activation, cC
   const scale = { ...c, storage: new Float32Array(c.storage.length) };
   linalgKernels.matmulFused(abs(a), abs(b), scale, 0, bias && abs(bias), null);
   const got = c.storage.slice() as Float32Array;
-  native!.binding.sgemmFused(
+  callSgemmFused(native!.binding, {
     M, N, K,
-    a.storage as Float32Array, a.offset, a.strides[0]!, a.strides[1]!,
-    b.storage as Float32Array, b.offset, b.strides[0]!, b.strides[1]!,
+    a: { data: a.storage, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! },
+    b: { data: b.storage, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! },
     beta,
-    got, c.offset, lead, cColStride,
-    bias ? (bias.storage as Float32Array) : null, bias ? bias.offset : 0,
-    activation ? UNARY_CODES[activation]! : -1,
-    null,
-  );
+    c: { data: got, offset: c.offset, rowStride: lead, colStride: cColStride },
+    bias: bias ? (bias.storage as Float32Array) : null,
+    biasOffset: bias ? bias.offset : 0,
+    activation: activation ? UNARY_CODES[activation]! : -1,
+    packed: null,
+  });
   const inC = new Set<number>();
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {

@@ -20,17 +20,10 @@ export interface GemmBinding {
    * C = activation(A . B + beta * C + bias[j]); bias: N contiguous floats from biasOffset,
    * or null; activation: a UNARY_CODES code without parameters, or -1 for none (an
    * activation needs C's columns contiguous); packed: B packed by packB, or null.
+   * `numbers` holds the 15 numbers in FUSED_NUMBERS order (one array, not 15 arguments:
+   * Note [One call per array] in runtime/native/args.h).
    */
-  sgemmFused(
-    M: number, N: number, K: number,
-    A: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
-    B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
-    beta: number,
-    C: Float32Array, cOffset: number, cRowStride: number, cColStride: number,
-    bias: Float32Array | null, biasOffset: number,
-    activation: number,
-    packed: Float32Array | null,
-  ): void;
+  sgemmFused(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, packed: Float32Array | null, numbers: Float64Array): void;
   /**
    * B (K x N) packed whole for the active ISA's GEMM, for a product of M rows whose A
    * has column stride aColStride: null when that product would not read a packed B
@@ -49,6 +42,51 @@ export interface GemmBinding {
     beta: number,
     C: Float32Array, cOffset: number, cBatchStride: number, cRowStride: number, cColStride: number,
   ): void;
+}
+
+/** The order of sgemmFused's `numbers`. */
+export const FUSED_NUMBERS = [
+  "M", "N", "K", "aOffset", "aRowStride", "aColStride", "bOffset", "bRowStride", "bColStride", "beta",
+  "cOffset", "cRowStride", "cColStride", "biasOffset", "activation",
+] as const;
+
+export interface FusedProduct {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly a: MatrixRef;
+  readonly b: MatrixRef;
+  readonly beta: number;
+  readonly c: MatrixRef;
+  readonly bias: Float32Array | null;
+  readonly biasOffset: number;
+  /** A UNARY_CODES code without parameters, or -1. */
+  readonly activation: number;
+  readonly packed: Float32Array | null;
+}
+
+/** Reused for every call: the binding reads it before returning. */
+const fusedNumbers = new Float64Array(FUSED_NUMBERS.length);
+
+/** One sgemmFused call: the product's numbers go in one Float64Array. */
+export function callSgemmFused(binding: GemmBinding, p: FusedProduct): void {
+  const n = fusedNumbers;
+  n[0] = p.M;
+  n[1] = p.N;
+  n[2] = p.K;
+  n[3] = p.a.offset;
+  n[4] = p.a.rowStride;
+  n[5] = p.a.colStride;
+  n[6] = p.b.offset;
+  n[7] = p.b.rowStride;
+  n[8] = p.b.colStride;
+  n[9] = p.beta;
+  n[10] = p.c.offset;
+  n[11] = p.c.rowStride;
+  n[12] = p.c.colStride;
+  n[13] = p.biasOffset;
+  n[14] = p.activation;
+  binding.sgemmFused(p.a.data as Float32Array, p.b.data as Float32Array, p.c.data as Float32Array, p.bias, p.packed, n);
 }
 
 /**
@@ -104,7 +142,7 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
     }
     const packed = alpha === 1 ? packedWeights.get(M, K, N, a.colStride, b.data, b.offset, b.rowStride, b.colStride) : null;
     if (packed) {
-      binding.sgemmFused(M, N, K, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, beta, c.data, c.offset, c.rowStride, c.colStride, null, 0, -1, packed);
+      callSgemmFused(binding, { M, N, K, a, b, beta, c, bias: null, biasOffset: 0, activation: -1, packed });
       return;
     }
     binding.sgemm(M, N, K, alpha, a.data, a.offset, a.rowStride, a.colStride, b.data, b.offset, b.rowStride, b.colStride, beta, c.data, c.offset, c.rowStride, c.colStride);
@@ -150,16 +188,17 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
         return;
       }
       const B = b.storage as Float32Array;
-      binding.sgemmFused(
+      callSgemmFused(binding, {
         M, N, K,
-        a.storage as Float32Array, a.offset, a.strides[0]!, a.strides[1]!,
-        B, b.offset, b.strides[0]!, b.strides[1]!,
+        a: { data: a.storage, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! },
+        b: { data: B, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! },
         beta,
-        out.storage as Float32Array, out.offset, out.strides[0]!, 1,
-        bias ? (bias.storage as Float32Array) : null, bias ? bias.offset : 0,
-        activation ? UNARY_CODES[activation]! : -1,
-        packedWeights.get(M, K, N, a.strides[1]!, B, b.offset, b.strides[0]!, b.strides[1]!),
-      );
+        c: { data: out.storage, offset: out.offset, rowStride: out.strides[0]!, colStride: 1 },
+        bias: bias ? (bias.storage as Float32Array) : null,
+        biasOffset: bias ? bias.offset : 0,
+        activation: activation ? UNARY_CODES[activation]! : -1,
+        packed: packedWeights.get(M, K, N, a.strides[1]!, B, b.offset, b.strides[0]!, b.strides[1]!),
+      });
     },
   };
 }
