@@ -4,7 +4,7 @@
  * when the input's strides cannot express the new shape.
  */
 import { check, fail, formatShape } from "../errors.js";
-import { normalizeDim, type Shape } from "../tensor/shape.js";
+import { contiguousStrides, normalizeDim, type Shape } from "../tensor/shape.js";
 import { viewOf, type Tensor } from "../tensor/Tensor.js";
 import { callOp, callTensorOp } from "./dispatch.js";
 import { defineOp } from "./registry.js";
@@ -15,7 +15,7 @@ defineOp<[self: Tensor, size: number[]]>({
   method: true,
   kind: "view",
   view: ([self, size]) => {
-    const shape = inferSize("view", size, self.numel(), describeInput(self));
+    const shape = inferSize("view", size, self.numel(), () => describeInput(self));
     const strides = viewStrides(self.shape, self.strides, shape);
     if (!strides) {
       fail(
@@ -35,12 +35,16 @@ defineOp<[self: Tensor, shape: number[]]>({
   schema: "reshape(Tensor self, int[] shape) -> Tensor",
   method: true,
   kind: "composite",
-  compose: ([self, shape]) => {
-    const size = inferSize("reshape", shape, self.numel(), describeInput(self));
-    if (viewStrides(self.shape, self.strides, size)) return callTensorOp("view", [self, size]);
-    return callTensorOp("view", [callTensorOp("_to_copy", [self]), size]);
-  },
+  compose: ([self, shape]) => reshaped(self, inferSize("reshape", shape, self.numel(), () => describeInput(self))),
 });
+
+/** `self` as `size` (which holds its elements): a view when its strides allow one, else a view of a copy. */
+function reshaped(self: Tensor, size: number[]): Tensor {
+  const strides = viewStrides(self.shape, self.strides, size);
+  if (strides) return viewOf(self, size, strides, self.offset);
+  const copy = callTensorOp("_to_copy", [self]);
+  return viewOf(copy, size, contiguousStrides(size), copy.offset);
+}
 
 defineOp<[self: Tensor, startDim: number, endDim: number]>({
   schema: "flatten.using_ints(Tensor self, int start_dim=0, int end_dim=-1) -> Tensor",
@@ -50,10 +54,10 @@ defineOp<[self: Tensor, startDim: number, endDim: number]>({
     const start = normalizeDim("flatten", startDim, self.ndim, "start_dim");
     const end = normalizeDim("flatten", endDim, self.ndim, "end_dim");
     check(start <= end, "flatten", () => `start_dim (${startDim}) cannot come after end_dim (${endDim}) for a tensor of shape ${formatShape(self.shape)}`);
-    if (self.ndim === 0) return callTensorOp("reshape", [self, [1]]);
+    if (self.ndim === 0) return reshaped(self, [1]);
     if (start === end) return self;
     const merged = self.shape.slice(start, end + 1).reduce((a, b) => a * b, 1);
-    return callTensorOp("reshape", [self, [...self.shape.slice(0, start), merged, ...self.shape.slice(end + 1)]]);
+    return reshaped(self, [...self.shape.slice(0, start), merged, ...self.shape.slice(end + 1)]);
   },
 });
 
@@ -65,7 +69,7 @@ defineOp<[self: Tensor, dim: number, sizes: number[]]>({
     const d = normalizeDim("unflatten", dim, self.ndim);
     check(sizes.length > 0, "unflatten", () => "sizes must be non-empty");
     const size = self.shape[d] ?? 1;
-    const inner = inferSize("unflatten", sizes, size, `dim ${d} of size ${size} of an input of shape ${formatShape(self.shape)}`);
+    const inner = inferSize("unflatten", sizes, size, () => `dim ${d} of size ${size} of an input of shape ${formatShape(self.shape)}`);
     return callTensorOp("view", [self, [...self.shape.slice(0, d), ...inner, ...self.shape.slice(d + 1)]]);
   },
 });

@@ -5,9 +5,10 @@ import { viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
 
 /**
  * `shape` with its one `-1` replaced so that it holds `numel` elements, as PyTorch's
- * infer_size. `source` describes where the elements come from, for error messages.
+ * infer_size. `source` describes where the elements come from, for error messages
+ * (made only for one).
  */
-export function inferSize(op: string, shape: readonly number[], numel: number, source: string): number[] {
+export function inferSize(op: string, shape: readonly number[], numel: number, source: () => string): number[] {
   let inferred = -1;
   let known = 1;
   shape.forEach((size, i) => {
@@ -32,7 +33,7 @@ export function inferSize(op: string, shape: readonly number[], numel: number, s
   if (numelOf(out) !== numel || !Number.isInteger(out[inferred] ?? 0)) {
     fail(
       "SHAPE_MISMATCH",
-      `${op}(): shape ${formatShape(shape)} is invalid for ${source} (the new shape holds ${inferred === -1 ? numelOf(out) : `a multiple of ${known}`} elements)`,
+      `${op}(): shape ${formatShape(shape)} is invalid for ${source()} (the new shape holds ${inferred === -1 ? numelOf(out) : `a multiple of ${known}`} elements)`,
     );
   }
   return out;
