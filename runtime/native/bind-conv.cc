@@ -211,7 +211,7 @@ Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
   expect_at_least(env, fn, "dilationH", dilation_h, 1);
   expect_at_least(env, fn, "dilationW", dilation_w, 1);
   expect_pooled(env, fn, in, out, w, dilation_h, dilation_w);
-  max_pool2d_f32(in.in(), out.out(), w, dilation_h, dilation_w);
+  max_pool2d_f32(active_isa(), in.in(), out.out(), w, dilation_h, dilation_w);
   return env.Undefined();
 }
 

@@ -118,6 +118,9 @@ struct ConvConfig {
   ConvUkernelFn ukernel;
   int mr, nr;
 };
+// pool (f32-pool): out[j] = the max of the 2x2 window top[2j, 2j + 1], bottom[2j, 2j + 1]
+// for j < n, as max_pool2d's JS kernel takes it (a NaN wins, the first of equal values stays).
+using MaxPool2x2RowFn = void (*)(size_t n, const float* top, const float* bottom, float* out);
 // Runs `iterations` rounds of independent FMA chains; returns the flops performed.
 using PeakFmaFn = double (*)(size_t iterations, float* sink);
 
@@ -147,6 +150,8 @@ struct IsaKernels {
   // conv (f32-conv)
   DwconvRowFn dwconv_row;
   ConvConfig conv;
+  // pool (f32-pool)
+  MaxPool2x2RowFn maxpool_2x2_row;
   // fused pointwise chains (f32-fused)
   FusedTileFn fused_tile;
 };

@@ -1,0 +1,9 @@
+// Portable 2x2 stride-2 max-pool row kernel.
+#include "f32-maxpool-2x2.h"
+#include "f32-pool-kernels.h"
+
+namespace tsjit {
+void tsjit_f32_maxpool_2x2_ukernel__scalar(size_t n, const float* top, const float* bottom, float* out) {
+  maxpool_2x2_row(n, top, bottom, out);
+}
+}  // namespace tsjit
