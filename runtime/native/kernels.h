@@ -114,9 +114,19 @@ struct ConvTileOutput {
 // i < mr stored as `to` says; bias: MR floats.
 using ConvUkernelFn = void (*)(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
                                const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
+// conv (f32-conv): a direct convolution of K <= kConvMaxTaps taps, one output row:
+// out[i * rs_out + j] = activation(bias[i] + sum over k < K of w[i * rs_w + k] *
+// in[offsets[k] + j]) for i < M, j < n (out rows unit-stride; activation a UnaryOp
+// without parameters, or -1), reading nothing past in[offsets[k] + n - 1].
+constexpr size_t kConvMaxTaps = 16;
+using ConvTapsFn = void (*)(size_t M, size_t n, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+                            const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out, VUnaryFn vunary,
+                            int activation);
 struct ConvConfig {
   ConvUkernelFn ukernel;
   int mr, nr;
+  // The few-taps kernel, or null where the tile kernel serves (no masked loads).
+  ConvTapsFn taps;
 };
 // pool (f32-pool): out[j] = the max of the 2x2 window top[2j, 2j + 1], bottom[2j, 2j + 1]
 // for j < n, as max_pool2d's JS kernel takes it (a NaN wins, the first of equal values stays).

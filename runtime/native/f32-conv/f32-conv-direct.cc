@@ -161,12 +161,21 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
   const float* last = view_end(in);
   std::vector<ConvSegment> segments;
   float* first = out.data + n * out.stride[0];
+  // Few taps: output rows straight from the buffer, no tiles (their epilogue would cost more than the FMAs).
+  const bool by_rows = isa.conv.taps != nullptr && K <= int64_t(kConvMaxTaps) && oW == 1;
   for (int64_t g = 0; g < G; g++) {
     const float* channels = in.data + n * in.stride[0] + g * Cg * in.stride[1];
     const float* base = channels + oh0 * Wp;
     if (!in_place) {
       copy_padded(channels, Cg, in, oh0, rows_in, Wp, plane, p, t_padded.data());
       base = t_padded.data();
+    }
+    if (by_rows) {
+      for (int64_t r = 0; r < rows; r++) {
+        isa.conv.taps(size_t(Og), size_t(OW), size_t(K), weights_ + g * Og * rs_w_, rs_w_, base + r * Wp, t_offsets.data(),
+                      bias_.data() + g * Og, first + g * Og * oC + (oh0 + r) * OW, oC, isa.vunary, p.activation);
+      }
+      continue;
     }
     for (int64_t p0 = 0; p0 < positions; p0 += NR) {
       tile_segments(p0, NR, positions, Wp, OW, oh0, segments);
