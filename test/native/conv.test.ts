@@ -223,7 +223,7 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
       );
     });
 
-    it(`${isa}: batches above the thread count, one image split in row blocks, planes enough for the pool`, () => {
+    it(`${isa}: batches above the thread count, one image split in row blocks or channel parts, planes enough for the pool`, () => {
       native!.binding.setIsa(isa);
       const base = { Og: 16, KH: 3, KW: 3, H: 20, W: 21, padAfterH: 1, padAfterW: 1, weightLayout: "contiguous" as const, bias: "dense" as const, seed: 5 };
       const p = { strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 };
@@ -235,6 +235,11 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
         expectClose(...runBoth(pointwise), `${isa} 1x1 in row blocks ${inputLayout}`, 3e-4);
         const depthwise: ConvCase = { ...base, N: 5, groups: 16, Cg: 1, Og: 2, H: 30, W: 31, p: { ...p, groups: 16 }, inputLayout };
         expectClose(...runBoth(depthwise), `${isa} depthwise ${inputLayout}`);
+        // One image on the direct path: its output channels split over the pool, a part across the groups' boundary.
+        const grouped: ConvCase = { ...dense, N: 1, groups: 2, Cg: 4, Og: 12, H: 40, W: 37, p: { ...p, groups: 2 } };
+        expectClose(...runBoth(grouped), `${isa} grouped channel parts ${inputLayout}`, 3e-4);
+        const fewTaps: ConvCase = { ...base, N: 1, groups: 1, Cg: 1, Og: 32, H: 62, W: 61, p, inputLayout };
+        expectClose(...runBoth(fewTaps), `${isa} few taps in channel parts ${inputLayout}`);
       }
     });
   }

@@ -136,7 +136,8 @@ DirectConv::DirectConv(const IsaKernels& isa, const View4<const float>& weight, 
     for (int64_t o = 0; o < O; o++) bias_[size_t(o)] = bias[o * bias_stride];
 }
 
-void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int64_t rows) const {
+void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int64_t rows, int64_t o_begin,
+                      int64_t o_end) const {
   const IsaKernels& isa = isa_;
   const View4<float>& out = out_;
   const ConvParams& p = p_;
@@ -163,7 +164,8 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
   float* first = out.data + n * out.stride[0];
   // Few taps: output rows straight from the buffer, no tiles (their epilogue would cost more than the FMAs).
   const bool by_rows = isa.conv.taps != nullptr && K <= int64_t(kConvMaxTaps) && oW == 1;
-  for (int64_t g = 0; g < G; g++) {
+  for (int64_t g = o_begin / Og; g < G && g * Og < o_end; g++) {
+    const int64_t o_lo = std::max(g * Og, o_begin), o_hi = std::min((g + 1) * Og, o_end);
     const float* channels = in.data + n * in.stride[0] + g * Cg * in.stride[1];
     const float* base = channels + oh0 * Wp;
     if (!in_place) {
@@ -172,8 +174,8 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
     }
     if (by_rows) {
       for (int64_t r = 0; r < rows; r++) {
-        isa.conv.taps(size_t(Og), size_t(OW), size_t(K), weights_ + g * Og * rs_w_, rs_w_, base + r * Wp, t_offsets.data(),
-                      bias_.data() + g * Og, first + g * Og * oC + (oh0 + r) * OW, oC, isa.vunary, p.activation);
+        isa.conv.taps(size_t(o_hi - o_lo), size_t(OW), size_t(K), weights_ + o_lo * rs_w_, rs_w_, base + r * Wp,
+                      t_offsets.data(), bias_.data() + o_lo, first + o_lo * oC + (oh0 + r) * OW, oC, isa.vunary, p.activation);
       }
       continue;
     }
@@ -187,8 +189,8 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
         source = t_padded.data();
         offsets = t_gathered_offsets.data();
       }
-      for (int64_t o0 = g * Og; o0 < (g + 1) * Og; o0 += MR) {
-        const int64_t mr = std::min(MR, (g + 1) * Og - o0);
+      for (int64_t o0 = o_lo; o0 < o_hi; o0 += MR) {
+        const int64_t mr = std::min(MR, o_hi - o0);
         const ConvTileOutput to{first + o0 * oC, oC, oW, segments.data(), segments.size(), isa.vunary, p.activation};
         isa.conv.ukernel(size_t(mr), size_t(K), weights_ + o0 * rs_w_, rs_w_, source, offsets, bias_.data() + o0, to);
       }
