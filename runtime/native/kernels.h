@@ -128,9 +128,10 @@ struct ConvConfig {
   // The few-taps kernel, or null where the tile kernel serves (no masked loads).
   ConvTapsFn taps;
 };
-// pool (f32-pool): out[j] = the max of the 2x2 window top[2j, 2j + 1], bottom[2j, 2j + 1]
-// for j < n, as max_pool2d's JS kernel takes it (a NaN wins, the first of equal values stays).
-using MaxPool2x2RowFn = void (*)(size_t n, const float* top, const float* bottom, float* out);
+// pool (f32-pool): output row r at out + r * rs_out, for r < rows: out[j] = the max of the
+// 2x2 window in[2j, 2j + 1] of input rows 2r and 2r + 1 (rs_in apart), for j < n, as
+// max_pool2d's JS kernel takes it (a NaN wins, the first of equal values stays).
+using MaxPool2x2Fn = void (*)(size_t rows, size_t n, const float* in, ptrdiff_t rs_in, float* out, ptrdiff_t rs_out);
 // Runs `iterations` rounds of independent FMA chains; returns the flops performed.
 using PeakFmaFn = double (*)(size_t iterations, float* sink);
 
@@ -161,7 +162,7 @@ struct IsaKernels {
   DwconvRowFn dwconv_row;
   ConvConfig conv;
   // pool (f32-pool)
-  MaxPool2x2RowFn maxpool_2x2_row;
+  MaxPool2x2Fn maxpool_2x2;
   // fused pointwise chains (f32-fused)
   FusedTileFn fused_tile;
 };

@@ -1,4 +1,4 @@
-// AVX-512F 2x2 stride-2 max-pool row kernel: 16 outputs per step, the even and odd
+// AVX-512F 2x2 stride-2 max-pool kernel over a plane's rows: 16 outputs per step, the even and odd
 // columns of each input row split by one permute of its two vectors; a short or last
 // step (cnn's 12-wide rows) runs under a mask, so no output goes through a scalar tail.
 #pragma GCC target("avx512f,avx2,fma")
@@ -30,15 +30,18 @@ inline __mmask16 first(size_t n) { return __mmask16((1u << n) - 1u); }
 // step_max(step_max(t0, t1), step_max(b0, b1)) is the JS kernel's
 // step_max(step_max(step_max(t0, t1), b0), b1): both keep the first of the largest
 // values in that order, and the last NaN.
-void tsjit_f32_maxpool_2x2_ukernel__avx512f(size_t n, const float* top, const float* bottom, float* out) {
-  for (size_t j = 0; j < n; j += 16) {
-    const size_t count = n - j < 16 ? n - j : 16;
-    const __mmask16 lo = first(2 * count < 16 ? 2 * count : 16), hi = first(2 * count > 16 ? 2 * count - 16 : 0);
-    const float* t = top + 2 * j;
-    const float* b = bottom + 2 * j;
-    const __m512 row_top = pair_max(_mm512_maskz_loadu_ps(lo, t), _mm512_maskz_loadu_ps(hi, t + 16));
-    const __m512 row_bottom = pair_max(_mm512_maskz_loadu_ps(lo, b), _mm512_maskz_loadu_ps(hi, b + 16));
-    _mm512_mask_storeu_ps(out + j, first(count), step_max(row_top, row_bottom));
+void tsjit_f32_maxpool_2x2_ukernel__avx512f(size_t rows, size_t n, const float* in, ptrdiff_t rs_in, float* out,
+                                            ptrdiff_t rs_out) {
+  for (size_t r = 0; r < rows; r++, in += 2 * rs_in, out += rs_out) {
+    for (size_t j = 0; j < n; j += 16) {
+      const size_t count = n - j < 16 ? n - j : 16;
+      const __mmask16 lo = first(2 * count < 16 ? 2 * count : 16), hi = first(2 * count > 16 ? 2 * count - 16 : 0);
+      const float* t = in + 2 * j;
+      const float* b = t + rs_in;
+      const __m512 row_top = pair_max(_mm512_maskz_loadu_ps(lo, t), _mm512_maskz_loadu_ps(hi, t + 16));
+      const __m512 row_bottom = pair_max(_mm512_maskz_loadu_ps(lo, b), _mm512_maskz_loadu_ps(hi, b + 16));
+      _mm512_mask_storeu_ps(out + j, first(count), step_max(row_top, row_bottom));
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-// max_pool2d's 2x2 stride-2 row (f32-pool.cc) in portable C++, for the ISAs whose
+// max_pool2d's 2x2 stride-2 rows (f32-pool.cc) in portable C++, for the ISAs whose
 // compiler-vectorized loop is as good as intrinsics (f32-maxpool-2x2-{scalar,avx2-fma}.cc):
 // the order of the JS kernel's comparisons, which equal values and NaNs depend on.
 #pragma once
@@ -15,10 +15,15 @@ inline float step_max(float best, float v) {
   return v != v ? v : larger;
 }
 
-// out[j] = max of the window top[2j, 2j + 1], bottom[2j, 2j + 1], for j < n.
-inline void maxpool_2x2_row(size_t n, const float* top, const float* bottom, float* out) {
-  for (size_t j = 0; j < n; j++) {
-    out[j] = step_max(step_max(step_max(top[2 * j], top[2 * j + 1]), bottom[2 * j]), bottom[2 * j + 1]);
+// Output row r at out + r * rs_out: out[j] = max of the window in[2j, 2j + 1] of input
+// rows 2r and 2r + 1 (rs_in apart), for j < n.
+inline void maxpool_2x2_rows(size_t rows, size_t n, const float* in, ptrdiff_t rs_in, float* out, ptrdiff_t rs_out) {
+  for (size_t r = 0; r < rows; r++, in += 2 * rs_in, out += rs_out) {
+    const float* top = in;
+    const float* bottom = in + rs_in;
+    for (size_t j = 0; j < n; j++) {
+      out[j] = step_max(step_max(step_max(top[2 * j], top[2 * j + 1]), bottom[2 * j]), bottom[2 * j + 1]);
+    }
   }
 }
 

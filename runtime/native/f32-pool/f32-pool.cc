@@ -41,21 +41,21 @@ std::vector<TapRange> tap_ranges(int64_t out_size, int64_t size, int64_t kernel,
 }
 
 // The common 2x2 stride-2 window over unit-stride rows, every window inside the input:
-// rows of unit-stride output through the ISA's row kernel.
+// planes of unit-stride output rows through the ISA's kernel.
 void max_pool_2x2(const IsaKernels& isa, const View4<const float>& in, const View4<float>& out) {
   const int64_t sH = in.stride[2];
   const int64_t OH = out.dim[2], OW = out.dim[3], oH = out.stride[2], oW = out.stride[3];
   for_each_plane(in, out, OH * OW * 4, [&](const float* plane, float* target) {
+    if (oW == 1) {
+      isa.maxpool_2x2(size_t(OH), size_t(OW), plane, sH, target, oH);
+      return;
+    }
     for (int64_t oh = 0; oh < OH; oh++) {
       const float* top = plane + 2 * oh * sH;
       const float* bottom = top + sH;
       float* dst = target + oh * oH;
-      if (oW == 1) {
-        isa.maxpool_2x2_row(size_t(OW), top, bottom, dst);
-      } else {
-        for (int64_t ow = 0; ow < OW; ow++) {
-          dst[ow * oW] = step_max(step_max(step_max(top[2 * ow], top[2 * ow + 1]), bottom[2 * ow]), bottom[2 * ow + 1]);
-        }
+      for (int64_t ow = 0; ow < OW; ow++) {
+        dst[ow * oW] = step_max(step_max(step_max(top[2 * ow], top[2 * ow + 1]), bottom[2 * ow]), bottom[2 * ow + 1]);
       }
     }
   });
