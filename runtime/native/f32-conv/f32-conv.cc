@@ -294,8 +294,9 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   // partly filled tile, as a block of rows may).
   if (direct && N < threads && O >= 2 * isa.conv.mr) {
     const int64_t MR = isa.conv.mr, tiles = (O + MR - 1) / MR;
-    const int64_t parts = std::min<int64_t>(tiles, (threads + N - 1) / N);
-    const int64_t part = (tiles + parts - 1) / parts * MR;
+    const int64_t wanted = std::min<int64_t>(tiles, (threads + N - 1) / N);
+    const int64_t part = (tiles + wanted - 1) / wanted * MR;  // channels per part
+    const int64_t parts = (O + part - 1) / part;                // none empty
     thread_pool().run(int(N * parts), [&](int t) {
       const int64_t o_begin = (t % parts) * part;
       direct->rows(input, t / parts, 0, OH, o_begin, std::min(O, o_begin + part));
