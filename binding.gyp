@@ -46,6 +46,7 @@
         "runtime/native/f32-conv/f32-conv-4x24-avx2-fma.cc",
         "runtime/native/f32-conv/f32-conv-8x48-avx512f.cc",
         "runtime/native/f32-conv/f32-conv-taps-avx512f.cc",
+        "runtime/native/f32-conv/f32-conv-taps-avx2-fma.cc",
         "runtime/native/f32-pool/f32-pool.cc",
         "runtime/native/f32-pool/f32-maxpool-2x2-scalar.cc",
         "runtime/native/f32-pool/f32-maxpool-2x2-avx2-fma.cc",

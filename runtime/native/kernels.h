@@ -125,7 +125,7 @@ using ConvTapsFn = void (*)(size_t M, size_t n, size_t K, const float* w, ptrdif
 struct ConvConfig {
   ConvUkernelFn ukernel;
   int mr, nr;
-  // The few-taps kernel, or null where the tile kernel serves (no masked loads).
+  // The few-taps kernel, or null where the tile kernel serves (the portable ISA: no masked loads).
   ConvTapsFn taps;
 };
 // pool (f32-pool): output row r at out + r * rs_out, for r < rows: out[j] = the max of the
