@@ -7,7 +7,9 @@
 // straight from the buffer, NR wide positions by MR output channels at a time. Each
 // tile (in L1) gets the activation, then its positions with ow < OW are copied out.
 // Columns of positions go outermost, so their input stays in L1 while every output
-// channel's weights stream past it.
+// channel's weights stream past it. With few taps (K <= kConvMaxTaps) and an ISA that
+// has the taps kernel, each output row comes straight from the buffer instead
+// (f32-conv-taps.h), with no tile to copy out.
 #include "f32-conv-direct.h"
 #include "f32-conv-weights.h"
 #include <algorithm>
