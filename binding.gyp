@@ -45,7 +45,12 @@
         "runtime/native/f32-conv/f32-conv-4x8-scalar.cc",
         "runtime/native/f32-conv/f32-conv-4x24-avx2-fma.cc",
         "runtime/native/f32-conv/f32-conv-8x48-avx512f.cc",
+        "runtime/native/f32-conv/f32-conv-taps-avx512f.cc",
+        "runtime/native/f32-conv/f32-conv-taps-avx2-fma.cc",
         "runtime/native/f32-pool/f32-pool.cc",
+        "runtime/native/f32-pool/f32-maxpool-2x2-scalar.cc",
+        "runtime/native/f32-pool/f32-maxpool-2x2-avx2-fma.cc",
+        "runtime/native/f32-pool/f32-maxpool-2x2-avx512f.cc",
         # fused pointwise chains
         "runtime/native/bind-fused.cc",
         "runtime/native/f32-fused/f32-fused-256-scalar.cc",

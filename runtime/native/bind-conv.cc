@@ -30,15 +30,29 @@ struct ViewArg {
   View4<float> out() const { return {data, {dim[0], dim[1], dim[2], dim[3]}, {stride[0], stride[1], stride[2], stride[3]}}; }
 };
 
-ViewArg view_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const std::string& name) {
+// A view argument's name and those of its 9 numbers, for error messages: built once,
+// not on every call.
+struct ViewNames {
+  std::string name, offset, dim[4], stride[4];
+  explicit ViewNames(const std::string& view) : name(view), offset(view + "Offset") {
+    for (int d = 0; d < 4; d++) {
+      dim[d] = view + " dim " + std::to_string(d);
+      stride[d] = view + " stride " + std::to_string(d);
+    }
+  }
+};
+const ViewNames kInput("input"), kWeight("weight"), kOut("out");
+
+ViewArg view_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const ViewNames& names) {
+  const std::string& name = names.name;
   Napi::Float32Array storage = f32_arg(info, i, fn, name.c_str());
-  const int64_t offset = int_arg(info, i + 1, fn, (name + "Offset").c_str(), true);
+  const int64_t offset = int_arg(info, i + 1, fn, names.offset.c_str(), true);
   ViewArg v{};
   int64_t lo = offset, hi = offset;
   bool empty = false;
   for (int d = 0; d < 4; d++) {
-    v.dim[d] = int_arg(info, i + 2 + d, fn, (name + " dim " + std::to_string(d)).c_str(), true);
-    v.stride[d] = int_arg(info, i + 6 + d, fn, (name + " stride " + std::to_string(d)).c_str(), false);
+    v.dim[d] = int_arg(info, i + 2 + d, fn, names.dim[d].c_str(), true);
+    v.stride[d] = int_arg(info, i + 6 + d, fn, names.stride[d].c_str(), false);
     empty = empty || v.dim[d] == 0;
     (v.stride[d] < 0 ? lo : hi) += (std::max<int64_t>(v.dim[d], 1) - 1) * v.stride[d];
   }
@@ -61,16 +75,18 @@ ViewArg view_arg(const Napi::CallbackInfo& info, size_t i, const char* fn, const
   return v;
 }
 
-void expect(Napi::Env env, const char* fn, bool ok, const std::string& msg) {
-  if (!ok) throw_range(env, fn, msg);
+// Throws fn's RangeError with message() unless ok; the message is built only then.
+template <class Message>
+void expect(Napi::Env env, const char* fn, bool ok, Message&& message) {
+  if (!ok) throw_range(env, fn, std::string(message()));
 }
 
 void expect_at_least(Napi::Env env, const char* fn, const char* name, int64_t v, int64_t min) {
-  expect(env, fn, v >= min, std::string(name) + " must be >= " + std::to_string(min) + ", got " + std::to_string(v));
+  expect(env, fn, v >= min, [&] { return std::string(name) + " must be >= " + std::to_string(min) + ", got " + std::to_string(v); });
 }
 
 void expect_disjoint(Napi::Env env, const char* fn, const Span& out, const Span& in, const char* name) {
-  expect(env, fn, !out.overlaps(in), std::string("out overlaps ") + name);
+  expect(env, fn, !out.overlaps(in), [&] { return std::string("out overlaps ") + name; });
 }
 
 // out_size is a convolution output size for this input, kernel and leading padding
@@ -97,10 +113,10 @@ Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
   Napi::Env env = info.Env();
   const char* fn = with_activation ? "conv2dActivation" : "conv2d";
   expect_arg_count(info, fn, 3 * kViewArgs + 10 + (with_activation ? 1 : 0));
-  const ViewArg in = view_arg(info, 0, fn, "input");
-  const ViewArg w = view_arg(info, kViewArgs, fn, "weight");
+  const ViewArg in = view_arg(info, 0, fn, kInput);
+  const ViewArg w = view_arg(info, kViewArgs, fn, kWeight);
   const size_t b = 2 * kViewArgs;
-  const ViewArg out = view_arg(info, b + 3, fn, "out");
+  const ViewArg out = view_arg(info, b + 3, fn, kOut);
   const size_t q = b + 3 + kViewArgs;
   ConvParams p{};
   p.stride_h = int_arg(info, q, fn, "strideH", false);
@@ -114,8 +130,8 @@ Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
   if (with_activation) {
     const int64_t activation = int_arg(info, q + 7, fn, "activation", true);
     expect(env, fn, is_epilogue_activation(activation),
-           "activation " + std::to_string(activation) + " is not relu, tanh, sigmoid, gelu, gelu_tanh or silu");
-    expect(env, fn, out.stride[3] == 1, "out's last stride must be 1 with an activation");
+           [&] { return "activation " + std::to_string(activation) + " is not relu, tanh, sigmoid, gelu, gelu_tanh or silu"; });
+    expect(env, fn, out.stride[3] == 1, [] { return "out's last stride must be 1 with an activation"; });
     p.activation = int(activation);
   }
   expect_at_least(env, fn, "strideH", p.stride_h, 1);
@@ -127,19 +143,25 @@ Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
   expect_at_least(env, fn, "kernel width", w.dim[3], 1);
   const int64_t N = in.dim[0], C = in.dim[1], O = w.dim[0];
   expect(env, fn, out.dim[0] == N && out.dim[1] == O,
-         "out must be [N, O, OH, OW] = [" + std::to_string(N) + ", " + std::to_string(O) + ", ...], got [" +
-             std::to_string(out.dim[0]) + ", " + std::to_string(out.dim[1]) + ", ...]");
+         [&] {
+           return "out must be [N, O, OH, OW] = [" + std::to_string(N) + ", " + std::to_string(O) + ", ...], got [" +
+                  std::to_string(out.dim[0]) + ", " + std::to_string(out.dim[1]) + ", ...]";
+         });
   expect(env, fn, C == w.dim[1] * p.groups && O % p.groups == 0,
-         "groups (" + std::to_string(p.groups) + ") must divide the output channels (" + std::to_string(O) +
-             ") and the input channels (" + std::to_string(C) + ") must be groups x weight dim 1 (" +
-             std::to_string(w.dim[1]) + ")");
+         [&] {
+           return "groups (" + std::to_string(p.groups) + ") must divide the output channels (" + std::to_string(O) +
+                  ") and the input channels (" + std::to_string(C) + ") must be groups x weight dim 1 (" +
+                  std::to_string(w.dim[1]) + ")";
+         });
   expect(env, fn, conv_size_ok(in.dim[2], out.dim[2], w.dim[2], p.stride_h, p.pad_h, p.dilation_h) &&
                       conv_size_ok(in.dim[3], out.dim[3], w.dim[3], p.stride_w, p.pad_w, p.dilation_w),
-         "out's spatial size [" + std::to_string(out.dim[2]) + ", " + std::to_string(out.dim[3]) +
-             "] does not follow from input [" + std::to_string(in.dim[2]) + ", " + std::to_string(in.dim[3]) +
-             "], kernel, stride, padding and dilation");
+         [&] {
+           return "out's spatial size [" + std::to_string(out.dim[2]) + ", " + std::to_string(out.dim[3]) +
+                  "] does not follow from input [" + std::to_string(in.dim[2]) + ", " + std::to_string(in.dim[3]) +
+                  "], kernel, stride, padding and dilation";
+         });
   expect(env, fn, out.dim[2] <= 1 || out.stride[2] == out.dim[3] * out.stride[3],
-         "out's [OH, OW] must be one run (stride 2 == OW x stride 3)");
+         [] { return "out's [OH, OW] must be one run (stride 2 == OW x stride 3)"; });
   const float* bias = nullptr;
   int64_t bias_stride = 0;
   Span bias_span;
@@ -179,22 +201,24 @@ PoolWindow window_args(const Napi::CallbackInfo& info, size_t q, const char* fn)
   expect_at_least(env, fn, "kernelW", w.kernel_w, 1);
   expect_at_least(env, fn, "strideH", w.stride_h, 1);
   expect_at_least(env, fn, "strideW", w.stride_w, 1);
-  expect(env, fn, 2 * w.pad_h <= w.kernel_h && 2 * w.pad_w <= w.kernel_w, "padding must be at most half the kernel");
+  expect(env, fn, 2 * w.pad_h <= w.kernel_h && 2 * w.pad_w <= w.kernel_w, [] { return "padding must be at most half the kernel"; });
   return w;
 }
 
 void expect_pooled(Napi::Env env, const char* fn, const ViewArg& in, const ViewArg& out, const PoolWindow& w,
                    int64_t dilation_h, int64_t dilation_w) {
-  expect(env, fn, out.dim[0] == in.dim[0] && out.dim[1] == in.dim[1], "out's [N, C] must be input's");
+  expect(env, fn, out.dim[0] == in.dim[0] && out.dim[1] == in.dim[1], [] { return "out's [N, C] must be input's"; });
   auto fits = [](int64_t size, int64_t out_size, int64_t k, int64_t pad, int64_t stride, int64_t dilation) {
     return out_size == pooled_size(size, k, pad, stride, dilation, false) ||
            out_size == pooled_size(size, k, pad, stride, dilation, true);
   };
   expect(env, fn, fits(in.dim[2], out.dim[2], w.kernel_h, w.pad_h, w.stride_h, dilation_h) &&
                       fits(in.dim[3], out.dim[3], w.kernel_w, w.pad_w, w.stride_w, dilation_w),
-         "out's spatial size [" + std::to_string(out.dim[2]) + ", " + std::to_string(out.dim[3]) +
-             "] does not follow from input [" + std::to_string(in.dim[2]) + ", " + std::to_string(in.dim[3]) +
-             "] and the window");
+         [&] {
+           return "out's spatial size [" + std::to_string(out.dim[2]) + ", " + std::to_string(out.dim[3]) +
+                  "] does not follow from input [" + std::to_string(in.dim[2]) + ", " + std::to_string(in.dim[3]) +
+                  "] and the window";
+         });
   expect_disjoint(env, fn, out.span, in.span, "input");
 }
 
@@ -203,15 +227,15 @@ Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "maxPool2d";
   expect_arg_count(info, fn, 2 * kViewArgs + 8);
-  const ViewArg in = view_arg(info, 0, fn, "input");
-  const ViewArg out = view_arg(info, kViewArgs, fn, "out");
+  const ViewArg in = view_arg(info, 0, fn, kInput);
+  const ViewArg out = view_arg(info, kViewArgs, fn, kOut);
   const PoolWindow w = window_args(info, 2 * kViewArgs, fn);
   const int64_t dilation_h = int_arg(info, 2 * kViewArgs + 6, fn, "dilationH", false);
   const int64_t dilation_w = int_arg(info, 2 * kViewArgs + 7, fn, "dilationW", false);
   expect_at_least(env, fn, "dilationH", dilation_h, 1);
   expect_at_least(env, fn, "dilationW", dilation_w, 1);
   expect_pooled(env, fn, in, out, w, dilation_h, dilation_w);
-  max_pool2d_f32(in.in(), out.out(), w, dilation_h, dilation_w);
+  max_pool2d_f32(active_isa(), in.in(), out.out(), w, dilation_h, dilation_w);
   return env.Undefined();
 }
 
@@ -220,12 +244,12 @@ Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "avgPool2d";
   expect_arg_count(info, fn, 2 * kViewArgs + 8);
-  const ViewArg in = view_arg(info, 0, fn, "input");
-  const ViewArg out = view_arg(info, kViewArgs, fn, "out");
+  const ViewArg in = view_arg(info, 0, fn, kInput);
+  const ViewArg out = view_arg(info, kViewArgs, fn, kOut);
   const PoolWindow w = window_args(info, 2 * kViewArgs, fn);
   const int64_t count_include_pad = int_arg(info, 2 * kViewArgs + 6, fn, "countIncludePad", true);
   const int64_t divisor_override = int_arg(info, 2 * kViewArgs + 7, fn, "divisorOverride", false);
-  expect(env, fn, count_include_pad <= 1, "countIncludePad must be 0 or 1, got " + std::to_string(count_include_pad));
+  expect(env, fn, count_include_pad <= 1, [&] { return "countIncludePad must be 0 or 1, got " + std::to_string(count_include_pad); });
   expect_pooled(env, fn, in, out, w, 1, 1);
   avg_pool2d_f32(in.in(), out.out(), w, count_include_pad == 1, divisor_override);
   return env.Undefined();
@@ -236,9 +260,9 @@ Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "adaptiveAvgPool2d";
   expect_arg_count(info, fn, 2 * kViewArgs);
-  const ViewArg in = view_arg(info, 0, fn, "input");
-  const ViewArg out = view_arg(info, kViewArgs, fn, "out");
-  expect(env, fn, out.dim[0] == in.dim[0] && out.dim[1] == in.dim[1], "out's [N, C] must be input's");
+  const ViewArg in = view_arg(info, 0, fn, kInput);
+  const ViewArg out = view_arg(info, kViewArgs, fn, kOut);
+  expect(env, fn, out.dim[0] == in.dim[0] && out.dim[1] == in.dim[1], [] { return "out's [N, C] must be input's"; });
   expect_disjoint(env, fn, out.span, in.span, "input");
   adaptive_avg_pool2d_f32(in.in(), out.out());
   return env.Undefined();

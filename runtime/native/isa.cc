@@ -9,6 +9,7 @@
 #include "f32-rowwise/f32-rowwise-kernels.h"
 #include "f32-reduce/f32-reduce-ukernels.h"
 #include "f32-conv/f32-conv-kernels.h"
+#include "f32-pool/f32-pool-kernels.h"
 #include "f32-fused/f32-fused-kernels.h"
 
 namespace tsjit {
@@ -32,7 +33,9 @@ const IsaKernels kAvx512Kernels = {
     &tsjit_f32_reduce_ukernels__avx512f,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx512f,
-    {tsjit_f32_conv_ukernel_8x48__avx512f, 8, 48},
+    {tsjit_f32_conv_ukernel_8x48__avx512f, 8, 48, tsjit_f32_conv_taps_ukernel__avx512f},
+    // pool
+    tsjit_f32_maxpool_2x2_ukernel__avx512f,
     // fused pointwise
     tsjit_f32_fused_ukernel_256__avx512f,
 };
@@ -51,7 +54,9 @@ const IsaKernels kAvx2Kernels = {
     &tsjit_f32_reduce_ukernels__avx2_fma,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx2_fma,
-    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24},
+    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24, tsjit_f32_conv_taps_ukernel__avx2_fma},
+    // pool
+    tsjit_f32_maxpool_2x2_ukernel__avx2_fma,
     // fused pointwise
     tsjit_f32_fused_ukernel_256__avx2_fma,
 };
@@ -70,7 +75,9 @@ const IsaKernels kScalarKernels = {
     &tsjit_f32_reduce_ukernels__scalar,
     // conv
     tsjit_f32_dwconv_row_ukernel__scalar,
-    {tsjit_f32_conv_ukernel_4x8__scalar, 4, 8},
+    {tsjit_f32_conv_ukernel_4x8__scalar, 4, 8, nullptr},
+    // pool
+    tsjit_f32_maxpool_2x2_ukernel__scalar,
     // fused pointwise
     tsjit_f32_fused_ukernel_256__scalar,
 };

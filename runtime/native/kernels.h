@@ -114,10 +114,24 @@ struct ConvTileOutput {
 // i < mr stored as `to` says; bias: MR floats.
 using ConvUkernelFn = void (*)(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
                                const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
+// conv (f32-conv): a direct convolution of K <= kConvMaxTaps taps, one output row:
+// out[i * rs_out + j] = activation(bias[i] + sum over k < K of w[i * rs_w + k] *
+// in[offsets[k] + j]) for i < M, j < n (out rows unit-stride; activation a UnaryOp
+// without parameters, or -1), reading nothing past in[offsets[k] + n - 1].
+constexpr size_t kConvMaxTaps = 16;
+using ConvTapsFn = void (*)(size_t M, size_t n, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+                            const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out, VUnaryFn vunary,
+                            int activation);
 struct ConvConfig {
   ConvUkernelFn ukernel;
   int mr, nr;
+  // The few-taps kernel, or null where the tile kernel serves (the portable ISA: no masked loads).
+  ConvTapsFn taps;
 };
+// pool (f32-pool): output row r at out + r * rs_out, for r < rows: out[j] = the max of the
+// 2x2 window in[2j, 2j + 1] of input rows 2r and 2r + 1 (rs_in apart), for j < n, as
+// max_pool2d's JS kernel takes it (a NaN wins, the first of equal values stays).
+using MaxPool2x2Fn = void (*)(size_t rows, size_t n, const float* in, ptrdiff_t rs_in, float* out, ptrdiff_t rs_out);
 // Runs `iterations` rounds of independent FMA chains; returns the flops performed.
 using PeakFmaFn = double (*)(size_t iterations, float* sink);
 
@@ -147,6 +161,8 @@ struct IsaKernels {
   // conv (f32-conv)
   DwconvRowFn dwconv_row;
   ConvConfig conv;
+  // pool (f32-pool)
+  MaxPool2x2Fn maxpool_2x2;
   // fused pointwise chains (f32-fused)
   FusedTileFn fused_tile;
 };

@@ -3,7 +3,7 @@
  * shapes (odd sizes, stride, padding incl. asymmetric "same", dilation, groups,
  * depthwise, 1x1), non-contiguous inputs and weights, bias with a stride, batches
  * above the thread count (the per-image parallel path), the activation epilogue
- * (tsjit::conv2d_act), the stride-1 direct path's tile edges, and the layouts the
+ * (tsjit::conv2d_act), the stride-1 direct path's tile edges and its few-taps rows, and the layouts the
  * backend sends to JS instead.
  */
 import fc from "fast-check";
@@ -70,6 +70,12 @@ function spacedOutputView(shape: Shape4): F32View {
   const n = shape.reduce((a, b) => a * b, 1);
   const strides = contiguousStrides(shape).map((s) => 2 * s);
   return { storage: new Float32Array(2 * n + 3).fill(Number.NaN), shape, strides, offset: 1, dtype: "float32" };
+}
+
+/** A contiguous output inside a NaN-filled buffer, 17 floats of border before it and 33 after. */
+function borderedOutputView(shape: Shape4): F32View {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return { storage: new Float32Array(n + 50).fill(Number.NaN), shape, strides: contiguousStrides(shape), offset: 17, dtype: "float32" };
 }
 
 /** Throws when a float of out's buffer outside the view is no longer NaN (the kernel wrote past its output). */
@@ -173,6 +179,27 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
       );
     });
 
+    it(`${isa}: stride 1 with few taps (the direct path's output rows written in place): any row width, nothing written past the output`, () => {
+      native!.binding.setIsa(isa);
+      fc.assert(
+        fc.property(
+          convCase({ groups: fc.integer({ min: 1, max: 3 }), Cg: fc.integer({ min: 1, max: 2 }), K: fc.integer({ min: 2, max: 3 }) }),
+          fc.integer({ min: 1, max: 19 }),
+          fc.integer({ min: 3, max: 10 }),
+          fc.integer({ min: 0, max: 40 }),
+          fc.constantFrom(undefined, ...EPILOGUE_ACTIVATIONS),
+          (c, Og, extraH, extraW, activation) => {
+            let out: F32View | undefined;
+            const few = { ...c, Og, H: c.H + extraH, W: c.W + extraW, p: { ...c.p, strideH: 1, strideW: 1, activation } };
+            const [got, want] = runBoth(few, (shape) => (out = borderedOutputView(shape)));
+            expectClose(got, want, `${isa} ${label(few)}`);
+            expectUntouchedOutside(out!, `${isa} ${label(few)}`);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
     it(`${isa}: depthwise (one input channel per group, channel multiplier 1-3)`, () => {
       native!.binding.setIsa(isa);
       fc.assert(
@@ -196,7 +223,7 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
       );
     });
 
-    it(`${isa}: batches above the thread count, one image split in row blocks, planes enough for the pool`, () => {
+    it(`${isa}: batches above the thread count, one image split in row blocks or channel parts, planes enough for the pool`, () => {
       native!.binding.setIsa(isa);
       const base = { Og: 16, KH: 3, KW: 3, H: 20, W: 21, padAfterH: 1, padAfterW: 1, weightLayout: "contiguous" as const, bias: "dense" as const, seed: 5 };
       const p = { strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 };
@@ -208,6 +235,11 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
         expectClose(...runBoth(pointwise), `${isa} 1x1 in row blocks ${inputLayout}`, 3e-4);
         const depthwise: ConvCase = { ...base, N: 5, groups: 16, Cg: 1, Og: 2, H: 30, W: 31, p: { ...p, groups: 16 }, inputLayout };
         expectClose(...runBoth(depthwise), `${isa} depthwise ${inputLayout}`);
+        // One image on the direct path: its output channels split over the pool, a part across the groups' boundary.
+        const grouped: ConvCase = { ...dense, N: 1, groups: 2, Cg: 4, Og: 12, H: 40, W: 37, p: { ...p, groups: 2 } };
+        expectClose(...runBoth(grouped), `${isa} grouped channel parts ${inputLayout}`, 3e-4);
+        const fewTaps: ConvCase = { ...base, N: 1, groups: 1, Cg: 1, Og: 32, H: 62, W: 61, p, inputLayout };
+        expectClose(...runBoth(fewTaps), `${isa} few taps in channel parts ${inputLayout}`);
       }
     });
   }

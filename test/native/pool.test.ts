@@ -115,6 +115,34 @@ describe.skipIf(!native)(suiteName("native pooling equals the JS kernels"), () =
     });
   }
 
+  for (const isa of isas) {
+    it(`${isa}: the 2x2 stride-2 max path's row kernel, rows of 1 to 40 outputs (whole vectors and a masked rest), NaN and -0 included`, () => {
+      native!.binding.setIsa(isa);
+      const p = { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+      fc.assert(
+        fc.property(
+          fc.record({
+            C: fc.integer({ min: 1, max: 3 }),
+            H: fc.integer({ min: 2, max: 7 }),
+            W: fc.integer({ min: 2, max: 81 }),
+            layout: fc.constantFrom(...LAYOUTS),
+            seed: fc.integer({ min: 1, max: 1e9 }),
+          }),
+          ({ C, H, W, layout, seed }) => {
+            const x = layoutView([1, C, H, W], layout, seed, SPECIALS);
+            const shape: Shape4 = [1, C, H >> 1, W >> 1];
+            const got = outputView(shape);
+            const want = outputView(shape);
+            native!.backend.maxPool2d(x, got, p);
+            jsBackend.maxPool2d(x, want, p);
+            expectSame(elements(got), elements(want), `${isa} max 1x${C}x${H}x${W} ${layout}`);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  }
+
   it("the 2x2 stride-2 path (odd sizes drop the last row/column) and inputs split over the pool", () => {
     const p = { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
     for (const [N, C, H, W] of [[1, 3, 7, 9], [2, 2, 2, 2], [33, 64, 24, 24], [3, 40, 41, 43]] as Shape4[]) {

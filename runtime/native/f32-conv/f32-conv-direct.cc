@@ -7,7 +7,9 @@
 // straight from the buffer, NR wide positions by MR output channels at a time. Each
 // tile (in L1) gets the activation, then its positions with ow < OW are copied out.
 // Columns of positions go outermost, so their input stays in L1 while every output
-// channel's weights stream past it.
+// channel's weights stream past it. With few taps (K <= kConvMaxTaps) and an ISA that
+// has the taps kernel, each output row comes straight from the buffer instead
+// (f32-conv-taps.h), with no tile to copy out.
 #include "f32-conv-direct.h"
 #include "f32-conv-weights.h"
 #include <algorithm>
@@ -136,7 +138,8 @@ DirectConv::DirectConv(const IsaKernels& isa, const View4<const float>& weight, 
     for (int64_t o = 0; o < O; o++) bias_[size_t(o)] = bias[o * bias_stride];
 }
 
-void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int64_t rows) const {
+void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int64_t rows, int64_t o_begin,
+                      int64_t o_end) const {
   const IsaKernels& isa = isa_;
   const View4<float>& out = out_;
   const ConvParams& p = p_;
@@ -161,12 +164,22 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
   const float* last = view_end(in);
   std::vector<ConvSegment> segments;
   float* first = out.data + n * out.stride[0];
-  for (int64_t g = 0; g < G; g++) {
+  // Few taps: output rows straight from the buffer, no tiles (their epilogue would cost more than the FMAs).
+  const bool by_rows = isa.conv.taps != nullptr && K <= int64_t(kConvMaxTaps) && oW == 1;
+  for (int64_t g = o_begin / Og; g < G && g * Og < o_end; g++) {
+    const int64_t o_lo = std::max(g * Og, o_begin), o_hi = std::min((g + 1) * Og, o_end);
     const float* channels = in.data + n * in.stride[0] + g * Cg * in.stride[1];
     const float* base = channels + oh0 * Wp;
     if (!in_place) {
       copy_padded(channels, Cg, in, oh0, rows_in, Wp, plane, p, t_padded.data());
       base = t_padded.data();
+    }
+    if (by_rows) {
+      for (int64_t r = 0; r < rows; r++) {
+        isa.conv.taps(size_t(o_hi - o_lo), size_t(OW), size_t(K), weights_ + o_lo * rs_w_, rs_w_, base + r * Wp,
+                      t_offsets.data(), bias_.data() + o_lo, first + o_lo * oC + (oh0 + r) * OW, oC, isa.vunary, p.activation);
+      }
+      continue;
     }
     for (int64_t p0 = 0; p0 < positions; p0 += NR) {
       tile_segments(p0, NR, positions, Wp, OW, oh0, segments);
@@ -178,8 +191,8 @@ void DirectConv::rows(const View4<const float>& in, int64_t n, int64_t oh0, int6
         source = t_padded.data();
         offsets = t_gathered_offsets.data();
       }
-      for (int64_t o0 = g * Og; o0 < (g + 1) * Og; o0 += MR) {
-        const int64_t mr = std::min(MR, (g + 1) * Og - o0);
+      for (int64_t o0 = o_lo; o0 < o_hi; o0 += MR) {
+        const int64_t mr = std::min(MR, o_hi - o0);
         const ConvTileOutput to{first + o0 * oC, oC, oW, segments.data(), segments.size(), isa.vunary, p.activation};
         isa.conv.ukernel(size_t(mr), size_t(K), weights_ + o0 * rs_w_, rs_w_, source, offsets, bias_.data() + o0, to);
       }

@@ -25,8 +25,8 @@ class DirectConv {
  public:
   DirectConv(const IsaKernels& isa, const View4<const float>& weight, const float* bias, ptrdiff_t bias_stride,
              const View4<float>& out, const ConvParams& p);
-  // Output rows [oh0, oh0 + rows) of image n, every group.
-  void rows(const View4<const float>& in, int64_t n, int64_t oh0, int64_t rows) const;
+  // Output rows [oh0, oh0 + rows) of image n, output channels [o_begin, o_end).
+  void rows(const View4<const float>& in, int64_t n, int64_t oh0, int64_t rows, int64_t o_begin, int64_t o_end) const;
 
  private:
   const IsaKernels& isa_;

@@ -15,6 +15,10 @@ void tsjit_f32_conv_ukernel_8x48__avx512f(size_t mr, size_t K, const float* w, p
     const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
 void tsjit_f32_conv_ukernel_4x24__avx2_fma(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
     const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
+void tsjit_f32_conv_taps_ukernel__avx512f(size_t M, size_t n, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+    const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out, VUnaryFn vunary, int activation);
+void tsjit_f32_conv_taps_ukernel__avx2_fma(size_t M, size_t n, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
+    const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out, VUnaryFn vunary, int activation);
 void tsjit_f32_conv_ukernel_4x8__scalar(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
     const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
 }  // namespace tsjit

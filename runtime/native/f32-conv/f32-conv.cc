@@ -278,7 +278,7 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   const ValidRanges valid(KW, input.dim[3], OW, p.stride_w, p.dilation_w, p.pad_w);
   auto rows_of = [&](int64_t n, int64_t oh0, int64_t rows) {
     if (direct) {
-      direct->rows(input, n, oh0, rows);
+      direct->rows(input, n, oh0, rows, 0, O);
     } else {
       conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {n, oh0, rows});
     }
@@ -287,6 +287,20 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
   const double macs = double(N) * double(O) * double(OH * OW) * double(Cg * KH * KW);
   if (threads == 1 || macs < kParallelMacs) {
     for (int64_t n = 0; n < N; n++) rows_of(n, 0, OH);
+    return;
+  }
+  // Fewer images than threads on the direct path: each image's output channels in
+  // parts of whole tiles (every part computes all positions, so no part ends in a
+  // partly filled tile, as a block of rows may).
+  if (direct && N < threads && O >= 2 * isa.conv.mr) {
+    const int64_t MR = isa.conv.mr, tiles = (O + MR - 1) / MR;
+    const int64_t wanted = std::min<int64_t>(tiles, (threads + N - 1) / N);
+    const int64_t part = (tiles + wanted - 1) / wanted * MR;  // channels per part
+    const int64_t parts = (O + part - 1) / part;                // none empty
+    thread_pool().run(int(N * parts), [&](int t) {
+      const int64_t o_begin = (t % parts) * part;
+      direct->rows(input, t / parts, 0, OH, o_begin, std::min(O, o_begin + part));
+    });
     return;
   }
   // Whole images per thread when there are enough of them, else each image's output

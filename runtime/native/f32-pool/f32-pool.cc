@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 #include "../parallel.h"
+#include "f32-maxpool-2x2.h"
 
 namespace tsjit {
 namespace {
@@ -39,30 +40,22 @@ std::vector<TapRange> tap_ranges(int64_t out_size, int64_t size, int64_t kernel,
   return ranges;
 }
 
-// The JS kernel's step: v replaces best when greater or NaN (so the first of equal
-// values, e.g. 0 before -0, stays, and a NaN sticks). Written as a max then a NaN
-// select, which compilers emit without branches (random data would mispredict them).
-inline float step_max(float best, float v) {
-  const float larger = v > best ? v : best;
-  return v != v ? v : larger;
-}
-
-// The max of a 2x2 window whose rows start at t and b, in the JS kernel's order.
-inline float window_max(const float* t, const float* b) { return step_max(step_max(step_max(t[0], t[1]), b[0]), b[1]); }
-
-// The common 2x2 stride-2 window over unit-stride rows, every window inside the input.
-void max_pool_2x2(const View4<const float>& in, const View4<float>& out) {
+// The common 2x2 stride-2 window over unit-stride rows, every window inside the input:
+// planes of unit-stride output rows through the ISA's kernel.
+void max_pool_2x2(const IsaKernels& isa, const View4<const float>& in, const View4<float>& out) {
   const int64_t sH = in.stride[2];
   const int64_t OH = out.dim[2], OW = out.dim[3], oH = out.stride[2], oW = out.stride[3];
   for_each_plane(in, out, OH * OW * 4, [&](const float* plane, float* target) {
+    if (oW == 1) {
+      isa.maxpool_2x2(size_t(OH), size_t(OW), plane, sH, target, oH);
+      return;
+    }
     for (int64_t oh = 0; oh < OH; oh++) {
       const float* top = plane + 2 * oh * sH;
       const float* bottom = top + sH;
       float* dst = target + oh * oH;
-      if (oW == 1) {  // the same loop with unit-stride stores, which the compiler vectorizes
-        for (int64_t ow = 0; ow < OW; ow++) dst[ow] = window_max(top + 2 * ow, bottom + 2 * ow);
-      } else {
-        for (int64_t ow = 0; ow < OW; ow++) dst[ow * oW] = window_max(top + 2 * ow, bottom + 2 * ow);
+      for (int64_t ow = 0; ow < OW; ow++) {
+        dst[ow * oW] = step_max(step_max(step_max(top[2 * ow], top[2 * ow + 1]), bottom[2 * ow]), bottom[2 * ow + 1]);
       }
     }
   });
@@ -70,13 +63,13 @@ void max_pool_2x2(const View4<const float>& in, const View4<float>& out) {
 
 }  // namespace
 
-void max_pool2d_f32(const View4<const float>& in, const View4<float>& out, const PoolWindow& w, int64_t dilation_h,
+void max_pool2d_f32(const IsaKernels& isa, const View4<const float>& in, const View4<float>& out, const PoolWindow& w, int64_t dilation_h,
                     int64_t dilation_w) {
   const int64_t H = in.dim[2], W = in.dim[3], sH = in.stride[2], sW = in.stride[3];
   const int64_t OH = out.dim[2], OW = out.dim[3], oH = out.stride[2], oW = out.stride[3];
   if (w.kernel_h == 2 && w.kernel_w == 2 && w.stride_h == 2 && w.stride_w == 2 && w.pad_h == 0 && w.pad_w == 0 &&
       dilation_h == 1 && dilation_w == 1 && sW == 1 && 2 * OH <= H && 2 * OW <= W) {
-    max_pool_2x2(in, out);
+    max_pool_2x2(isa, in, out);
     return;
   }
   const std::vector<TapRange> rows = tap_ranges(OH, H, w.kernel_h, w.stride_h, w.pad_h, dilation_h);

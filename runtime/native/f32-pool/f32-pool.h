@@ -13,7 +13,7 @@ struct PoolWindow {
 };
 
 // Padded cells never win; a NaN in a window wins and sticks.
-void max_pool2d_f32(const View4<const float>& in, const View4<float>& out, const PoolWindow& w, int64_t dilation_h,
+void max_pool2d_f32(const IsaKernels& isa, const View4<const float>& in, const View4<float>& out, const PoolWindow& w, int64_t dilation_h,
                     int64_t dilation_w);
 // divisor_override 0: divide by the window (clipped to the padded input when
 // count_include_pad, else to the input).
