@@ -108,7 +108,7 @@ void scale_c(size_t M, size_t N, float beta, float* c, ptrdiff_t rs_c, ptrdiff_t
 // together outgrow L2 (attention's four linears: 3 MB), so each call finds its B in L3
 // or memory. The first tile to read a panel would wait on every line of it; instead the
 // tiles of each panel fetch the panel after it into L2, each tile a slice, spread over
-// its k loop (64 rows x 768 columns x 256 deep, four such products in turn: ~15% faster,
+// its k loop (attention's four linears of 64 rows in turn: 7-13% faster, mlp b64 17%,
 // A/B in one process). The last panel of a block fetches the first of the next block.
 
 // One (jc, pc) block: the ic > jr > ir loops over all rows. pb holds the block's B
