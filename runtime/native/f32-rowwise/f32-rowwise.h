@@ -31,26 +31,31 @@ inline void softmax_row(size_t n, const float* x, float* y, bool log) {
     if (x[i] > mx || x[i] != x[i]) mx = x[i];
   }
   const R vm = V::set1(mx);
+  // x - max is <= 0, or NaN (a NaN in the row, or inf - inf), which stays NaN.
+  const auto exp_shifted = [&](R v) {
+    const R d = V::sub(v, vm);
+    return V::keep_nan(d, vexp_nonpositive<V>(d));
+  };
   R s0 = V::zero(), s1 = V::zero();
   i = 0;
   if (log) {
     for (; i + 2 * W <= n; i += 2 * W) {
-      s0 = V::add(s0, vexp<V>(V::sub(V::load(x + i), vm)));
-      s1 = V::add(s1, vexp<V>(V::sub(V::load(x + i + W), vm)));
+      s0 = V::add(s0, exp_shifted(V::load(x + i)));
+      s1 = V::add(s1, exp_shifted(V::load(x + i + W)));
     }
-    for (; i + W <= n; i += W) s0 = V::add(s0, vexp<V>(V::sub(V::load(x + i), vm)));
+    for (; i + W <= n; i += W) s0 = V::add(s0, exp_shifted(V::load(x + i)));
   } else {
     // Park the exponentials in y, then scale.
     for (; i + 2 * W <= n; i += 2 * W) {
-      const R e0 = vexp<V>(V::sub(V::load(x + i), vm));
-      const R e1 = vexp<V>(V::sub(V::load(x + i + W), vm));
+      const R e0 = exp_shifted(V::load(x + i));
+      const R e1 = exp_shifted(V::load(x + i + W));
       V::store(y + i, e0);
       V::store(y + i + W, e1);
       s0 = V::add(s0, e0);
       s1 = V::add(s1, e1);
     }
     for (; i + W <= n; i += W) {
-      const R e = vexp<V>(V::sub(V::load(x + i), vm));
+      const R e = exp_shifted(V::load(x + i));
       V::store(y + i, e);
       s0 = V::add(s0, e);
     }
