@@ -16,10 +16,11 @@ namespace tsjit {
 // (beta 0: C only written; a null bias adds nothing).
 // a: mr rows of kc contiguous floats, row r at a + r*rs_a (read in place, or packed);
 // b: one kc x NR panel (b[k*NR + j]), zero-padded past nr; mr <= MR, nr <= NR;
-// bias_n: the tile's nr column biases, bias_m: its mr row biases.
+// bias_n: the tile's nr column biases, bias_m: its mr row biases; next_b: prefetch_floats
+// (0: none) of B a later call will read, to be fetched into L2 on the way.
 using GemmUkernelFn = void (*)(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a, const float* b,
                                float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta, const float* bias_n,
-                               const float* bias_m);
+                               const float* bias_m, const float* next_b, size_t prefetch_floats);
 
 // How a GEMV kernel writes its sums: c[j] = alpha * sum_j + beta * c[j] + bias[j] + shift
 // (C is not read when beta is 0; no bias term when bias is null). bias: one float per

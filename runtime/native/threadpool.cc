@@ -53,21 +53,24 @@ void ThreadPool::work() {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return generation_.load() != seen; });
     }
-    const std::function<void(int)>* job;
-    int tasks;
+    const std::function<void(int)>* job = nullptr;
+    int tasks = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       seen = generation_.load();
-      job = job_;
-      tasks = tasks_;
+      if (!closed_) {
+        job = job_;
+        tasks = tasks_;
+        joined_++;
+      }
     }
+    if (job == nullptr) continue;  // woke after the caller finished the job
     for (int t; (t = next_.fetch_add(1)) < tasks;) (*job)(t);
-    // Every worker checks in after each job, so none can still be inside it (or about
-    // to take a task index from it) when the next job resets the counter.
-    if (checked_in_.fetch_add(1) + 1 == int(workers_.size())) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      done_.notify_all();
-    }
+    // Every worker that joined checks in, so none can still be inside the job (or about
+    // to take a task index from it) when the caller returns and the next job resets the counter.
+    const int checked_in = checked_in_.fetch_add(1) + 1;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ && checked_in == joined_) done_.notify_all();
   }
 }
 
@@ -81,6 +84,8 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
     std::lock_guard<std::mutex> lock(mutex_);
     job_ = &fn;
     tasks_ = tasks;
+    closed_ = false;
+    joined_ = 0;
     checked_in_.store(0);
     next_.store(0);
     generation_.fetch_add(1, std::memory_order_release);
@@ -89,10 +94,19 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
   t_in_job = true;
   for (int t; (t = next_.fetch_add(1)) < tasks;) fn(t);
   t_in_job = false;
-  const int workers = int(workers_.size());
-  if (!spin_until([&] { return checked_in_.load(std::memory_order_acquire) == workers; })) {
+  // Note [Waiting only for the workers that joined]: every task is taken; close the job so
+  // a worker that has not read it yet (descheduled on a loaded machine, or still waking)
+  // skips it, and wait only for those inside it. Waiting for every worker stalled each
+  // parallel kernel for a scheduler time slice whenever another process held the core.
+  int joined;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    joined = joined_;
+  }
+  if (!spin_until([&] { return checked_in_.load(std::memory_order_acquire) == joined; })) {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return checked_in_.load() == workers; });
+    done_.wait(lock, [&] { return checked_in_.load() == joined; });
   }
 }
 

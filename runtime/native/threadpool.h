@@ -36,6 +36,8 @@ class ThreadPool {
   std::condition_variable done_;
   const std::function<void(int)>* job_ = nullptr;
   int tasks_ = 0;
+  bool closed_ = true;  // every task of the job is taken: workers that have not joined skip it
+  int joined_ = 0;      // workers that read the job before it closed (each checks in)
   std::atomic<unsigned long> generation_{0};
   std::atomic<int> next_{0};
   std::atomic<int> checked_in_{0};

@@ -78,6 +78,21 @@ describe.skipIf(!native)(suiteName("native elementwise equals the JS kernels"), 
       }
     });
 
+    it(`${isa}: gelu within 1e-5 relative or 1e-6 absolute of the double reference over [-12, 12], the negative tail included`, () => {
+      b.setIsa(isa);
+      fc.assert(
+        fc.property(fc.float({ min: -12, max: 12, noNaN: true }), fc.integer({ min: 1, max: 64 }), (start, n) => {
+          const x = Float32Array.from({ length: n }, (_, i) => Math.fround(start + i / 64));
+          const want = dense1d(new Float32Array(n), n, 0);
+          jsBackend.unary("gelu", dense1d(x, n, 0), want, []);
+          const got = dense1d(new Float32Array(n), n, 0);
+          runUnary("gelu", [], dense1d(x, n, 0), got);
+          expectClose(elementsOf(got), elementsOf(want), 1e-5, 1e-6, () => `${isa} gelu from ${start}, n=${n}`);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
     it(`${isa}: every binary op, every contiguous tail and both scalar-broadcast forms`, () => {
       b.setIsa(isa);
       for (const [op, alpha, rtol] of BINARY) {

@@ -90,6 +90,11 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
         // Threaded by columns (a share per thread starts at a whole panel) and by rows, K past KC.
         packedEqualsUnpacked({ M: 130, K: 600, N: 700, transposed: true, withBias: true, activation: 0, seed: 7 });
         packedEqualsUnpacked({ M: 300, K: 200, N: 40, transposed: false, withBias: false, activation: -1, seed: 8 });
+        // The attention block's linears: 64 rows, N past NC, K past KC (each panel prefetches
+        // the next, the last of a block the first of the next block), gelu after fc1.
+        packedEqualsUnpacked({ M: 64, K: 256, N: 768, transposed: true, withBias: true, activation: -1, seed: 9 });
+        packedEqualsUnpacked({ M: 64, K: 256, N: 1024, transposed: true, withBias: true, activation: 4, seed: 10 });
+        packedEqualsUnpacked({ M: 64, K: 1024, N: 256, transposed: true, withBias: true, activation: -1, seed: 11 });
       });
     }
   }

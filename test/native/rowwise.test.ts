@@ -108,6 +108,12 @@ describe.skipIf(!native)(suiteName("native row-wise kernels equal the JS kernels
               throw new Error(`${isa} layer_norm w ${useW} b ${useB} row ${(i / cols) | 0} (cols ${cols}) at ${i % cols}: native ${got[i + 1]} vs js ${want[i]} (x ${x[i + 2]})`);
             }
           }
+          // Rows run four at a time: each row's floats are the ones it gets alone.
+          for (let r = 0; r < rows; r++) {
+            const alone = new Float32Array(cols);
+            native!.binding.layerNorm(x, 2 + r * cols, useW ? w : null, 1, useB ? b : null, 3, 1e-5, alone, 0, 1, cols);
+            for (let i = 0; i < cols; i++) expect(Object.is(alone[i], got[1 + r * cols + i]), `row ${r} of ${rows}, cols ${cols}`).toBe(true);
+          }
           if (useW && useB) {
             const copy = x.slice();
             native!.binding.layerNorm(copy, 2, w, 1, b, 3, 1e-5, copy, 2, rows, cols);

@@ -7,7 +7,8 @@ namespace tsjit {
 #define TSJIT_DECLARE_GEMM_FAMILY(TILE, ROWS, ISA)                                                                         \
   void tsjit_f32_gemm_ukernel_##TILE##__##ISA(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a,      \
                                               const float* b, float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, \
-                                              float beta, const float* bias_n, const float* bias_m);                 \
+                                              float beta, const float* bias_n, const float* bias_m,                  \
+                                              const float* next_b, size_t prefetch_floats);                          \
   void tsjit_f32_gemv_rows_ukernel__##ISA(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b,      \
                                           ptrdiff_t rs_b, const GemvOutput& out, float* c, ptrdiff_t cs_c,           \
                                           bool descending);                                                          \

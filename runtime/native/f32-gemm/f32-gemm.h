@@ -17,13 +17,19 @@ namespace {
 // FMAs. The tile is chosen so that MR*NV + NV + 1 registers fit the ISA's register file.
 // A is read in place (row r at a + r*rs_a, k contiguous): a row-major A needs no
 // packing, and rows past mr re-read row 0, whose results are never stored.
+// next_b: prefetch_floats of B that later tiles will read (sgemm.cc, Note [Next panel
+// prefetch]), fetched into L2 a line every few k steps, spread over the whole loop so
+// the fetches never queue up ahead of the loads of b.
 template <class V, int MR, int NV>
 inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restrict a, ptrdiff_t rs_a,
                          const float* __restrict b, float* __restrict c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha,
-                         float beta, const float* __restrict bias_n, const float* __restrict bias_m) {
+                         float beta, const float* __restrict bias_n, const float* __restrict bias_m,
+                         const float* next_b, size_t prefetch_floats) {
   using R = typename V::reg;
   constexpr int W = V::W;
   constexpr int NR = NV * W;
+  const char* prefetch = reinterpret_cast<const char*>(next_b);
+  const size_t prefetch_step = (prefetch_floats * sizeof(float) + kc - 1) / kc;  // bytes per k step
   // C's tile is read (or written) once kc steps from now: start fetching its lines.
   if (cs_c == 1) {
 #pragma GCC unroll 32
@@ -50,6 +56,7 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
 #pragma GCC unroll 8
       for (int j = 0; j < NV; j++) acc[i][j] = V::fmadd(av, bv[j], acc[i][j]);
     }
+    __builtin_prefetch(prefetch + k * prefetch_step, 0, 2);
     b += NR;
   }
   const R va = V::set1(alpha);

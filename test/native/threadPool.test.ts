@@ -1,0 +1,70 @@
+/**
+ * The thread pool's job protocol under back-to-back jobs: each product split over the
+ * pool (blocked products by columns or rows, GEMVs, batches shared out whole) gives the
+ * floats it gives on one thread, job after job, with jobs of different sizes and task
+ * counts in turn, so a worker that joins late, skips a closed job or checks in for the
+ * wrong one would show as a wrong or missing block of C.
+ */
+import fc from "fast-check";
+import { afterAll, describe, it } from "vitest";
+import { native, suiteName } from "./nativeAvailability.js";
+
+function randomArray(n: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  return new Float32Array(n).map(() => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return ((s >>> 0) / 2 ** 32) * 2 - 1;
+  });
+}
+
+/** One product, C row-major; B a transposed weight or row-major; `batch` entries. */
+interface Job {
+  readonly batch: number;
+  readonly M: number;
+  readonly K: number;
+  readonly N: number;
+  readonly transposed: boolean;
+  readonly seed: number;
+}
+
+function runJob(j: Job): Float32Array {
+  const a = randomArray(j.batch * j.M * j.K, j.seed);
+  const b = randomArray(j.batch * j.K * j.N, j.seed + 1);
+  const c = new Float32Array(j.batch * j.M * j.N).fill(Number.NaN);
+  const [rs, cs] = j.transposed ? [1, j.K] : [j.N, 1];
+  native!.binding.sgemmBatched(j.batch, j.M, j.N, j.K, 1, a, 0, j.M * j.K, j.K, 1, b, 0, j.K * j.N, rs, cs, 0, c, 0, j.M * j.N, j.N, 1);
+  return c;
+}
+
+const job = fc.record({
+  batch: fc.constantFrom(1, 1, 2, 4),
+  M: fc.constantFrom(1, 3, 64, 100),
+  K: fc.constantFrom(64, 256),
+  N: fc.constantFrom(40, 300, 768),
+  transposed: fc.boolean(),
+  seed: fc.integer({ min: 1, max: 1 << 30 }),
+});
+
+describe.skipIf(!native)(suiteName("thread pool"), () => {
+  afterAll(() => native?.binding.setNumThreads(native.binding.info().poolThreads));
+
+  it("back-to-back jobs on the whole pool give the floats of one thread, job after job", () => {
+    const threads = native!.binding.info().poolThreads;
+    fc.assert(
+      fc.property(fc.array(job, { minLength: 20, maxLength: 40 }), (jobs) => {
+        native!.binding.setNumThreads(1);
+        const want = jobs.map(runJob);
+        native!.binding.setNumThreads(threads);
+        jobs.forEach((j, i) => {
+          const got = runJob(j);
+          for (let k = 0; k < got.length; k++) {
+            if (!Object.is(got[k], want[i]![k])) throw new Error(`job ${i} ${JSON.stringify(j)} of ${jobs.length}: C[${k}] ${got[k]} on ${threads} threads, ${want[i]![k]} on one`);
+          }
+        });
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
