@@ -68,7 +68,7 @@ export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = em
       const outputs = new Array<Tensor>(metas.length);
       for (let i = 0; i < metas.length; i++) outputs[i] = allocate(metas[i]!.shape, metas[i]!.dtype);
       op.run(args, outputs, currentBackend());
-      return returnsSingle(op) ? outputs[0] : outputs;
+      return op.returnsOne ? outputs[0] : outputs;
     }
     case "view":
       return op.view(args);
@@ -84,10 +84,6 @@ export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = em
   }
 }
 
-function returnsSingle(op: OpDef): boolean {
-  const returns = op.parsed.returns;
-  return returns.length === 1 && returns[0]!.type.kind !== "List";
-}
 
 export function callOp(name: string, rawArgs: readonly unknown[]): unknown {
   const { op, args } = resolveCall(name, rawArgs);

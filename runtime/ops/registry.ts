@@ -47,7 +47,11 @@ export interface CompositeOpSpec<A extends readonly unknown[]> extends OpCommon 
 
 export type OpSpec<A extends readonly unknown[]> = KernelOpSpec<A> | ViewOpSpec<A> | CompositeOpSpec<A>;
 
-export type OpDef = OpSpec<readonly unknown[]> & { readonly parsed: Schema };
+export type OpDef = OpSpec<readonly unknown[]> & {
+  readonly parsed: Schema;
+  /** The op returns one tensor (not a list or several): known once, read on every run. */
+  readonly returnsOne: boolean;
+};
 
 const overloadsByName = new Map<string, OpDef[]>();
 
@@ -57,7 +61,8 @@ const overloadsByName = new Map<string, OpDef[]>();
  */
 export function defineOp<A extends readonly unknown[]>(spec: OpSpec<A>): OpDef {
   const parsed = parseSchema(spec.schema);
-  const def = { ...spec, parsed } as unknown as OpDef;
+  const returnsOne = parsed.returns.length === 1 && parsed.returns[0]!.type.kind !== "List";
+  const def = { ...spec, parsed, returnsOne } as unknown as OpDef;
   const overloads = overloadsByName.get(parsed.name) ?? [];
   if (overloads.some((o) => o.parsed.overload === parsed.overload)) {
     fail("INVALID_ARGUMENT", `defineOp(): ${parsed.name}.${parsed.overload || "default"} is registered twice`);

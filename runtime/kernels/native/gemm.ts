@@ -97,31 +97,47 @@ export function callSgemmFused(binding: GemmBinding, p: FusedProduct): void {
  */
 class PackedWeights {
   readonly #packs = new WeakMap<Float32Array, Map<string, PackedView>>();
+  /** Per weight, the last product found to stream it (GEMV): asked again, as a layer is on every call, it is answered without building the key. */
+  readonly #lastStreamed = new WeakMap<Float32Array, StreamedQuery>();
 
   constructor(private readonly binding: GemmBinding) {}
 
   /** B packed, when B is a constant weight and a product of M rows reads B packed; else null. */
   get(M: number, K: number, N: number, aColStride: number, b: Float32Array, offset: number, rowStride: number, colStride: number): Float32Array | null {
     if (!isConstantWeight(b)) return null;
+    // A product shape the native side streams B for (GEMV) needs no packing; asking again costs a call.
+    const product = M * 4 + (aColStride === 1 ? 0 : 1);
+    const last = this.#lastStreamed.get(b);
+    if (last && last.product === product && last.offset === offset && last.rowStride === rowStride && last.colStride === colStride && last.K === K && last.N === N) {
+      return null;
+    }
     let views = this.#packs.get(b);
     if (!views) this.#packs.set(b, (views = new Map()));
     const key = `${offset},${rowStride},${colStride},${K},${N}`;
     let view = views.get(key);
     if (!view) views.set(key, (view = { packed: null, writes: 0, unpackedProducts: new Set() }));
-    // A product shape the native side streams B for (GEMV) needs no packing; asking again costs a call.
-    const product = M * 4 + (aColStride === 1 ? 0 : 1);
     if (view.unpackedProducts.has(product)) return null;
     const writes = storageWrites(b);
     // packB returns the previous packing unless the ISA changed (setIsa) since.
     const packed = this.binding.packB(M, K, N, aColStride, b, offset, rowStride, colStride, view.writes === writes ? view.packed : null);
     if (!packed) {
       view.unpackedProducts.add(product);
+      this.#lastStreamed.set(b, { product, offset, rowStride, colStride, K, N });
       return null;
     }
     view.packed = packed;
     view.writes = writes;
     return packed;
   }
+}
+
+interface StreamedQuery {
+  readonly product: number;
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+  readonly K: number;
+  readonly N: number;
 }
 
 interface PackedView {
