@@ -127,8 +127,8 @@ export class RunArena {
 
   /** Forgets the run's bookkeeping (what is still live now is an output, or escaped). */
   endRun(): void {
-    this.#liveCounts.clear();
-    this.#transientLists.clear();
+    forget(this.#liveCounts);
+    forget(this.#transientLists);
   }
 
   /** A fresh-looking contiguous tensor on pooled storage (runOp's allocator). */
@@ -185,4 +185,13 @@ export class RunArena {
       else if (Array.isArray(value)) this.escape(value);
     }
   }
+}
+
+/** Empties `entries`: a few are deleted one by one, since clear() allocates a new table (most runs end holding one output). */
+function forget<K>(entries: Map<K, unknown> | Set<K>): void {
+  if (entries.size > 8) {
+    entries.clear();
+    return;
+  }
+  for (const key of entries.keys()) entries.delete(key);
 }
