@@ -5,8 +5,7 @@
  * folded If condition drops a branch, merged nodes make constants dead), then fuse
  * in the settled graph: products of slices of one tensor into one (stackMatmuls),
  * the row selects of one tensor into one unbind (unbindSelects), products with the
- * tensor added to them (fuseMatmulAdd), transposed constant weights made row-major
- * for the GEMV kernels (rowMajorWeights), products with their
+ * tensor added to them (fuseMatmulAdd), products with their
  * activation (fuseActivationEpilogues), then the pointwise chains left
  * (fuseElementwiseChains), and drop what that left dead.
  */
@@ -20,7 +19,6 @@ import { fuseElementwiseChains } from "./fuseElementwiseChains.js";
 import { fuseMatmulAdd } from "./fuseMatmulAdd.js";
 import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
 import { propagateConstants } from "./propagateConstants.js";
-import { rowMajorWeights } from "./rowMajorWeights.js";
 import { stackMatmuls } from "./stackMatmuls.js";
 import { unbindSelects } from "./unbindSelects.js";
 
@@ -40,7 +38,7 @@ export function optimizeForInference(module: ScriptModule, options: OptimizeOpti
 
 /** The constants the fused nodes no longer read (an alpha, an approximate) go too. */
 function fuse(graph: Graph, elementwise: boolean): Graph {
-  const epilogues = fuseActivationEpilogues(rowMajorWeights(fuseMatmulAdd(unbindSelects(stackMatmuls(graph)))));
+  const epilogues = fuseActivationEpilogues(fuseMatmulAdd(unbindSelects(stackMatmuls(graph))));
   return eliminateDeadCode(elementwise ? fuseElementwiseChains(epilogues) : epilogues);
 }
 
