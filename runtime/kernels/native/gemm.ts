@@ -1,12 +1,14 @@
 /**
  * SGEMM under matmul/mm/bmm/linear/addmm, for float32 storage (conv2d has its own
- * native kernel: conv.ts), reading constant weights packed once (PackedWeights).
+ * native kernel: conv.ts), reading constant weights packed once (PackedWeights), or
+ * for a one-row product, row-major once (StreamedWeights).
  */
 import type { Backend } from "../Backend.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
 import { linalgKernels as jsLinalg, matmulWith, type BatchedGemm } from "../js/linalg.js";
 import { isConstantWeight, storageWrites } from "../constantWeights.js";
 import { UNARY_CODES } from "./elementwise.js";
+import { StreamedWeights } from "./streamedWeights.js";
 
 export interface GemmBinding {
   sgemm(
@@ -150,6 +152,7 @@ interface PackedView {
 
 export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "matmulFused"> {
   const packedWeights = new PackedWeights(binding);
+  const streamedWeights = new StreamedWeights();
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
   function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, beta: number, c: MatrixRef): void {
     if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {
@@ -183,10 +186,13 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
     matmul(a, b, out, alpha, beta) {
       if (out.shape.length === 2 && a.storage instanceof Float32Array && b.storage instanceof Float32Array && out.storage instanceof Float32Array) {
         // One product: the addon's sgemm as is, the product sgemmBatched ran as a batch of one (B unpacked).
+        const [M, N] = out.shape as [number, number];
+        const K = a.shape[1]!;
+        const bRef = streamedWeights.forProduct(M, K, N, { data: b.storage, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! });
         binding.sgemm(
-          out.shape[0]!, out.shape[1]!, a.shape[1]!, alpha,
+          M, N, K, alpha,
           a.storage, a.offset, a.strides[0]!, a.strides[1]!,
-          b.storage, b.offset, b.strides[0]!, b.strides[1]!,
+          bRef.data as Float32Array, bRef.offset, bRef.rowStride, bRef.colStride,
           beta,
           out.storage, out.offset, out.strides[0]!, out.strides[1]!,
         );
@@ -203,17 +209,17 @@ export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" 
         jsLinalg.matmulFused(a, b, out, beta, bias, activation);
         return;
       }
-      const B = b.storage as Float32Array;
+      const B = streamedWeights.forProduct(M, K, N, { data: b.storage, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! });
       callSgemmFused(binding, {
         M, N, K,
         a: { data: a.storage, offset: a.offset, rowStride: a.strides[0]!, colStride: a.strides[1]! },
-        b: { data: B, offset: b.offset, rowStride: b.strides[0]!, colStride: b.strides[1]! },
+        b: B,
         beta,
         c: { data: out.storage, offset: out.offset, rowStride: out.strides[0]!, colStride: 1 },
         bias: bias ? (bias.storage as Float32Array) : null,
         biasOffset: bias ? bias.offset : 0,
         activation: activation ? UNARY_CODES[activation]! : -1,
-        packed: packedWeights.get(M, K, N, a.strides[1]!, B, b.offset, b.strides[0]!, b.strides[1]!),
+        packed: packedWeights.get(M, K, N, a.strides[1]!, B.data as Float32Array, B.offset, B.rowStride, B.colStride),
       });
     },
   };
