@@ -311,8 +311,10 @@ bool takes_gemv(const GemmConfig& g, size_t M, size_t N, ptrdiff_t cs_a, ptrdiff
 // Below this many multiply-adds a product runs on the calling thread.
 constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
 // A GEMV reads each weight once, so it is bound by where B sits: past this many
-// multiply-adds (a 256 KiB B) splitting its columns puts each core's share in its own
-// L2 and streams it at twice the rate; below it the pool round trip costs more.
+// multiply-adds (a B over 256 KiB) splitting its columns puts each core's share in its
+// own L2 and streams it at twice the rate; up to it the pool round trip costs more (an
+// RNN step's 256 x 256 GEMV, its B in the caller's L2, 50 times a forward: the traced
+// rnn took 203-225 us a forward on one thread and 257-265 us split over two).
 constexpr double kParallelGemvMacs = 64.0 * 1024.0;
 
 double macs(const Product& p) { return double(p.M) * double(p.N) * double(p.K); }
@@ -327,7 +329,7 @@ void run_product(const IsaKernels& isa, const Product& p, int threads) {
   }
   const GemmConfig& g = isa.gemm;
   if (takes_gemv(g, p.M, p.N, p.a.cs, p.b.rs, p.b.cs)) {
-    gemv(isa, p, macs(p) >= kParallelGemvMacs ? threads : 1);
+    gemv(isa, p, macs(p) > kParallelGemvMacs ? threads : 1);
     return;
   }
   if (threads > 1 && macs(p) >= kParallelMacs) {
