@@ -1,5 +1,11 @@
-/** Median wall time per call, after a warm-up, over as many calls as fit the budget. */
+/**
+ * Median wall time per call, each call timed on its own as the anchors time theirs,
+ * after a warm-up of WARMUP_MS (the anchors' 0.25 s: three calls, as before, left V8
+ * still compiling a small model's code while it was timed), over as many calls as fit
+ * the budget.
+ */
 export const BUDGET_MS = Number(process.env["BENCH_BUDGET_MS"] ?? 400);
+const WARMUP_MS = Number(process.env["BENCH_WARMUP_MS"] ?? 250);
 
 export interface Timing {
   readonly name: string;
@@ -9,7 +15,8 @@ export interface Timing {
 }
 
 export function time(name: string, body: () => unknown, flops?: number): Timing {
-  for (let i = 0; i < 3; i++) body();
+  const warm = performance.now() + WARMUP_MS;
+  for (let i = 0; i < 3 || performance.now() < warm; i++) body();
   const samples: number[] = [];
   const deadline = performance.now() + BUDGET_MS;
   while (samples.length < 5 || (performance.now() < deadline && samples.length < 10_000)) {
