@@ -13,16 +13,7 @@ import { freeze, load, nn, optimizeForInference, randn, save, trace, type Tensor
 import { isConstantWeight } from "../../runtime/kernels/constantWeights.js";
 import { callSgemmFused } from "../../runtime/kernels/native/gemm.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
-
-function randomArray(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return new Float32Array(n).map(() => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 2 ** 32) * 2 - 1;
-  });
-}
+import { randomArray } from "./randomArray.js";
 
 interface Product {
   readonly M: number;

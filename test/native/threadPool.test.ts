@@ -8,16 +8,7 @@
 import fc from "fast-check";
 import { afterAll, describe, it } from "vitest";
 import { native, suiteName } from "./nativeAvailability.js";
-
-function randomArray(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return new Float32Array(n).map(() => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 2 ** 32) * 2 - 1;
-  });
-}
+import { randomArray } from "./randomArray.js";
 
 /** One product, C row-major; B a transposed weight or row-major; `batch` entries. */
 interface Job {

@@ -7,22 +7,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addmm, callOp, conv2d, gelu, linear, relu, sigmoid, silu, tanh, type Tensor } from "../../runtime/index.js";
-import { withBackend } from "../../runtime/kernels/index.js";
-import { jsBackend } from "../../runtime/kernels/js/index.js";
-import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../../runtime/kernels/linalg.js";
+import { addmm, callOp, conv2d, linear, type Tensor } from "../../runtime/index.js";
+import { EPILOGUE_ACTIVATIONS } from "../../runtime/kernels/linalg.js";
+import { backends, unfused } from "./fusedReference.js";
 import { expectAllClose, randomTensor } from "./linalgReference.js";
-
-const unfused: Record<EpilogueActivation, (x: Tensor) => Tensor> = {
-  relu,
-  tanh,
-  sigmoid,
-  silu,
-  gelu: (x) => gelu(x),
-  gelu_tanh: (x) => gelu(x, { approximate: "tanh" }),
-};
-
-const backends = [["js", (body: () => void) => withBackend(jsBackend, body)], ["default", (body: () => void) => body()]] as const;
 
 describe.each(backends)("fused ops on the %s backend", (_, run) => {
   it("linear_act == activation(linear) for inputs of rank 1-3, in place or transposed, with or without bias", () => {

@@ -2,27 +2,15 @@
  * The fused products the passes make of matmul and add (tsjit::matmul_add,
  * tsjit::matmul_add_act, tsjit::stacked_matmul) are exactly the ops they replace
  * (Note [matmul_add]): for any operand ranks matmul takes, addends that fit the
- * product or grow it, integer and bool addends, on the JS and the default backend, and they fail
- * where those ops would, naming the op and the shapes.
+ * product or grow it, integer and bool addends, on the JS and the default backend,
+ * and they fail where those ops would, naming the op and the shapes.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { add, callOp, gelu, matmul, relu, select, sigmoid, silu, tanh, type Tensor } from "../../runtime/index.js";
-import { withBackend } from "../../runtime/kernels/index.js";
-import { jsBackend } from "../../runtime/kernels/js/index.js";
-import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../../runtime/kernels/linalg.js";
+import { add, callOp, matmul, select, type Tensor } from "../../runtime/index.js";
+import { EPILOGUE_ACTIVATIONS } from "../../runtime/kernels/linalg.js";
+import { backends, unfused } from "./fusedReference.js";
 import { expectAllClose, randomTensor } from "./linalgReference.js";
-
-const unfused: Record<EpilogueActivation, (x: Tensor) => Tensor> = {
-  relu,
-  tanh,
-  sigmoid,
-  silu,
-  gelu: (x) => gelu(x),
-  gelu_tanh: (x) => gelu(x, { approximate: "tanh" }),
-};
-
-const backends = [["js", (body: () => void) => withBackend(jsBackend, body)], ["default", (body: () => void) => body()]] as const;
 
 /** Operand shapes matmul accepts with K = 6 and N = 4, and addends for their product. */
 const INPUTS = [[6], [3, 6], [2, 3, 6], [2, 1, 6]];

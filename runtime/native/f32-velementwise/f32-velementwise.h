@@ -18,6 +18,22 @@ inline float gelu_tanh_ref(float x) {
   return float(0.5 * v * (1.0 + std::tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))));
 }
 
+// e^r for xc = n ln2 + r, |r| <= ln2/2 (Cephes' expf reduction and degree-6
+// polynomial): what vexp and vexp_nonpositive scale by 2^n.
+template <class V>
+inline typename V::reg vexp_reduced(typename V::reg xc, typename V::reg n) {
+  using R = typename V::reg;
+  R r = V::fmadd(n, V::set1(-0.693359375f), xc);
+  r = V::fmadd(n, V::set1(2.12194440e-4f), r);
+  R p = V::set1(1.9875691500e-4f);
+  p = V::fmadd(p, r, V::set1(1.3981999507e-3f));
+  p = V::fmadd(p, r, V::set1(8.3334519073e-3f));
+  p = V::fmadd(p, r, V::set1(4.1665795894e-2f));
+  p = V::fmadd(p, r, V::set1(1.6666665459e-1f));
+  p = V::fmadd(p, r, V::set1(5.0000001201e-1f));
+  return V::fmadd(p, V::mul(r, r), V::add(r, V::set1(1.0f)));
+}
+
 // exp after Cephes' expf: x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial for
 // e^r, and 2^n built in the exponent bits. Relative error about 2 ulp.
 template <class V>
@@ -29,15 +45,7 @@ inline typename V::reg vexp(typename V::reg x) {
   const R lo = V::set1(-86.6f);
   const R xc = V::min(V::max(x, lo), hi);
   const R n = V::round(V::mul(xc, V::set1(1.44269504088896341f)));
-  R r = V::fmadd(n, V::set1(-0.693359375f), xc);
-  r = V::fmadd(n, V::set1(2.12194440e-4f), r);
-  R p = V::set1(1.9875691500e-4f);
-  p = V::fmadd(p, r, V::set1(1.3981999507e-3f));
-  p = V::fmadd(p, r, V::set1(8.3334519073e-3f));
-  p = V::fmadd(p, r, V::set1(4.1665795894e-2f));
-  p = V::fmadd(p, r, V::set1(1.6666665459e-1f));
-  p = V::fmadd(p, r, V::set1(5.0000001201e-1f));
-  p = V::fmadd(p, V::mul(r, r), V::add(r, V::set1(1.0f)));
+  const R p = vexp_reduced<V>(xc, n);
   // n is in [-125, 128]; 2^n = 2 * 2^(n-1) keeps the exponent field in range.
   R y = V::mul(V::mul(p, V::exp2i(V::sub(n, V::set1(1.0f)))), V::set1(2.0f));
   y = V::select_gt(x, hi, V::set1(INFINITY), y);
@@ -77,16 +85,7 @@ inline typename V::reg vexp_nonpositive(typename V::reg x) {
   const R lo = V::set1(-86.6f);
   const R xc = V::max(x, lo);
   const R n = V::round(V::mul(xc, V::set1(1.44269504088896341f)));
-  R r = V::fmadd(n, V::set1(-0.693359375f), xc);
-  r = V::fmadd(n, V::set1(2.12194440e-4f), r);
-  R p = V::set1(1.9875691500e-4f);
-  p = V::fmadd(p, r, V::set1(1.3981999507e-3f));
-  p = V::fmadd(p, r, V::set1(8.3334519073e-3f));
-  p = V::fmadd(p, r, V::set1(4.1665795894e-2f));
-  p = V::fmadd(p, r, V::set1(1.6666665459e-1f));
-  p = V::fmadd(p, r, V::set1(5.0000001201e-1f));
-  p = V::fmadd(p, V::mul(r, r), V::add(r, V::set1(1.0f)));
-  return V::select_lt(x, lo, V::zero(), V::mul(p, V::exp2i(n)));
+  return V::select_lt(x, lo, V::zero(), V::mul(vexp_reduced<V>(xc, n), V::exp2i(n)));
 }
 
 // gelu, erf form: 0.5 x (1 + erf(x / sqrt 2)), with 1 + erf(z) = erfc(-z) and erfc(|z|) =
