@@ -402,7 +402,11 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
 function trackRegisters(arena: RunArena, ins: Instruction, r: unknown[]): void {
   switch (ins.code) {
     case "op":
-      ins.outs.forEach((slot, i) => (ins.transientOuts[i] ? arena.holdElements(r[slot] as unknown[]) : arena.hold(r[slot])));
+      for (let i = 0; i < ins.outs.length; i++) {
+        const value = r[ins.outs[i]!];
+        if (ins.transientOuts[i]) arena.holdElements(value as unknown[]);
+        else arena.hold(value);
+      }
       break;
     case "unpack":
       for (const slot of ins.outs) arena.hold(r[slot]);
