@@ -84,7 +84,6 @@ export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = em
   }
 }
 
-
 export function callOp(name: string, rawArgs: readonly unknown[]): unknown {
   const { op, args } = resolveCall(name, rawArgs);
   depth++;

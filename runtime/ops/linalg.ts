@@ -351,7 +351,7 @@ defineOp<[self: Tensor, mat1: Tensor, mat2: Tensor, activation: string]>({
  * Note [matmul_add]: `tsjit::matmul_add(input, other, addend)` is exactly
  * `add(matmul(input, other), addend)`, with matmul's and add's checks, shapes and
  * dtype promotion; `matmul_add_act` applies an epilogue activation to that.
- * fuseMatmulAdd makes them (and stackedMatmuls makes `stacked_matmul`), so
+ * fuseMatmulAdd makes them (and stackMatmuls makes `stacked_matmul`), so
  * nothing about an input is known when the pass runs: the product of two matrices
  * with a float32 addend that fits the product runs as one GEMM that starts from the
  * addend (or adds it as a row in its epilogue); anything else runs matmul, then add.
@@ -407,7 +407,7 @@ defineOp<[input: Tensor, other: Tensor, addend: Tensor, activation: string]>({
 /**
  * `stacked_matmul(input, other, addend)` is `matmul(input, other) (+ addend)` for an
  * input of at least 2 dims: the product of every `input[i] @ other` at once, which
- * stackedMatmuls makes of the graph's `matmul(select(input, 0, i), other)`. A 1-D
+ * stackMatmuls makes of the graph's `matmul(select(input, 0, i), other)`. A 1-D
  * input fails, as the selected 0-d operand would have.
  */
 defineOp<[input: Tensor, other: Tensor, addend: Tensor | null]>({

@@ -28,8 +28,15 @@ export function unbindSelects(graph: Graph): Graph {
   return result;
 }
 
+interface RowSelects {
+  /** By index: row k's select at k. */
+  readonly rows: Node[];
+  /** The first of them in the block, where the unbind goes. */
+  readonly first: Node;
+}
+
 /** Per tensor, its selects along dim 0 in this block by constant index, when they are rows 0..n-1 once each (n >= 2). */
-function rowSelectsOf(block: Block): Node[][] {
+function rowSelectsOf(block: Block): RowSelects[] {
   const byTensor = new Map<Value, Node[]>();
   for (const node of block.nodes) {
     if (node.kind !== "aten::select.int" || constantValue(node.inputs[1]) !== 0) continue;
@@ -40,15 +47,19 @@ function rowSelectsOf(block: Block): Node[][] {
     byTensor.set(node.inputs[0]!, selects);
   }
   return [...byTensor.values()].flatMap((selects) => {
-    const byIndex: Node[] = [];
-    for (const select of selects) byIndex[constantValue(select.inputs[2]) as number] = select;
-    const complete = selects.length >= 2 && byIndex.length === selects.length && byIndex.every((select) => select !== undefined);
-    return complete ? [byIndex] : [];
+    if (selects.length < 2) return [];
+    const byIndex = new Array<Node | undefined>(selects.length);
+    for (const select of selects) {
+      const index = constantValue(select.inputs[2]) as number;
+      // A row past n, or taken twice, leaves the rows incomplete.
+      if (index >= selects.length || byIndex[index]) return [];
+      byIndex[index] = select;
+    }
+    return [{ rows: byIndex as Node[], first: selects[0]! }];
   });
 }
 
-function unbind(graph: Graph, rows: Node[]): void {
-  const first = rows.reduce((a, b) => (a.owningBlock!.nodes.indexOf(a) <= b.owningBlock!.nodes.indexOf(b) ? a : b));
+function unbind(graph: Graph, { rows, first }: RowSelects): void {
   const insert = (node: Node) => first.owningBlock!.insertBefore(node, first);
   const zero = first.inputs[1]!;
   const lengthNode = graph.createNode("prim::Constant", [], first.source).setAttribute("value", rows.length);

@@ -22,8 +22,9 @@ export interface GemmBinding {
    * C = activation(A . B + beta * C + bias[j]); bias: N contiguous floats from biasOffset,
    * or null; activation: a UNARY_CODES code without parameters, or -1 for none (an
    * activation needs C's columns contiguous); packed: B packed by packB, or null.
-   * `numbers` holds the 15 numbers in FUSED_NUMBERS order (one array, not 15 arguments:
-   * Note [One call per array] in runtime/native/args.h).
+   * `numbers` holds [M, N, K, aOffset, aRowStride, aColStride, bOffset, bRowStride,
+   * bColStride, beta, cOffset, cRowStride, cColStride, biasOffset, activation] (one
+   * array, not 15 arguments: Note [One call per array] in runtime/native/args.h).
    */
   sgemmFused(A: Float32Array, B: Float32Array, C: Float32Array, bias: Float32Array | null, packed: Float32Array | null, numbers: Float64Array): void;
   /**
@@ -46,12 +47,6 @@ export interface GemmBinding {
   ): void;
 }
 
-/** The order of sgemmFused's `numbers`. */
-export const FUSED_NUMBERS = [
-  "M", "N", "K", "aOffset", "aRowStride", "aColStride", "bOffset", "bRowStride", "bColStride", "beta",
-  "cOffset", "cRowStride", "cColStride", "biasOffset", "activation",
-] as const;
-
 export interface FusedProduct {
   readonly M: number;
   readonly N: number;
@@ -68,7 +63,7 @@ export interface FusedProduct {
 }
 
 /** Reused for every call: the binding reads it before returning. */
-const fusedNumbers = new Float64Array(FUSED_NUMBERS.length);
+const fusedNumbers = new Float64Array(15);
 
 /** One sgemmFused call: the product's numbers go in one Float64Array. */
 export function callSgemmFused(binding: GemmBinding, p: FusedProduct): void {

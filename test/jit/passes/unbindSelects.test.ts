@@ -67,6 +67,17 @@ describe("unbindSelects", () => {
 `);
   });
 
+  it("leaves alone rows 0, 0 and 2 (as many selects as rows 0..2, one taken twice, one missing)", () => {
+    unchanged(`graph(%x : Tensor):
+  %zero : int = prim::Constant[value=0]()
+  %two : int = prim::Constant[value=2]()
+  %a : Tensor = aten::select.int(%x, %zero, %zero)
+  %b : Tensor = aten::select.int(%x, %zero, %zero)
+  %c : Tensor = aten::select.int(%x, %zero, %two)
+  return (%a, %b, %c)
+`);
+  });
+
   it("works inside a block, on its own selects only", () => {
     const text = `graph(%c : bool, %x : Tensor):
   %zero : int = prim::Constant[value=0]()
