@@ -22,6 +22,7 @@ import type { EpilogueActivation } from "../../kernels/linalg.js";
 import { verifyMethodGraph } from "../executor/verify.js";
 import { constantValue } from "./constantOperands.js";
 import { copyGraph } from "./copyGraph.js";
+import { replaceNode } from "./replaceNode.js";
 
 const UNARY_ACTIVATIONS: ReadonlyMap<string, EpilogueActivation> = new Map([
   ["aten::relu", "relu"],
@@ -40,11 +41,7 @@ export function fuseActivationEpilogues(graph: Graph): Graph {
     const fusion = fusedInputs(producer);
     if (!fusion) continue;
     const act = stringConstant(result, activation, node);
-    const fused = result.createNode(fusion.kind, [...fusion.inputs(), act], node.source);
-    const output = fused.addOutput(node.outputs[0]!.type, node.outputs[0]!.debugName);
-    node.owningBlock!.insertBefore(fused, node);
-    node.outputs[0]!.replaceAllUsesWith(output);
-    node.destroy();
+    replaceNode(result, node, fusion.kind, [...fusion.inputs(), act]);
     producer.destroy();
   }
   verifyMethodGraph(result, "fuseActivationEpilogues");

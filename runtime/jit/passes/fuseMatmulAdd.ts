@@ -14,6 +14,7 @@ import { Node, type Graph } from "../../ir/Graph.js";
 import { verifyMethodGraph } from "../executor/verify.js";
 import { constantTensor, constantValue } from "./constantOperands.js";
 import { copyGraph } from "./copyGraph.js";
+import { replaceNode } from "./replaceNode.js";
 
 export function fuseMatmulAdd(graph: Graph): Graph {
   const result = copyGraph(graph);
@@ -22,11 +23,7 @@ export function fuseMatmulAdd(graph: Graph): Graph {
     const productIndex = productOperand(result, add);
     if (productIndex === undefined) continue;
     const product = add.inputs[productIndex]!.definer as Node;
-    const fused = result.createNode("tsjit::matmul_add", [product.inputs[0]!, product.inputs[1]!, add.inputs[1 - productIndex]!], add.source);
-    const output = fused.addOutput(add.outputs[0]!.type, add.outputs[0]!.debugName);
-    add.owningBlock!.insertBefore(fused, add);
-    add.outputs[0]!.replaceAllUsesWith(output);
-    add.destroy();
+    replaceNode(result, add, "tsjit::matmul_add", [product.inputs[0]!, product.inputs[1]!, add.inputs[1 - productIndex]!]);
     product.destroy();
   }
   verifyMethodGraph(result, "fuseMatmulAdd");

@@ -28,6 +28,7 @@ import type { Tensor } from "../../tensor/Tensor.js";
 import { verifyMethodGraph } from "../executor/verify.js";
 import { constantTensor, constantTensorName, constantValue } from "./constantOperands.js";
 import { copyGraph } from "./copyGraph.js";
+import { replaceNode } from "./replaceNode.js";
 
 export function stackMatmuls(graph: Graph): Graph {
   const result = copyGraph(graph);
@@ -104,13 +105,7 @@ function stack(graph: Graph, group: Group): void {
   const stacked = graph.createNode("tsjit::stacked_matmul", [first.stacked, weight, addend], first.node.source);
   const product = stacked.addOutput(TensorType, "stacked");
   insert(stacked);
-  for (const slice of group.products) {
-    const select = graph.createNode("aten::select.int", [product, slice.select.inputs[1]!, slice.select.inputs[2]!], slice.node.source);
-    const output = select.addOutput(TensorType, slice.node.outputs[0]!.debugName);
-    slice.node.owningBlock!.insertBefore(select, slice.node);
-    slice.node.outputs[0]!.replaceAllUsesWith(output);
-    slice.node.destroy();
-  }
+  for (const slice of group.products) replaceNode(graph, slice.node, "aten::select.int", [product, slice.select.inputs[1]!, slice.select.inputs[2]!]);
   for (const { outerAdd, innerAdd } of bias?.sums ?? []) {
     outerAdd.outputs[0]!.replaceAllUsesWith(innerAdd.outputs[0]!);
     outerAdd.destroy();
