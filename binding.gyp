@@ -16,6 +16,7 @@
         "runtime/native/sgemm.cc",
         "runtime/native/packed-b.cc",
         "runtime/native/threadpool.cc",
+        "runtime/native/malloc-tuning.cc",
         "runtime/native/f32-gemm/f32-gemm-pack.cc",
         "runtime/native/f32-gemm/f32-gemm-4x8-scalar.cc",
         "runtime/native/f32-gemm/f32-gemm-6x16-avx2-fma.cc",

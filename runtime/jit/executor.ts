@@ -45,7 +45,6 @@ import { formatNodeLine } from "../ir/printer.js";
 import { runOp } from "../ops/dispatch.js";
 import type { OpDef } from "../ops/registry.js";
 import { releasesOf, RunArena, StoragePool, type RegisterUse, type Releases } from "./executor/arena.js";
-import { OVERWRITING_OPS } from "./executor/overwritingOps.js";
 
 /** What GetAttr and CallMethod need of a module value (ScriptModule implements it). */
 export interface ModuleValue {
@@ -66,8 +65,7 @@ export interface RunContext {
 
 type Instruction =
   /** transientOuts: the outputs that are lists only read (Note [Transient lists]). */
-  /** overwrites: the op writes every element of its outputs (Note [Overwriting ops]). */
-  | { readonly code: "op"; readonly node: Node; readonly op: OpDef; readonly args: readonly number[]; readonly outs: readonly number[]; readonly transientOuts: readonly boolean[]; readonly overwrites: boolean }
+  | { readonly code: "op"; readonly node: Node; readonly op: OpDef; readonly args: readonly number[]; readonly outs: readonly number[]; readonly transientOuts: readonly boolean[] }
   | { readonly code: "getattr"; readonly node: Node; readonly module: number; readonly name: string; readonly out: number }
   | { readonly code: "callMethod"; readonly node: Node; readonly module: number; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
   | { readonly code: "callFunction"; readonly node: Node; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
@@ -184,7 +182,7 @@ class Compiler {
       } catch (error) {
         throw nodeError(error, node, "compile");
       }
-      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead), overwrites: OVERWRITING_OPS.has(node.kind) });
+      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead) });
       return;
     }
     switch (node.kind) {
@@ -316,7 +314,7 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
       pc++;
       switch (ins.code) {
         case "op": {
-          const result = runOp(ins.op, gather(r, ins.args), arena && (ins.overwrites ? arena.allocateUnzeroed : arena.allocate));
+          const result = runOp(ins.op, gather(r, ins.args), arena && (ins.op.overwritesOutputs ? arena.allocateUnzeroed : arena.allocate));
           storeOutputs(r, ins.outs, result);
           break;
         }

@@ -1,11 +1,12 @@
 // info(), setIsa(name), setNumThreads(n), peakGflops(threads, ms): the addon's state
-// (kernel table, threads) and the machine's peak FMA throughput for the bench.
+// (kernel table, threads, malloc settings) and the machine's peak FMA throughput for the bench.
 #include <algorithm>
 #include <chrono>
 #include <string>
 #include "args.h"
 #include "bindings.h"
 #include "isa.h"
+#include "malloc-tuning.h"
 #include "threadpool.h"
 
 namespace tsjit {
@@ -13,6 +14,7 @@ namespace {
 
 const IsaKernels* g_isa = nullptr;
 std::string g_isa_reason;
+std::string g_malloc;
 
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -21,6 +23,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   out.Set("isaReason", g_isa_reason);
   out.Set("threads", usable_threads());
   out.Set("poolThreads", thread_pool().size());
+  out.Set("malloc", g_malloc);
   Napi::Array supported = Napi::Array::New(env);
   uint32_t n = 0;
   if (cpu_has_avx512()) supported.Set(n++, "avx512");
@@ -87,6 +90,7 @@ void register_core(Napi::Env env, Napi::Object exports) {
     g_isa = choice.kernels;
     g_isa_reason = choice.reason;
   }
+  if (g_malloc.empty()) g_malloc = tune_malloc();
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));

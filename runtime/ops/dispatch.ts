@@ -9,6 +9,7 @@ import type { Shape } from "../tensor/shape.js";
 import { emptyTensor, type Tensor } from "../tensor/Tensor.js";
 import { bindArguments, describeValue } from "./bind.js";
 import { getOverloads, type OpDef } from "./registry.js";
+import { unzeroedTensor } from "./unzeroedStorage.js";
 
 /** Sees every op that user code calls (not the ops an op calls internally). The tracer is one. */
 export interface OpObserver {
@@ -59,12 +60,14 @@ export type OutputAllocator = (shape: Shape, dtype: DType) => Tensor;
  * an op makes and drops before returning is never held by a register, so it is not
  * recycled: it costs what a fresh allocation costs.
  */
-let nestedAllocator: OutputAllocator = emptyTensor;
+let nestedAllocator: OutputAllocator | undefined;
 
-export function runOp(op: OpDef, args: unknown[], allocate: OutputAllocator = emptyTensor): unknown {
+/** Runs one overload on bound arguments; without `allocate`, outputs are fresh storage (Note [Unzeroed outputs]). */
+export function runOp(op: OpDef, args: unknown[], allocate?: OutputAllocator): unknown {
   switch (op.kind) {
     case "kernel": {
       const metas = op.infer(args);
+      allocate ??= op.overwritesOutputs ? unzeroedTensor : emptyTensor;
       const outputs = new Array<Tensor>(metas.length);
       for (let i = 0; i < metas.length; i++) outputs[i] = allocate(metas[i]!.shape, metas[i]!.dtype);
       op.run(args, outputs, currentBackend());

@@ -24,4 +24,6 @@ export interface Platform {
   writeBytes(path: string, bytes: Uint8Array, what: string): Promise<void>;
   /** The native backend, loaded once; null with the reason where there is none. */
   loadNativeBackend(): NativeSelection;
+  /** `byteLength` bytes whose contents are undefined (Note [Unzeroed outputs] in ops/unzeroedStorage.ts). */
+  allocateUnzeroed(byteLength: number): ArrayBuffer;
 }

@@ -23,4 +23,7 @@ async function writeBytes(path: string, _bytes: Uint8Array, what: string): Promi
 
 const NO_NATIVE: NativeSelection = { backend: null, binding: null, reason: "browser build: the JS kernels (no native addon)" };
 
-export const platform = { readBytes, writeBytes, loadNativeBackend: () => NO_NATIVE } satisfies Platform;
+/** A browser has no way to skip zero-filling a new ArrayBuffer. */
+const allocateUnzeroed = (byteLength: number): ArrayBuffer => new ArrayBuffer(byteLength);
+
+export const platform = { readBytes, writeBytes, loadNativeBackend: () => NO_NATIVE, allocateUnzeroed } satisfies Platform;

@@ -1,4 +1,4 @@
-/** The Node entry's platform (Note [Platform per entry] in Platform.ts): node:fs for paths and file: URLs, the native addon. */
+/** The Node entry's platform (Note [Platform per entry] in Platform.ts): node:fs for paths and file: URLs, the native addon, malloc'd memory. */
 import { fail } from "../errors.js";
 import { createNativeBackend } from "../kernels/native/index.js";
 import { loadNative } from "../kernels/native/loader.js";
@@ -37,4 +37,13 @@ function loadNativeBackend(): NativeSelection {
   return nativeSelection;
 }
 
-export const platform = { readBytes, writeBytes, loadNativeBackend } satisfies Platform;
+/**
+ * Node's global Buffer (no import: a bundle of the runtime imports no Node module).
+ * allocUnsafeSlow gives a buffer of its own (offset 0, exactly `byteLength` long), not a
+ * slice of Node's shared pool.
+ */
+function allocateUnzeroed(byteLength: number): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(byteLength).buffer as ArrayBuffer;
+}
+
+export const platform = { readBytes, writeBytes, loadNativeBackend, allocateUnzeroed } satisfies Platform;

@@ -42,6 +42,24 @@ export function typedArrayFor(dtype: DType, length: number): TypedArray {
   }
 }
 
+/** The bytes one element of each dtype takes in its storage (int64 in a Float64Array: Note [int64 storage]). */
+export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, int32: 4, int64: 8, bool: 1 };
+
+/** A new storage of `length` elements of `dtype` on `buffer`, whose bytes it keeps as they are. */
+export function typedArrayOn(dtype: DType, buffer: ArrayBuffer, length: number): TypedArray {
+  allocationObserver?.(dtype, length);
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(buffer, 0, length);
+    case "int32":
+      return new Int32Array(buffer, 0, length);
+    case "int64":
+      return new Float64Array(buffer, 0, length);
+    case "bool":
+      return new Uint8Array(buffer, 0, length);
+  }
+}
+
 export function isDType(value: unknown): value is DType {
   return typeof value === "string" && (DTYPES as readonly string[]).includes(value);
 }

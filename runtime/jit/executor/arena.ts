@@ -15,6 +15,7 @@
  * Recycled storage is zero-filled, so kernels see what a fresh allocation gives, except
  * for the ops known to write every element (Note [Overwriting ops]).
  */
+import { unzeroedTypedArrayFor } from "../../ops/unzeroedStorage.js";
 import { typedArrayFor, type DType, type TypedArray } from "../../tensor/dtype.js";
 import { contiguousStrides, numelOf, sameShape, type Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/Tensor.js";
@@ -45,7 +46,7 @@ export class StoragePool {
   /** Storage of `length` elements, zero-filled unless `zeroed` is false (Note [Overwriting ops]). */
   take(dtype: DType, length: number, zeroed = true): TypedArray {
     const recycled = this.#free.get(dtype)?.get(length)?.pop();
-    if (!recycled) return typedArrayFor(dtype, length);
+    if (!recycled) return zeroed ? typedArrayFor(dtype, length) : unzeroedTypedArrayFor(dtype, length);
     if (zeroed) recycled.fill(0);
     return recycled;
   }

@@ -14,8 +14,8 @@ import type { RowwiseBinding } from "./rowwise.js";
 
 /** The addon's state: its ISA and threads, and the machine's peak for the bench. */
 export interface CoreBinding {
-  /** threads: what kernels use now (poolThreads unless capped by setNumThreads). */
-  info(): { isa: string; isaReason: string; threads: number; poolThreads: number; supportedIsas: string[] };
+  /** threads: what kernels use now (poolThreads unless capped by setNumThreads); malloc: what load did to malloc's settings (Note [Keeping freed pages]). */
+  info(): { isa: string; isaReason: string; threads: number; poolThreads: number; supportedIsas: string[]; malloc: string };
   /** Caps the threads kernels use (at least 1; the pool itself keeps its size). */
   setNumThreads(n: number): void;
   /** Switches the kernel table ("avx512" | "avx2" | "generic"); throws when the CPU lacks it. */

@@ -1,9 +1,11 @@
 /**
- * Note [Overwriting ops]: recycled storage is zero-filled before an op gets it, so
- * every kernel sees what a fresh allocation gives (a kernel may accumulate into its
- * output). The ops below write every element of their outputs whatever the storage
- * held, so the executor hands them recycled storage as it is: for a batch of 32
- * through the cnn model that is 8.7 MB less to zero per forward. test/jit/overwritingOps.test.ts runs each of them, on every
+ * Note [Overwriting ops]: a kernel may accumulate into its output, so outputs start
+ * zero-filled, as a fresh allocation gives. The ops below write every element of their
+ * outputs whatever the storage held, so they skip that: the executor hands them
+ * recycled storage as it is (for a batch of 32 through the cnn model, 8.7 MB less to
+ * zero per forward), and their large fresh outputs are not zeroed either (Note
+ * [Unzeroed outputs] in unzeroedStorage.ts). Each op's `overwritesOutputs` says
+ * whether it is listed. test/ops/overwritingOps.test.ts runs each of them, on every
  * backend, into storage filled with NaN and checks the result is the one a zeroed
  * output gives; an op belongs here only with a case there.
  */
