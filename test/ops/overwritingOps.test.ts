@@ -109,6 +109,9 @@ const CASES: Record<string, fc.Arbitrary<unknown[]>> = {
  * unzeroed (Note [Unzeroed outputs]) and the native kernels take their threaded, GEMV
  * and blocked paths; the products include empty sums (K = 0), which must write zeros.
  */
+/** `x` scaled and truncated to int64 (a Float64Array storage: Note [int64 storage]). */
+const int64 = (x: Tensor): Tensor => x.mul(100).to("int64");
+
 const LARGE_CASES: Record<string, (s: number) => unknown[][]> = {
   "aten::linear": (s) => [[t([2, 96, 64], s), t([200, 64], s + 1), t([200], s + 2)], [t([1, 300], s), t([20000, 300], s + 1), null], [t([300, 0], s), t([200, 0], s + 1), null]],
   "tsjit::linear_act": (s) => [[t([300, 64], s), t([200, 64], s + 1), t([200], s + 2), "relu"], [t([1, 64], s), t([20000, 64], s + 1), null, "gelu"]],
@@ -126,10 +129,10 @@ const LARGE_CASES: Record<string, (s: number) => unknown[][]> = {
   "aten::layer_norm": (s) => [[t([200, 128], s), [128], t([128], s + 1), t([128], s + 2), 1e-5]],
   "aten::softmax.int": (s) => [[t([200, 128], s), -1, null], [t([128, 200], s), 0, null]],
   "tsjit::fused_pointwise": (s) => [[[t([200, 128], s), t([128], s + 1)], "t0 = mul(x0, x1); t1 = add(t0, x0); t2 = tanh(t1)"]],
-  "aten::add.Tensor": (s) => [[t([200, 128], s), t([128], s + 1), 1], [t([200, 1], s), t([1, 128], s + 1), 2]],
-  "aten::mul.Tensor": (s) => [[t([200, 128], s), t([200, 128], s + 1)]],
+  "aten::add.Tensor": (s) => [[t([200, 128], s), t([128], s + 1), 1], [t([200, 1], s), t([1, 128], s + 1), 2], [int64(t([200, 128], s)), int64(t([128], s + 1)), 3]],
+  "aten::mul.Tensor": (s) => [[t([200, 128], s), t([200, 128], s + 1)], [int64(t([200, 128], s)), int64(t([200, 128], s + 1))]],
   "aten::mul.Scalar": (s) => [[t([200, 128], s), 0.5]],
-  "aten::relu": (s) => [[t([200, 129], s)]],
+  "aten::relu": (s) => [[t([200, 129], s)], [int64(t([200, 129], s))]],
   "aten::gelu": (s) => [[t([200, 129], s), "tanh"]],
   "aten::tanh": (s) => [[t([200, 129], s)]],
 };
@@ -184,7 +187,7 @@ describe("overwriting ops (Note [Overwriting ops])", () => {
       run(() => {
         for (const args of LARGE_CASES[kind]!(7)) {
           const want = runOp(op, args, emptyTensor) as Tensor;
-          expect(want.numel() * 4, `${kind} on ${describeArgs(args)}`).toBeGreaterThanOrEqual(UNZEROED_MIN_BYTES);
+          expect(want.numel() * want.storage.BYTES_PER_ELEMENT, `${kind} on ${describeArgs(args)}`).toBeGreaterThanOrEqual(UNZEROED_MIN_BYTES);
           const got = runOp(op, args, nanFilled) as Tensor;
           expect(sameElements(got, want), `${kind} on ${describeArgs(args)}`).toBe(true);
         }
