@@ -45,6 +45,7 @@ import { formatNodeLine } from "../ir/printer.js";
 import { runOp } from "../ops/dispatch.js";
 import type { OpDef } from "../ops/registry.js";
 import { releasesOf, RunArena, StoragePool, type RegisterUse, type Releases } from "./executor/arena.js";
+import { RememberedMetas } from "./executor/rememberedMetas.js";
 
 /** What GetAttr and CallMethod need of a module value (ScriptModule implements it). */
 export interface ModuleValue {
@@ -65,7 +66,8 @@ export interface RunContext {
 
 type Instruction =
   /** transientOuts: the outputs that are lists only read (Note [Transient lists]). */
-  | { readonly code: "op"; readonly node: Node; readonly op: OpDef; readonly args: readonly number[]; readonly outs: readonly number[]; readonly transientOuts: readonly boolean[] }
+  /** remembered: for an op that infers from metas alone, its last infer (Note [Remembered metas]). */
+  | { readonly code: "op"; readonly node: Node; readonly op: OpDef; readonly args: readonly number[]; readonly outs: readonly number[]; readonly transientOuts: readonly boolean[]; readonly remembered: RememberedMetas | null }
   | { readonly code: "getattr"; readonly node: Node; readonly module: number; readonly name: string; readonly out: number }
   | { readonly code: "callMethod"; readonly node: Node; readonly module: number; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
   | { readonly code: "callFunction"; readonly node: Node; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
@@ -182,7 +184,8 @@ class Compiler {
       } catch (error) {
         throw nodeError(error, node, "compile");
       }
-      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead) });
+      const remembered = op.kind === "kernel" && op.infersFromMetas ? new RememberedMetas(op) : null;
+      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead), remembered });
       return;
     }
     switch (node.kind) {
@@ -314,7 +317,9 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
       pc++;
       switch (ins.code) {
         case "op": {
-          const result = runOp(ins.op, gather(r, ins.args), arena && (ins.op.overwritesOutputs ? arena.allocateUnzeroed : arena.allocate));
+          const args = gather(r, ins.args);
+          const metas = ins.remembered?.metasFor(args);
+          const result = runOp(ins.op, args, arena && (ins.op.overwritesOutputs ? arena.allocateUnzeroed : arena.allocate), metas);
           storeOutputs(r, ins.outs, result);
           break;
         }

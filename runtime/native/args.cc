@@ -23,6 +23,8 @@ void expect_arg_count(const Napi::CallbackInfo& info, const char* fn, size_t cou
 
 namespace {
 int64_t checked_int(Napi::Env env, double v, const char* fn, const char* name, bool non_negative) {
+  // The common case in three compares (false for NaN), no libm call: kernels read ~15 per call.
+  if (v > -kMaxDim && v < kMaxDim && double(int64_t(v)) == v && (!non_negative || v >= 0)) return int64_t(v);
   if (!std::isfinite(v) || std::floor(v) != v || std::fabs(v) >= kMaxDim) {
     throw_range(env, fn, std::string(name) + " must be an integer of magnitude < 2^31, got " + std::to_string(v));
   }

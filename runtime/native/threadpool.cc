@@ -110,7 +110,7 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
   }
 }
 
-void ThreadPool::run_by_thread(int tasks, const std::function<void(int)>& fn) {
+void ThreadPool::run_shares_by_thread(int tasks, const std::function<void(int)>& fn) {
   std::atomic<bool> taken[kMaxPoolThreads] = {};
   run(tasks, [&](int) {
     int share = t_index % tasks;

@@ -25,9 +25,18 @@ class ThreadPool {
   // when it is still free as that thread starts, else to the next free one, so each
   // core finds its share in its own L2 (run() hands indices to whichever thread asks
   // first, and a spinning worker often beats the caller to 0).
-  void run_by_thread(int tasks, const std::function<void(int)>& fn);
+  // One share runs on the calling thread directly, with no std::function built for it.
+  template <class Fn>
+  void run_by_thread(int tasks, Fn&& fn) {
+    if (tasks <= 1) {
+      if (tasks == 1) fn(0);
+      return;
+    }
+    run_shares_by_thread(tasks, fn);
+  }
 
  private:
+  void run_shares_by_thread(int tasks, const std::function<void(int)>& fn);
   void work();
   std::vector<std::thread> workers_;
   std::mutex busy_;      // held for the whole of one job

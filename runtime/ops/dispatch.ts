@@ -8,7 +8,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 import { emptyTensor, type Tensor } from "../tensor/Tensor.js";
 import { bindArguments, describeValue } from "./bind.js";
-import { getOverloads, type OpDef } from "./registry.js";
+import { getOverloads, type OpDef, type TensorMeta } from "./registry.js";
 import { unzeroedTensor } from "./unzeroedStorage.js";
 
 /** Sees every op that user code calls (not the ops an op calls internally). The tracer is one. */
@@ -62,11 +62,15 @@ export type OutputAllocator = (shape: Shape, dtype: DType) => Tensor;
  */
 let nestedAllocator: OutputAllocator | undefined;
 
-/** Runs one overload on bound arguments; without `allocate`, outputs are fresh storage (Note [Unzeroed outputs]). */
-export function runOp(op: OpDef, args: unknown[], allocate?: OutputAllocator): unknown {
+/**
+ * Runs one overload on bound arguments; without `allocate`, outputs are fresh storage
+ * (Note [Unzeroed outputs]). `metas`, when given, is what the op's `infer` returns for
+ * these arguments, known already (Note [Remembered metas]).
+ */
+export function runOp(op: OpDef, args: unknown[], allocate?: OutputAllocator, metas?: readonly TensorMeta[]): unknown {
   switch (op.kind) {
     case "kernel": {
-      const metas = op.infer(args);
+      metas ??= op.infer(args);
       allocate ??= op.overwritesOutputs ? unzeroedTensor : emptyTensor;
       const outputs = new Array<Tensor>(metas.length);
       for (let i = 0; i < metas.length; i++) outputs[i] = allocate(metas[i]!.shape, metas[i]!.dtype);

@@ -15,6 +15,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Shape } from "../tensor/shape.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { callOp } from "./dispatch.js";
+import { META_ONLY_INFER_OPS } from "./metaOnlyInfer.js";
 import { OVERWRITING_OPS } from "./overwritingOps.js";
 import { camelCase, parseSchema, type Schema } from "./schema.js";
 
@@ -54,6 +55,8 @@ export type OpDef = OpSpec<readonly unknown[]> & {
   readonly returnsOne: boolean;
   /** The op writes every element of its outputs, so they need not be zeroed first (Note [Overwriting ops]). */
   readonly overwritesOutputs: boolean;
+  /** `infer` reads only its tensors' dtypes and shapes and its other arguments (Note [Remembered metas]). */
+  readonly infersFromMetas: boolean;
 };
 
 const overloadsByName = new Map<string, OpDef[]>();
@@ -65,8 +68,8 @@ const overloadsByName = new Map<string, OpDef[]>();
 export function defineOp<A extends readonly unknown[]>(spec: OpSpec<A>): OpDef {
   const parsed = parseSchema(spec.schema);
   const returnsOne = parsed.returns.length === 1 && parsed.returns[0]!.type.kind !== "List";
-  const overwritesOutputs = OVERWRITING_OPS.has(`${parsed.namespace}::${parsed.name}${parsed.overload ? `.${parsed.overload}` : ""}`);
-  const def = { ...spec, parsed, returnsOne, overwritesOutputs } as unknown as OpDef;
+  const kind = `${parsed.namespace}::${parsed.name}${parsed.overload ? `.${parsed.overload}` : ""}`;
+  const def = { ...spec, parsed, returnsOne, overwritesOutputs: OVERWRITING_OPS.has(kind), infersFromMetas: META_ONLY_INFER_OPS.has(kind) } as unknown as OpDef;
   const overloads = overloadsByName.get(parsed.name) ?? [];
   if (overloads.some((o) => o.parsed.overload === parsed.overload)) {
     fail("INVALID_ARGUMENT", `defineOp(): ${parsed.name}.${parsed.overload || "default"} is registered twice`);
