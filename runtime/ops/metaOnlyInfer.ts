@@ -36,4 +36,6 @@ export const META_ONLY_INFER_OPS: ReadonlySet<string> = new Set([
   "aten::gelu",
   "aten::tanh",
   "aten::sigmoid",
+  "aten::sum.dim_IntList",
+  "aten::mean.dim",
 ]);

@@ -57,6 +57,13 @@ const twoBroadcasting = fc
   .record({ shape: fc.array(positive(3), { minLength: 1, maxLength: 3 }), ones: fc.array(fc.boolean(), { maxLength: 3 }), s: seed })
   .map(({ shape, ones, s }) => [t(shape, s), t(shape.map((size, i) => (ones[i] ? 1 : size)), s + 1)] as [Tensor, Tensor]);
 
+/** A reduction over no dims (None: all of them) or some distinct dims, with or without keepdim. */
+const reductionArgs = fc
+  .record({ shape: fc.array(positive(3), { maxLength: 3 }), keepdim: fc.boolean(), all: fc.boolean(), s: seed })
+  .chain(({ shape, keepdim, all, s }) =>
+    fc.subarray([...shape.keys()]).map((dims) => [t(shape, s), all ? null : dims, keepdim, null] as unknown[]),
+  );
+
 /** Bound arguments (schema order, defaults explicit) for each op of OVERWRITING_OPS and META_ONLY_INFER_OPS. */
 export const OP_ARGUMENTS: Record<string, fc.Arbitrary<unknown[]>> = {
   "aten::linear": linearArgs,
@@ -94,6 +101,8 @@ export const OP_ARGUMENTS: Record<string, fc.Arbitrary<unknown[]>> = {
   "aten::tanh": fc.tuple(anyShape, seed).map(([shape, s]) => [t(shape, s)]),
   "aten::sigmoid": fc.tuple(anyShape, seed).map(([shape, s]) => [t(shape, s)]),
   "aten::sub.Tensor": fc.tuple(twoBroadcasting, fc.constantFrom(1, 2)).map(([[a, b], alpha]) => [a, b, alpha]),
+  "aten::sum.dim_IntList": reductionArgs,
+  "aten::mean.dim": reductionArgs,
   "aten::log_softmax.int": fc
     .record({ shape: fc.array(dim(4), { minLength: 1, maxLength: 3 }), s: seed })
     .chain(({ shape, s }) => fc.integer({ min: -shape.length, max: shape.length - 1 }).map((d) => [t(shape, s), d, null])),
