@@ -8,7 +8,7 @@ import type { Backend } from "../kernels/Backend.js";
 import type { ReduceOp } from "../kernels/reduction.js";
 import { isFloatingPoint, type DType } from "../tensor/dtype.js";
 import { normalizeDim, type Shape } from "../tensor/shape.js";
-import { viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
+import { stridedView, type StridedView, type Tensor } from "../tensor/Tensor.js";
 import { callOp, callTensorOp } from "./dispatch.js";
 import { defineOp, type TensorMeta } from "./registry.js";
 
@@ -42,7 +42,7 @@ export function keepdimView(out: Tensor, shape: Shape, dims: readonly number[]):
   if (out.ndim === shape.length) return out;
   let k = 0;
   const strides = shape.map((_, d) => (dims.includes(d) ? 0 : out.strides[k++]!));
-  return viewOf(
+  return stridedView(
     out,
     shape.map((size, d) => (dims.includes(d) ? 1 : size)),
     strides,
