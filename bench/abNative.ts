@@ -5,12 +5,13 @@
  * Each case runs on both addons in alternating short rounds (the machine is shared and
  * noisy), one thread and the whole pool; the faster round of each side is reported.
  * Cases: the linear layers of the fixture models at batch 1 (GEMV over a transposed
- * weight), mm with a row-major B (the GEMV over rows), the 64-row product of mlp b64,
- * and the optimized models' cases (`--models mlp,cnn`; `--models none` skips them).
+ * weight), mm with a row-major B (the GEMV over rows), the 64-row product of mlp b64
+ * with its weight packed per call and packed ahead (an optimized linear, as in mlp b64
+ * and attention's blocks), and the optimized models' cases (`--models mlp,cnn`; `--models none` skips them).
  */
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { linear, mm, optimizeForInference, randn, trace, type Tensor } from "tsjit";
+import { linear, mm, nn, optimizeForInference, randn, trace, type Tensor } from "tsjit";
 import { withBackend } from "../runtime/kernels/index.js";
 import { createNativeBackend } from "../runtime/kernels/native/index.js";
 import type { NativeBinding } from "../runtime/kernels/native/loader.js";
@@ -46,6 +47,14 @@ function linearCase(m: number, k: number, n: number): Case {
   return { name: `linear ${m}x${k}x${n}`, bytes: 4 * k * n, run: () => linear(x, w, b) };
 }
 
+/** A traced and optimized linear layer: its weight a constant, packed once per side. */
+function packedLinearCase(m: number, k: number, n: number): Case {
+  const layer = new nn.Linear(k, n).eval();
+  const x = randn(m, k);
+  const optimized = optimizeForInference(trace(layer, [x]));
+  return { name: `packed linear ${m}x${k}x${n}`, bytes: 0, run: () => optimized.forward(x) };
+}
+
 function mmCase(m: number, k: number, n: number): Case {
   const a = randn(m, k);
   const b = randn(k, n);
@@ -66,7 +75,8 @@ async function modelCases(names: readonly string[]): Promise<Case[]> {
 const modelNames = options.models === "none" ? [] : (options.models ?? "mlp,cnn").split(",");
 const cases: Case[] = [
   linearCase(1, 9216, 128), linearCase(1, 784, 512), linearCase(1, 512, 512), linearCase(2, 9216, 128),
-  mmCase(1, 784, 512), mmCase(1, 2048, 2048), linearCase(64, 784, 512),
+  mmCase(1, 784, 512), mmCase(1, 2048, 2048), linearCase(64, 784, 512), packedLinearCase(64, 784, 512),
+  packedLinearCase(64, 256, 768), packedLinearCase(64, 1024, 256),
   ...(await modelCases(modelNames)),
 ];
 

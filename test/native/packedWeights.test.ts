@@ -2,7 +2,8 @@
  * Pre-packed weights: B packed whole by packB gives exactly the floats of the same
  * product packing B per call (the microkernel reads the same panels in the same
  * order), for every ISA, on 1 and 2 threads, M at and past the tile, K past KC, N not a
- * multiple of NR, both B layouts, with bias and activation; packB packs nothing for the
+ * multiple of NR, both B layouts, with bias and activation, and read where a copy put it
+ * (the pad that aligned its panels no longer does); packB packs nothing for the
  * GEMV paths; a packed handle of the wrong ISA, shape or kind is a RangeError naming
  * what is wrong, never a crash; and a frozen or loaded model packs its constant weights
  * once (not the narrow last layer) and computes what the eager module does.
@@ -88,6 +89,25 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
         packedEqualsUnpacked({ M: 64, K: 1024, N: 256, transposed: true, withBias: true, activation: -1, seed: 11 });
       });
     }
+
+    it(`${isa}: a packed B copied to another alignment (its pad no longer aligns the panels) gives the same floats`, () => {
+      native!.binding.setIsa(isa);
+      native!.binding.setNumThreads(1);
+      const p: Product = { M: 13, K: 70, N: 130, transposed: true, withBias: true, activation: -1, seed: 12 };
+      const a = randomArray(p.M * p.K, 1);
+      const b = randomArray(p.K * p.N, 2);
+      const bias = randomArray(p.N, 3);
+      const packed = native!.binding.packB(p.M, p.K, p.N, 1, b, 0, 1, p.K, null)!;
+      const want = run(p, a, b, bias, packed);
+      for (let shift = 1; shift < 16; shift++) {
+        const moved = new Float32Array(packed.length + shift).subarray(shift);
+        moved.set(packed);
+        const got = run(p, a, b, bias, moved);
+        for (let i = 0; i < want.length; i++) {
+          if (!Object.is(got[i], want[i])) throw new Error(`shifted ${shift} floats: C[${i}] ${got[i]} vs ${want[i]}`);
+        }
+      }
+    });
   }
 
   it("packB: null for the GEMV paths, its previous packing while it fits the active ISA and shape, a new one otherwise", () => {
@@ -130,6 +150,9 @@ describe.skipIf(!native)(suiteName("pre-packed B"), () => {
     expect(() => call(new Float32Array(packed.length))).toThrow(/packed is not a packed B/);
     expect(() => call(new Float32Array(3))).toThrow(/packed is not a packed B/);
     expect(() => call(packed.slice(0, packed.length - 1))).toThrow(/packed has \d+ floats, a packed 5 x 7 B has \d+/);
+    const badPad = packed.slice();
+    new Uint32Array(badPad.buffer)[5] = 16;  // the pad before the panels: 0 to 15 floats
+    expect(() => call(badPad)).toThrow(/packed is not a packed B \(a pad of 16 floats\)/);
     expect(() => (native!.binding.sgemmFused as (...args: unknown[]) => void)(a, b, new Float32Array(M * N), null, new Float64Array(4), new Float64Array([M, N, K, 0, K, 1, 0, N, 1, 0, 0, N, 1, 0, -1]))).toThrow(TypeError);
     for (const other of isas.slice(1)) {
       native!.binding.setIsa(other);

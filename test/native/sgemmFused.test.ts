@@ -6,7 +6,8 @@
  * around the tiles, transposed and strided A and B, C with a column stride (no
  * activation), the GEMV paths (M below MR, B's rows or columns contiguous), the
  * threaded splits and a K past KC (the bias goes in with the first k block, the
- * activation after the last). Within 1e-4 of sum_k |a||b| + |bias| plus 1e-5 relative
+ * activation after the last), and M's last rows in a tile of their own (64 rows: ten
+ * tiles of 6 and one of 4; 62: one of 2). Within 1e-4 of sum_k |a||b| + |bias| plus 1e-5 relative
  * (the vector exp/tanh of the activations); none of them magnifies an error by more
  * than 1.2.
  */
@@ -116,9 +117,11 @@ describe.skipIf(!native)(suiteName("native SGEMM with a bias and activation epil
         );
       });
 
-      it("for every activation, with and without a bias: K = 0, GEMV rows, threaded products and K past KC", () => {
+      it("for every activation, with and without a bias: K = 0, GEMV rows, threaded products, K past KC and the short last tiles of 64 and 62 rows", () => {
         native!.binding.setIsa(isa);
-        const cases: [number, number, number][] = [[3, 5, 0], [1, 70, 33], [2, 300, 130], [130, 131, 129], [7, 65, 600], [33, 9, 100]];
+        const cases: [number, number, number][] = [
+          [3, 5, 0], [1, 70, 33], [2, 300, 130], [130, 131, 129], [7, 65, 600], [33, 9, 100], [64, 129, 40], [62, 65, 520],
+        ];
         for (const act of [null, ...EPILOGUE_ACTIVATIONS]) {
           for (const [M, N, K] of cases) {
             for (const withBias of [false, true]) {

@@ -11,7 +11,7 @@ namespace tsjit {
 void tsjit_f32_gemm_ukernel_6x16__avx2_fma(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a, const float* b,
     float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta, const float* bias_n, const float* bias_m,
     const float* next_b, size_t prefetch_floats) {
-  gemm_ukernel<VecAvx2, 6, 2>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta, bias_n, bias_m, next_b, prefetch_floats);
+  gemm_ukernel_rows<VecAvx2, 6, 2>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta, bias_n, bias_m, next_b, prefetch_floats);
 }
 
 void tsjit_f32_gemv_rows_ukernel__avx2_fma(size_t N, size_t K, const float* a, ptrdiff_t a_step, const float* b,

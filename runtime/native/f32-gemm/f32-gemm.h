@@ -45,19 +45,27 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
   for (int i = 0; i < MR; i++)
 #pragma GCC unroll 8
     for (int j = 0; j < NV; j++) acc[i][j] = V::zero();
+  // Without a next panel to fetch, the loop runs without the prefetch instruction.
+  const auto k_loop = [&](auto fetching) {
 #pragma GCC unroll 4
-  for (size_t k = 0; k < kc; k++) {
-    R bv[NV];
+    for (size_t k = 0; k < kc; k++) {
+      R bv[NV];
 #pragma GCC unroll 8
-    for (int j = 0; j < NV; j++) bv[j] = V::load(b + j * W);
+      for (int j = 0; j < NV; j++) bv[j] = V::load(b + j * W);
 #pragma GCC unroll 32
-    for (int i = 0; i < MR; i++) {
-      const R av = V::set1(ar[i][k]);
+      for (int i = 0; i < MR; i++) {
+        const R av = V::set1(ar[i][k]);
 #pragma GCC unroll 8
-      for (int j = 0; j < NV; j++) acc[i][j] = V::fmadd(av, bv[j], acc[i][j]);
+        for (int j = 0; j < NV; j++) acc[i][j] = V::fmadd(av, bv[j], acc[i][j]);
+      }
+      if constexpr (decltype(fetching)::value) __builtin_prefetch(prefetch + k * prefetch_step, 0, 2);
+      b += NR;
     }
-    __builtin_prefetch(prefetch + k * prefetch_step, 0, 2);
-    b += NR;
+  };
+  if (prefetch_floats > 0) {
+    k_loop(std::true_type());
+  } else {
+    k_loop(std::false_type());
   }
   const R va = V::set1(alpha);
   if (mr == size_t(MR) && nr == size_t(NR) && cs_c == 1) {
@@ -100,6 +108,27 @@ inline void gemm_ukernel(size_t mr, size_t nr, size_t kc, const float* __restric
       *p = beta == 0.0f ? alpha * tile[i * NR + j] + bias : alpha * tile[i * NR + j] + (beta * *p + bias);
     }
   }
+}
+
+// Note [Short tiles]: the k loop costs the same for every row of its tile, used or not
+// (rows past mr re-read row 0), so the last tile of a product whose M is not a multiple
+// of MR runs a tile of 2 or 4 rows when that covers its rows: a 64-row product on a
+// 6-row tile is 10 full tiles and one of 4 rows, which on 6 rows would cost 66 rows.
+template <class V, int MR, int NV>
+inline void gemm_ukernel_rows(size_t mr, size_t nr, size_t kc, const float* a, ptrdiff_t rs_a, const float* b,
+                              float* c, ptrdiff_t rs_c, ptrdiff_t cs_c, float alpha, float beta, const float* bias_n,
+                              const float* bias_m, const float* next_b, size_t prefetch_floats) {
+  if constexpr (MR > 4) {
+    if (mr <= 2) {
+      gemm_ukernel<V, 2, NV>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta, bias_n, bias_m, next_b, prefetch_floats);
+      return;
+    }
+    if (mr <= 4) {
+      gemm_ukernel<V, 4, NV>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta, bias_n, bias_m, next_b, prefetch_floats);
+      return;
+    }
+  }
+  gemm_ukernel<V, MR, NV>(mr, nr, kc, a, rs_a, b, c, rs_c, cs_c, alpha, beta, bias_n, bias_m, next_b, prefetch_floats);
 }
 
 // c[j * cs_c] = out.alpha * sums[j] + out.beta * c[j * cs_c] + out.bias[j] + out.shift for
