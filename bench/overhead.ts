@@ -14,7 +14,9 @@
  * - plan: one node of a whole planned run (runOp + instruction loop + liveness).
  *
  * [1,8] stays in JS on the native backend (under NATIVE_ELEMENTWISE_MIN); [1,64] crosses
- * into the addon. JSON goes to bench/results/overhead-<date>.json.
+ * into the addon. With the addon, it also times one parallel job of empty shares on the
+ * thread pool (fork and join, what a kernel split over the cores pays on top of its
+ * work). JSON goes to bench/results/overhead-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -101,9 +103,14 @@ for (const key of [...new Set(rows.map((r) => `${r.backend}|${r.shape}`))]) {
   console.log(`${backendLabel.padEnd(12)} ${shape.padEnd(6)} ${cells.join(" ")}`);
 }
 
+const forkJoin = native
+  ? Array.from({ length: native.binding.info().poolThreads }, (_, i) => ({ threads: i + 1, ns: native!.binding.forkJoinNs(i + 1, 2000) }))
+  : [];
+if (forkJoin.length > 0) console.log(`\nthread pool, one job of empty shares (ns): ${forkJoin.map((f) => `${f.threads}T ${f.ns.toFixed(0)}`).join(", ")}`);
+
 const date = new Date().toISOString();
 const dir = join(process.cwd(), "bench", "results");
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `overhead-${date.replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, JSON.stringify({ date, node: process.version, nodes: NODES, rows }, null, 2));
+writeFileSync(file, JSON.stringify({ date, node: process.version, nodes: NODES, rows, forkJoin }, null, 2));
 console.log(`\nJSON: ${file}`);

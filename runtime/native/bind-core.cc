@@ -1,6 +1,8 @@
-// info(), setIsa(name), setNumThreads(n), peakGflops(threads, ms): the addon's state
-// (kernel table, threads, malloc settings) and the machine's peak FMA throughput for the bench.
+// info(), setIsa(name), setNumThreads(n), peakGflops(threads, ms), forkJoinNs(threads,
+// jobs): the addon's state (kernel table, threads, malloc settings), and for the bench the
+// machine's peak FMA throughput and what one parallel job costs the pool.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <string>
 #include "args.h"
@@ -79,6 +81,24 @@ Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), best);
 }
 
+// forkJoinNs(threads, jobs): the median over 15 rounds of the mean time of `jobs` empty
+// jobs of `threads` shares each (run_by_thread, as the GEMV and conv splits use it), in
+// ns: what a parallel kernel pays before and after its work.
+Napi::Value ForkJoinNs(const Napi::CallbackInfo& info) {
+  const char* fn = "forkJoinNs";
+  const int threads = int(std::max<int64_t>(1, std::min<int64_t>(int_arg(info, 0, fn, "threads", true), thread_pool().size())));
+  const int64_t jobs = std::max<int64_t>(1, int_arg(info, 1, fn, "jobs", true));
+  std::atomic<int> sink{0};
+  double rounds[15];
+  for (double& round : rounds) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int64_t j = 0; j < jobs; j++) thread_pool().run_by_thread(threads, [&](int t) { sink.fetch_add(t, std::memory_order_relaxed); });
+    round = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / double(jobs);
+  }
+  std::sort(std::begin(rounds), std::end(rounds));
+  return Napi::Number::New(info.Env(), rounds[7]);
+}
+
 }  // namespace
 
 const IsaKernels& active_isa() { return *g_isa; }
@@ -95,6 +115,7 @@ void register_core(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
+  exports.Set("forkJoinNs", Napi::Function::New(env, ForkJoinNs));
 }
 
 }  // namespace tsjit

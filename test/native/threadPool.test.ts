@@ -3,10 +3,11 @@
  * pool (blocked products by columns or rows, GEMVs, batches shared out whole) gives the
  * floats it gives on one thread, job after job, with jobs of different sizes and task
  * counts in turn, so a worker that joins late, skips a closed job or checks in for the
- * wrong one would show as a wrong or missing block of C.
+ * wrong one would show as a wrong or missing block of C. Also the bench's probe of what
+ * one empty job costs.
  */
 import fc from "fast-check";
-import { afterAll, describe, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { native, suiteName } from "./nativeAvailability.js";
 import { randomArray } from "./randomArray.js";
 
@@ -57,5 +58,15 @@ describe.skipIf(!native)(suiteName("thread pool"), () => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  it("forkJoinNs times empty jobs on 1 to all threads, and refuses a thread count that is no integer", () => {
+    const threads = native!.binding.info().poolThreads;
+    for (let t = 1; t <= threads; t++) {
+      const ns = native!.binding.forkJoinNs(t, 50);
+      expect(Number.isFinite(ns) && ns > 0).toBe(true);
+    }
+    expect(() => native!.binding.forkJoinNs(1.5, 10)).toThrow(/forkJoinNs\(\): threads must be an integer/);
+    expect(() => native!.binding.forkJoinNs(2, -1)).toThrow(/forkJoinNs\(\): jobs must be >= 0/);
   });
 });

@@ -22,6 +22,8 @@ export interface CoreBinding {
   setIsa(name: string): void;
   /** This machine's FP32 FMA throughput in GFLOP/s with the active ISA, over `ms` milliseconds. */
   peakGflops(threads: number, ms: number): number;
+  /** ns one job of `threads` empty shares costs the pool (median of 15 rounds of `jobs` jobs). */
+  forkJoinNs(threads: number, jobs: number): number;
 }
 
 /** The raw binding, one interface per kernel family. Every function checks its arguments and throws on a mismatch. */
