@@ -1,6 +1,6 @@
-// info(), setIsa(name), setNumThreads(n), peakGflops(threads, ms), forkJoinNs(threads,
-// jobs): the addon's state (kernel table, threads, malloc settings), and for the bench the
-// machine's peak FMA throughput and what one parallel job costs the pool.
+// info(), isaGeneration(), setIsa(name), setNumThreads(n), peakGflops(threads, ms),
+// forkJoinNs(threads, jobs): the addon's state (kernel table, threads, malloc settings),
+// and for the bench the machine's peak FMA throughput and what one parallel job costs the pool.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -16,6 +16,8 @@ namespace {
 
 const IsaKernels* g_isa = nullptr;
 std::string g_isa_reason;
+// Counts switches of the kernel table, so JS can keep what it made for one (packed weights) without asking.
+uint32_t g_isa_generation = 0;
 std::string g_malloc;
 
 Napi::Value Info(const Napi::CallbackInfo& info) {
@@ -41,10 +43,14 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   const std::string name = info[0].As<Napi::String>().Utf8Value();
   const IsaKernels* k = isa_by_name(name);
   if (k == nullptr) throw_range(info.Env(), "setIsa", "ISA '" + name + "' is unknown or not supported by this CPU");
+  if (k != g_isa) g_isa_generation++;
   g_isa = k;
   g_isa_reason = "set by setIsa('" + name + "')";
   return info.Env().Undefined();
 }
+
+// isaGeneration(): how many times setIsa has switched the kernel table (one cheap call).
+Napi::Value IsaGeneration(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), g_isa_generation); }
 
 // setNumThreads(n): use at most n of the pool's threads (benches compare 1 and all).
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -112,6 +118,7 @@ void register_core(Napi::Env env, Napi::Object exports) {
   }
   if (g_malloc.empty()) g_malloc = tune_malloc();
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("isaGeneration", Napi::Function::New(env, IsaGeneration));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));

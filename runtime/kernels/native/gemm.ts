@@ -8,6 +8,7 @@ import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
 import { linalgKernels as jsLinalg, matmulWith, type BatchedGemm } from "../js/linalg.js";
 import { isConstantWeight, storageWrites } from "../constantWeights.js";
 import { UNARY_CODES } from "./elementwise.js";
+import type { CoreBinding } from "./loader.js";
 import { StreamedWeights } from "./streamedWeights.js";
 
 export interface GemmBinding {
@@ -96,8 +97,10 @@ class PackedWeights {
   readonly #packs = new WeakMap<Float32Array, Map<string, PackedView>>();
   /** Per weight, the last product found to stream it (GEMV): asked again, as a layer is on every call, it is answered without building the key. */
   readonly #lastStreamed = new WeakMap<Float32Array, StreamedQuery>();
+  /** Per weight, the last product that read it packed, answered again without a key or a call into the addon while the weight and the ISA are unchanged. */
+  readonly #lastPacked = new WeakMap<Float32Array, PackedQuery>();
 
-  constructor(private readonly binding: GemmBinding) {}
+  constructor(private readonly binding: GemmBinding & Pick<CoreBinding, "isaGeneration">) {}
 
   /** B packed, when B is a constant weight and a product of M rows reads B packed; else null. */
   get(M: number, K: number, N: number, aColStride: number, b: Float32Array, offset: number, rowStride: number, colStride: number): Float32Array | null {
@@ -105,8 +108,10 @@ class PackedWeights {
     // A product shape the native side streams B for (GEMV) needs no packing; asking again costs a call.
     const product = M * 4 + (aColStride === 1 ? 0 : 1);
     const last = this.#lastStreamed.get(b);
-    if (last && last.product === product && last.offset === offset && last.rowStride === rowStride && last.colStride === colStride && last.K === K && last.N === N) {
-      return null;
+    if (last && sameQuery(last, product, offset, rowStride, colStride, K, N)) return null;
+    const recent = this.#lastPacked.get(b);
+    if (recent && sameQuery(recent, product, offset, rowStride, colStride, K, N) && recent.writes === storageWrites(b) && recent.isaGeneration === this.binding.isaGeneration()) {
+      return recent.packed;
     }
     let views = this.#packs.get(b);
     if (!views) this.#packs.set(b, (views = new Map()));
@@ -124,8 +129,13 @@ class PackedWeights {
     }
     view.packed = packed;
     view.writes = writes;
+    this.#lastPacked.set(b, { product, offset, rowStride, colStride, K, N, writes, isaGeneration: this.binding.isaGeneration(), packed });
     return packed;
   }
+}
+
+function sameQuery(q: StreamedQuery, product: number, offset: number, rowStride: number, colStride: number, K: number, N: number): boolean {
+  return q.product === product && q.offset === offset && q.rowStride === rowStride && q.colStride === colStride && q.K === K && q.N === N;
 }
 
 interface StreamedQuery {
@@ -137,6 +147,12 @@ interface StreamedQuery {
   readonly N: number;
 }
 
+interface PackedQuery extends StreamedQuery {
+  readonly writes: number;
+  readonly isaGeneration: number;
+  readonly packed: Float32Array;
+}
+
 interface PackedView {
   packed: Float32Array | null;
   /** storageWrites of the weight when `packed` was made. */
@@ -145,7 +161,7 @@ interface PackedView {
   readonly unpackedProducts: Set<number>;
 }
 
-export function nativeGemmKernels(binding: GemmBinding): Pick<Backend, "matmul" | "matmulFused"> {
+export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaGeneration">): Pick<Backend, "matmul" | "matmulFused"> {
   const packedWeights = new PackedWeights(binding);
   const streamedWeights = new StreamedWeights();
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */

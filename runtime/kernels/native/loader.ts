@@ -16,6 +16,8 @@ import type { RowwiseBinding } from "./rowwise.js";
 export interface CoreBinding {
   /** threads: what kernels use now (poolThreads unless capped by setNumThreads); malloc: what load did to malloc's settings (Note [Keeping freed pages]). */
   info(): { isa: string; isaReason: string; threads: number; poolThreads: number; supportedIsas: string[]; malloc: string };
+  /** Counts the switches of the kernel table by setIsa (what was packed for one ISA is stale after a switch). */
+  isaGeneration(): number;
   /** Caps the threads kernels use (at least 1; the pool itself keeps its size). */
   setNumThreads(n: number): void;
   /** Switches the kernel table ("avx512" | "avx2" | "generic"); throws when the CPU lacks it. */
