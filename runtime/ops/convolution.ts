@@ -37,9 +37,11 @@ function requireNonNegative(op: string, argName: string, values: readonly number
 
 /**
  * `t` as a 4-D [N, C, H, W] view: an unbatched tensor gains N = 1 in front, a 1-D
- * (spatial) tensor gains H = 1 before its last dim. Size-1 dims take stride 0.
+ * (spatial) tensor gains H = 1 before its last dim. Size-1 dims take stride 0. A
+ * batched 2-D tensor is that already, and is returned as it is.
  */
 function as4d(t: Tensor, batched: boolean, spatial: Spatial): Tensor {
+  if (batched && spatial === 2) return t;
   let shape = [...t.shape];
   let strides = [...t.strides];
   if (!batched) {
