@@ -4,7 +4,8 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { callTensorOp } from "./dispatch.js";
 import { defineOp } from "./registry.js";
 
-defineOp<[self: Tensor, dtype: DType | null]>({
+/** Exported for the composites that copy (reshape of a layout no view can take): see runNestedOp. */
+export const toCopy = defineOp<[self: Tensor, dtype: DType | null]>({
   schema: "_to_copy(Tensor self, *, ScalarType? dtype=None) -> Tensor",
   kind: "kernel",
   infer: ([self, dtype]) => [{ shape: self.shape, dtype: dtype ?? self.dtype }],

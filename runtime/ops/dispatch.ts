@@ -104,6 +104,15 @@ export function callOp(name: string, rawArgs: readonly unknown[]): unknown {
   return result;
 }
 
+/**
+ * For a composite's step: runs `op` on arguments already bound (schema order, defaults
+ * explicit), as `callOp` would after resolving the name, without resolving it: outputs
+ * from the composite's allocator, and no observer sees it (an inner call).
+ */
+export function runNestedOp(op: OpDef, args: unknown[]): unknown {
+  return runOp(op, args, nestedAllocator);
+}
+
 /** `callOp` for ops that return one tensor. */
 export function callTensorOp(name: string, rawArgs: readonly unknown[]): Tensor {
   return callOp(name, rawArgs) as Tensor;

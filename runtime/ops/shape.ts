@@ -6,7 +6,8 @@
 import { check, fail, formatShape } from "../errors.js";
 import { contiguousStrides, normalizeDim, type Shape } from "../tensor/shape.js";
 import { viewOf, type Tensor } from "../tensor/Tensor.js";
-import { callOp, callTensorOp } from "./dispatch.js";
+import { toCopy } from "./conversion.js";
+import { callOp, callTensorOp, runNestedOp } from "./dispatch.js";
 import { defineOp } from "./registry.js";
 import { inferSize, narrowView, viewStrides } from "./viewLayout.js";
 
@@ -42,7 +43,7 @@ defineOp<[self: Tensor, shape: number[]]>({
 function reshaped(self: Tensor, size: number[]): Tensor {
   const strides = viewStrides(self.shape, self.strides, size);
   if (strides) return viewOf(self, size, strides, self.offset);
-  const copy = callTensorOp("_to_copy", [self]);
+  const copy = runNestedOp(toCopy, [self, null]) as Tensor;
   return viewOf(copy, size, contiguousStrides(size), copy.offset);
 }
 
@@ -344,7 +345,7 @@ defineOp<[self: Tensor, dim: number]>({
   },
 });
 
-defineOp<[self: Tensor, splitSize: number, dim: number]>({
+const splitTensor = defineOp<[self: Tensor, splitSize: number, dim: number]>({
   schema: "split.Tensor(Tensor self, int split_size, int dim=0) -> Tensor[]",
   method: true,
   kind: "view",
@@ -396,7 +397,7 @@ defineOp<[self: Tensor, chunks: number, dim: number]>({
     check(self.ndim > 0, "chunk", () => "cannot be applied to a 0-dim tensor");
     check(chunks > 0, "chunk", () => `chunks must be greater than 0, got ${chunks}`);
     const size = self.shape[normalizeDim("chunk", dim, self.ndim)]!;
-    return callOp("split", [self, Math.ceil(size / chunks), dim]);
+    return runNestedOp(splitTensor, [self, Math.ceil(size / chunks), dim]);
   },
 });
 
