@@ -290,18 +290,8 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
     for (int64_t n = 0; n < N; n++) rows_of(n, 0, OH);
     return;
   }
-  // Fewer images than threads on the direct path: each image's output channels in
-  // parts of whole tiles (every part computes all positions, so no part ends in a
-  // partly filled tile, as a block of rows may).
-  if (direct && N < threads && O >= 2 * isa.conv.mr) {
-    const int64_t MR = isa.conv.mr, tiles = (O + MR - 1) / MR;
-    const int64_t wanted = std::min<int64_t>(tiles, (threads + N - 1) / N);
-    const int64_t part = (tiles + wanted - 1) / wanted * MR;  // channels per part
-    const int64_t parts = (O + part - 1) / part;                // none empty
-    thread_pool().run(int(N * parts), [&](int t) {
-      const int64_t o_begin = (t % parts) * part;
-      direct->rows(input, t / parts, 0, OH, o_begin, std::min(O, o_begin + part));
-    });
+  if (direct && N < threads &&
+      for_channel_parts(isa, N, O, threads, [&](int64_t n, int64_t o_begin, int64_t o_end) { direct->rows(input, n, 0, OH, o_begin, o_end); })) {
     return;
   }
   // Whole images per thread when there are enough of them, else each image's output
