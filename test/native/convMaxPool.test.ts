@@ -3,8 +3,10 @@
  * the JS reference (the whole convolution, then max_pool2d), for every ISA this CPU
  * supports, on 1 and 2 threads: generated shapes with odd convolution sizes (the pooling
  * drops the last row or column), strides, padding, groups, every activation, input
- * layouts, NaN in the input, fewer and more images than threads, a spaced output; and
- * the cnn example's conv2 at batch 1 and 33 on the direct path.
+ * layouts, NaN in the input, fewer and more images than threads, a spaced output;
+ * output channels in blocks of 32 at stride 1 unpadded (AVX-512's channels-last tile,
+ * whose rows end in a tile overlapping the one before); and the cnn example's conv2 at
+ * batch 1 and 33.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -102,6 +104,28 @@ describe.skipIf(!native)(suiteName("native conv2d + activation + 2x2 max pooling
             expectClose(got, want, `${isa} ${threads}T ${JSON.stringify(c)}`);
           }),
           { numRuns: 80 },
+        );
+      });
+    }
+  }
+
+  for (const isa of isas) {
+    for (const threads of [1, 2]) {
+      it(`${isa}, ${threads} thread(s): output channels in blocks of 32, stride 1, unpadded (the channels-last tile on AVX-512): rows of 12 and more, odd sizes, NaN, any activation`, () => {
+        native!.binding.setIsa(isa);
+        native!.binding.setNumThreads(threads);
+        fc.assert(
+          fc.property(
+            poolCase,
+            fc.constantFrom(32, 64),
+            fc.integer({ min: 0, max: 9 }),
+            (c, O, extraW) => {
+              const blocks: PoolCase = { ...c, groups: 1, Og: O, stride: 1, pad: 0, N: (c.N % 3) + 1, W: c.K + 11 + extraW, layout: c.seed % 3 === 0 ? c.layout : "contiguous" };
+              const [got, want] = runBoth(blocks);
+              expectClose(got, want, `${isa} ${threads}T ${JSON.stringify(blocks)}`, 3e-4);
+            },
+          ),
+          { numRuns: 40 },
         );
       });
     }
