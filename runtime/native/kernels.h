@@ -132,6 +132,8 @@ using ConvNhwcFn = void (*)(size_t K, const float* w, const float* in, const ptr
 // rows 2r, 2r + 1 and columns 2c, 2c + 1 of in [H][W][32], for r < PH, c < PW, j < 32.
 using MaxPoolNhwcFn = void (*)(size_t PH, size_t PW, size_t W, const float* in, float* out, ptrdiff_t rs_out,
                                ptrdiff_t oH, ptrdiff_t oW);
+// ... and its weights' packing: dst[k * 32 + j] = w[j * rs_w + k] for j < 32, k < K.
+using PackNhwcFn = void (*)(size_t K, const float* w, ptrdiff_t rs_w, float* dst);
 struct ConvConfig {
   ConvUkernelFn ukernel;
   int mr, nr;
@@ -140,6 +142,7 @@ struct ConvConfig {
   // The channels-last tile and its pooling, or null (then the fused op takes the direct path).
   ConvNhwcFn nhwc;
   MaxPoolNhwcFn maxpool_nhwc;
+  PackNhwcFn pack_nhwc;
 };
 // pool (f32-pool): output row r at out + r * rs_out, for r < rows: out[j] = the max of the
 // 2x2 window in[2j, 2j + 1] of input rows 2r and 2r + 1 (rs_in apart), for j < n, as

@@ -50,10 +50,16 @@ thread_local std::vector<float> t_nhwc_weights;
 thread_local std::vector<float> t_nhwc_block;
 
 // Block b's weights (output channels 32b to 32b + 31) as K rows of its 32 channels, k
-// in (c, kh, kw) order: written in order, each channel's row of weights read in order.
-void pack_nhwc_block(const View4<const float>& weight, int64_t b, float* dst) {
+// in (c, kh, kw) order: by the ISA's transposing kernel when each channel's K weights
+// are one run, else one by one.
+void pack_nhwc_block(const IsaKernels& isa, const View4<const float>& weight, int64_t b, float* dst) {
   const int64_t* s = weight.stride;
+  const int64_t C = weight.dim[1], KH = weight.dim[2], KW = weight.dim[3];
   const float* first = weight.data + b * kNhwcChannels * s[0];
+  if ((KW == 1 || s[3] == 1) && (KH == 1 || s[2] == KW) && (C == 1 || s[1] == KH * KW)) {
+    isa.conv.pack_nhwc(size_t(C * KH * KW), first, s[0], dst);
+    return;
+  }
   for (int64_t c = 0; c < weight.dim[1]; c++)
     for (int64_t kh = 0; kh < weight.dim[2]; kh++)
       for (int64_t kw = 0; kw < weight.dim[3]; kw++, dst += kNhwcChannels) {
@@ -90,7 +96,7 @@ void conv_pool_nhwc(const IsaKernels& isa, const View4<const float>& in, const V
   const bool pack_in_tasks = N < threads;
   if (!pack_in_tasks) {
     t_nhwc_weights.resize(size_t(O * K));
-    for (int64_t b = 0; b < blocks; b++) pack_nhwc_block(weight, b, t_nhwc_weights.data() + b * K * kNhwcChannels);
+    for (int64_t b = 0; b < blocks; b++) pack_nhwc_block(isa, weight, b, t_nhwc_weights.data() + b * K * kNhwcChannels);
   }
   const float* packed = t_nhwc_weights.data();
   std::vector<float> biases(static_cast<size_t>(O), 0.0f);
@@ -110,7 +116,7 @@ void conv_pool_nhwc(const IsaKernels& isa, const View4<const float>& in, const V
       const float* w = packed + b * K * kNhwcChannels;
       if (pack_in_tasks) {
         t_nhwc_block.resize(size_t(K * kNhwcChannels));
-        pack_nhwc_block(weight, b, t_nhwc_block.data());
+        pack_nhwc_block(isa, weight, b, t_nhwc_block.data());
         w = t_nhwc_block.data();
       }
       for (int64_t oh = 0; oh < OH; oh++) {

@@ -47,6 +47,37 @@ void tsjit_f32_conv_nhwc_ukernel_12x32__avx512f(size_t K, const float* w, const 
 
 namespace {
 
+// r[i] = column i of the 16 x 16 block whose rows are r[0..16): unpack pairs of rows,
+// shuffle pairs of pairs, then exchange 128-bit lanes twice.
+inline void transpose_16x16(__m512 (&r)[16]) {
+  __m512 t[16], u[16];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) {
+    u[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  // t: 128-bit lanes 0 and 2 (0x88) or 1 and 3 (0xdd) of two u's, rows 4 apart.
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) {
+    t[i] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0xdd);
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+
 // max_pool2d's step, 16 lanes at once: v replaces best where greater or NaN.
 inline __m512 step_max(__m512 best, __m512 v) {
   const __mmask16 take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
@@ -54,6 +85,25 @@ inline __m512 step_max(__m512 best, __m512 v) {
 }
 
 }  // namespace
+
+// dst[k * 32 + j] = w[j * rs_w + k] for j < 32, k < K: 16 x 16 blocks transposed in
+// registers, the k past the last whole block one by one.
+void tsjit_f32_pack_nhwc32__avx512f(size_t K, const float* w, ptrdiff_t rs_w, float* dst) {
+  size_t k0 = 0;
+  for (; k0 + 16 <= K; k0 += 16) {
+#pragma GCC unroll 2
+    for (int h = 0; h < 2; h++) {
+      __m512 r[16];
+#pragma GCC unroll 16
+      for (int j = 0; j < 16; j++) r[j] = _mm512_loadu_ps(w + (16 * h + j) * rs_w + k0);
+      transpose_16x16(r);
+#pragma GCC unroll 16
+      for (int k = 0; k < 16; k++) _mm512_storeu_ps(dst + (k0 + k) * 32 + 16 * h, r[k]);
+    }
+  }
+  for (; k0 < K; k0++)
+    for (int j = 0; j < 32; j++) dst[k0 * 32 + j] = w[j * rs_w + k0];
+}
 
 // out[j * rs_out + r * oH + c * oW] = max of in's 2x2 window at rows 2r, 2r + 1 and
 // columns 2c, 2c + 1, for the 32 channels j of in [H][W][32] (channels last), r < PH,
