@@ -1,7 +1,7 @@
 // conv2d (with its activation) followed by max_pool2d over 2x2 windows, stride 2, no
-// padding (tsjit::conv2d_act_max_pool2x2): the convolution of one image at a time goes
-// to a per-thread buffer, still in L2 when it is pooled, so the pre-pool tensor never
-// travels to memory and back (f32-conv-maxpool.cc).
+// padding (tsjit::conv2d_act_max_pool2x2): the convolution of one image (or of a block
+// of its output channels) at a time goes to a per-thread buffer, still in L2 when it is
+// pooled, so the pre-pool tensor never travels to memory and back (f32-conv-maxpool.cc).
 #pragma once
 #include <cstddef>
 #include <cstdint>
