@@ -66,6 +66,20 @@ export interface LinalgKernels {
    * [O, C / groups, KH, KW], bias [O] or null, out [N, O, OH, OW].
    */
   conv2d(input: StridedView, weight: StridedView, bias: StridedView | null, out: StridedView, params: Conv2dParams): void;
+  /**
+   * max_pool2d over 2x2 windows, stride 2, of conv2d with params.activation
+   * (tsjit::conv2d_act_max_pool2x2): out is [N, O, floor(OH / 2), floor(OW / 2)] for the
+   * convolution's [OH, OW] = convSize. The native backend pools each image's
+   * convolution while it is in cache, so the pre-pool tensor is never written out.
+   */
+  conv2dMaxPool2x2(
+    input: StridedView,
+    weight: StridedView,
+    bias: StridedView | null,
+    out: StridedView,
+    params: Conv2dParams,
+    convSize: readonly [number, number],
+  ): void;
   /** input [N, C, H, W] -> out [N, C, OH, OW]; padded cells never win (they are -inf). */
   maxPool2d(input: StridedView, out: StridedView, params: MaxPool2dParams): void;
   /** input [N, C, H, W] -> out [N, C, OH, OW]. */

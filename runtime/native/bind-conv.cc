@@ -7,6 +7,7 @@
 #include "args.h"
 #include "bindings.h"
 #include "f32-conv/f32-conv.h"
+#include "f32-conv/f32-conv-maxpool.h"
 #include "sgemm.h"
 #include "f32-pool/f32-pool.h"
 
@@ -105,14 +106,20 @@ int64_t pooled_size(int64_t size, int64_t kernel, int64_t pad, int64_t stride, i
   return out;
 }
 
+enum class ConvEpilogue { kNone, kActivation, kActivationMaxPool2x2 };
+
 // conv2d(input x10, weight x10, bias, biasOffset, biasStride, out x10, strideH, strideW,
 //        padH, padW, dilationH, dilationW, groups); bias may be null.
 // conv2dActivation(the same arguments, activation): the result through a UnaryOp without
 // parameters (relu, tanh, sigmoid, gelu, gelu_tanh, silu); out.stride[3] must be 1.
-Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
+// conv2dActivationMaxPool2x2(the same arguments, activation, convH, convW): that result,
+// [N, O, convH, convW], max-pooled over 2x2 windows with stride 2 into out
+// [N, O, convH / 2, convW / 2] of any strides.
+Napi::Value Conv2dCall(const Napi::CallbackInfo& info, ConvEpilogue epilogue) {
   Napi::Env env = info.Env();
-  const char* fn = with_activation ? "conv2dActivation" : "conv2d";
-  expect_arg_count(info, fn, 3 * kViewArgs + 10 + (with_activation ? 1 : 0));
+  const bool with_activation = epilogue != ConvEpilogue::kNone, pooled = epilogue == ConvEpilogue::kActivationMaxPool2x2;
+  const char* fn = pooled ? "conv2dActivationMaxPool2x2" : with_activation ? "conv2dActivation" : "conv2d";
+  expect_arg_count(info, fn, 3 * kViewArgs + 10 + (with_activation ? 1 : 0) + (pooled ? 2 : 0));
   const ViewArg in = view_arg(info, 0, fn, kInput);
   const ViewArg w = view_arg(info, kViewArgs, fn, kWeight);
   const size_t b = 2 * kViewArgs;
@@ -131,8 +138,18 @@ Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
     const int64_t activation = int_arg(info, q + 7, fn, "activation", true);
     expect(env, fn, is_epilogue_activation(activation),
            [&] { return "activation " + std::to_string(activation) + " is not relu, tanh, sigmoid, gelu, gelu_tanh or silu"; });
-    expect(env, fn, out.stride[3] == 1, [] { return "out's last stride must be 1 with an activation"; });
+    expect(env, fn, pooled || out.stride[3] == 1, [] { return "out's last stride must be 1 with an activation"; });
     p.activation = int(activation);
+  }
+  // The convolution's output size: out's, or twice out's (plus an odd row or column) when pooled.
+  int64_t OH = out.dim[2], OW = out.dim[3];
+  if (pooled) {
+    OH = int_arg(info, q + 8, fn, "convH", true);
+    OW = int_arg(info, q + 9, fn, "convW", true);
+    expect(env, fn, out.dim[2] == OH / 2 && out.dim[3] == OW / 2, [&] {
+      return "out's spatial size [" + std::to_string(out.dim[2]) + ", " + std::to_string(out.dim[3]) +
+             "] is not the 2x2 pooling of the convolution's [" + std::to_string(OH) + ", " + std::to_string(OW) + "]";
+    });
   }
   expect_at_least(env, fn, "strideH", p.stride_h, 1);
   expect_at_least(env, fn, "strideW", p.stride_w, 1);
@@ -153,14 +170,14 @@ Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
                   ") and the input channels (" + std::to_string(C) + ") must be groups x weight dim 1 (" +
                   std::to_string(w.dim[1]) + ")";
          });
-  expect(env, fn, conv_size_ok(in.dim[2], out.dim[2], w.dim[2], p.stride_h, p.pad_h, p.dilation_h) &&
-                      conv_size_ok(in.dim[3], out.dim[3], w.dim[3], p.stride_w, p.pad_w, p.dilation_w),
+  expect(env, fn, conv_size_ok(in.dim[2], OH, w.dim[2], p.stride_h, p.pad_h, p.dilation_h) &&
+                      conv_size_ok(in.dim[3], OW, w.dim[3], p.stride_w, p.pad_w, p.dilation_w),
          [&] {
-           return "out's spatial size [" + std::to_string(out.dim[2]) + ", " + std::to_string(out.dim[3]) +
-                  "] does not follow from input [" + std::to_string(in.dim[2]) + ", " + std::to_string(in.dim[3]) +
-                  "], kernel, stride, padding and dilation";
+           return std::string(pooled ? "the convolution's" : "out's") + " spatial size [" + std::to_string(OH) + ", " +
+                  std::to_string(OW) + "] does not follow from input [" + std::to_string(in.dim[2]) + ", " +
+                  std::to_string(in.dim[3]) + "], kernel, stride, padding and dilation";
          });
-  expect(env, fn, out.dim[2] <= 1 || out.stride[2] == out.dim[3] * out.stride[3],
+  expect(env, fn, pooled || out.dim[2] <= 1 || out.stride[2] == out.dim[3] * out.stride[3],
          [] { return "out's [OH, OW] must be one run (stride 2 == OW x stride 3)"; });
   const float* bias = nullptr;
   int64_t bias_stride = 0;
@@ -180,12 +197,19 @@ Napi::Value Conv2dCall(const Napi::CallbackInfo& info, bool with_activation) {
   expect_disjoint(env, fn, out.span, in.span, "input");
   expect_disjoint(env, fn, out.span, w.span, "weight");
   expect_disjoint(env, fn, out.span, bias_span, "bias");
-  conv2d_f32(active_isa(), in.in(), w.in(), bias, bias_stride, out.out(), p);
+  if (pooled) {
+    conv2d_max_pool_2x2_f32(active_isa(), in.in(), w.in(), bias, bias_stride, OH, OW, out.out(), p);
+  } else {
+    conv2d_f32(active_isa(), in.in(), w.in(), bias, bias_stride, out.out(), p);
+  }
   return env.Undefined();
 }
 
-Napi::Value Conv2d(const Napi::CallbackInfo& info) { return Conv2dCall(info, false); }
-Napi::Value Conv2dActivation(const Napi::CallbackInfo& info) { return Conv2dCall(info, true); }
+Napi::Value Conv2d(const Napi::CallbackInfo& info) { return Conv2dCall(info, ConvEpilogue::kNone); }
+Napi::Value Conv2dActivation(const Napi::CallbackInfo& info) { return Conv2dCall(info, ConvEpilogue::kActivation); }
+Napi::Value Conv2dActivationMaxPool2x2(const Napi::CallbackInfo& info) {
+  return Conv2dCall(info, ConvEpilogue::kActivationMaxPool2x2);
+}
 
 // The window arguments shared by the pooling entry points, from argument `q` on.
 PoolWindow window_args(const Napi::CallbackInfo& info, size_t q, const char* fn) {
@@ -273,6 +297,7 @@ Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
 void register_conv(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
   exports.Set("conv2dActivation", Napi::Function::New(env, Conv2dActivation));
+  exports.Set("conv2dActivationMaxPool2x2", Napi::Function::New(env, Conv2dActivationMaxPool2x2));
   exports.Set("maxPool2d", Napi::Function::New(env, MaxPool2d));
   exports.Set("avgPool2d", Napi::Function::New(env, AvgPool2d));
   exports.Set("adaptiveAvgPool2d", Napi::Function::New(env, AdaptiveAvgPool2d));

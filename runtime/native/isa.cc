@@ -33,7 +33,8 @@ const IsaKernels kAvx512Kernels = {
     &tsjit_f32_reduce_ukernels__avx512f,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx512f,
-    {tsjit_f32_conv_ukernel_8x48__avx512f, 8, 48, tsjit_f32_conv_taps_ukernel__avx512f},
+    {tsjit_f32_conv_ukernel_8x48__avx512f, 8, 48, tsjit_f32_conv_taps_ukernel__avx512f,
+     tsjit_f32_conv_nhwc_ukernel_12x32__avx512f, tsjit_f32_maxpool_2x2_nhwc32__avx512f, tsjit_f32_pack_nhwc32__avx512f},
     // pool
     tsjit_f32_maxpool_2x2_ukernel__avx512f,
     // fused pointwise
@@ -54,7 +55,7 @@ const IsaKernels kAvx2Kernels = {
     &tsjit_f32_reduce_ukernels__avx2_fma,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx2_fma,
-    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24, tsjit_f32_conv_taps_ukernel__avx2_fma},
+    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24, tsjit_f32_conv_taps_ukernel__avx2_fma, nullptr, nullptr, nullptr},
     // pool
     tsjit_f32_maxpool_2x2_ukernel__avx2_fma,
     // fused pointwise
@@ -75,7 +76,7 @@ const IsaKernels kScalarKernels = {
     &tsjit_f32_reduce_ukernels__scalar,
     // conv
     tsjit_f32_dwconv_row_ukernel__scalar,
-    {tsjit_f32_conv_ukernel_4x8__scalar, 4, 8, nullptr},
+    {tsjit_f32_conv_ukernel_4x8__scalar, 4, 8, nullptr, nullptr, nullptr, nullptr},
     // pool
     tsjit_f32_maxpool_2x2_ukernel__scalar,
     // fused pointwise

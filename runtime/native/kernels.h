@@ -123,11 +123,26 @@ constexpr size_t kConvMaxTaps = 16;
 using ConvTapsFn = void (*)(size_t M, size_t n, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
                             const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out, VUnaryFn vunary,
                             int activation);
+// conv (f32-conv): the channels-last tile of the fused conv2d + 2x2 max pooling
+// (f32-conv-maxpool.cc): out[p * 32 + j] = activation(bias[j] + sum over k < K of
+// w[k * 32 + j] * in[offsets[k] + p]) for 12 positions p and 32 channels j.
+using ConvNhwcFn = void (*)(size_t K, const float* w, const float* in, const ptrdiff_t* offsets, const float* bias,
+                            float* out, VUnaryFn vunary, int activation);
+// ... and its pooling: out[j * rs_out + r * oH + c * oW] = the max of the 2x2 window at
+// rows 2r, 2r + 1 and columns 2c, 2c + 1 of in [H][W][32], for r < PH, c < PW, j < 32.
+using MaxPoolNhwcFn = void (*)(size_t PH, size_t PW, size_t W, const float* in, float* out, ptrdiff_t rs_out,
+                               ptrdiff_t oH, ptrdiff_t oW);
+// ... and its weights' packing: dst[k * 32 + j] = w[j * rs_w + k] for j < 32, k < K.
+using PackNhwcFn = void (*)(size_t K, const float* w, ptrdiff_t rs_w, float* dst);
 struct ConvConfig {
   ConvUkernelFn ukernel;
   int mr, nr;
   // The few-taps kernel, or null where the tile kernel serves (the portable ISA: no masked loads).
   ConvTapsFn taps;
+  // The channels-last tile and its pooling, or null (then the fused op takes the direct path).
+  ConvNhwcFn nhwc;
+  MaxPoolNhwcFn maxpool_nhwc;
+  PackNhwcFn pack_nhwc;
 };
 // pool (f32-pool): output row r at out + r * rs_out, for r < rows: out[j] = the max of the
 // 2x2 window in[2j, 2j + 1] of input rows 2r and 2r + 1 (rs_in apart), for j < n, as

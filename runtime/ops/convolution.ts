@@ -128,15 +128,18 @@ function planConv(op: string, spatial: Spatial, [input, weight, bias, stride, pa
   return { shape, dtype: "float32" };
 }
 
-function runConv(op: string, spatial: Spatial, args: ConvArgs, out: Tensor, backend: Backend, activation?: EpilogueActivation): void {
-  const [input, weight, bias, stride, padding, dilation, groups] = args;
+function convParams(op: string, spatial: Spatial, [, weight, , stride, padding, dilation, groups]: ConvArgs, activation?: EpilogueActivation): Conv2dParams {
   const [padBefore] = convPadding(op, padding, weight.shape.slice(2), stride, dilation);
-  const batched = input.ndim === spatial + 2;
   const [strideH, strideW] = heightWidth(stride, spatial, 1);
   const [padH, padW] = heightWidth(padBefore, spatial, 0);
   const [dilationH, dilationW] = heightWidth(dilation, spatial, 1);
-  const params: Conv2dParams = { strideH, strideW, padH, padW, dilationH, dilationW, groups, ...(activation ? { activation } : {}) };
-  backend.conv2d(as4d(input, batched, spatial), as4d(weight, true, spatial), bias, as4d(out, batched, spatial), params);
+  return { strideH, strideW, padH, padW, dilationH, dilationW, groups, ...(activation ? { activation } : {}) };
+}
+
+function runConv(op: string, spatial: Spatial, args: ConvArgs, out: Tensor, backend: Backend, activation?: EpilogueActivation): void {
+  const [input, weight, bias] = args;
+  const batched = input.ndim === spatial + 2;
+  backend.conv2d(as4d(input, batched, spatial), as4d(weight, true, spatial), bias, as4d(out, batched, spatial), convParams(op, spatial, args, activation));
 }
 
 function defineConv(name: string, spatial: Spatial): void {
@@ -159,10 +162,10 @@ function defineConv(name: string, spatial: Spatial): void {
 defineConv("conv1d", 1);
 defineConv("conv2d", 2);
 
-function requireConvActivation(activation: string): EpilogueActivation {
+function requireConvActivation(op: string, activation: string): EpilogueActivation {
   check(
     (EPILOGUE_ACTIVATIONS as readonly string[]).includes(activation),
-    "conv2d_act",
+    op,
     () => `activation must be one of ${EPILOGUE_ACTIVATIONS.join(", ")}, got ${JSON.stringify(activation)}`,
   );
   return activation as EpilogueActivation;
@@ -173,10 +176,50 @@ defineOp<[...ConvArgs, activation: string]>({
   schema: "tsjit::conv2d_act(Tensor input, Tensor weight, Tensor? bias, int[2] stride, int[2] padding, int[2] dilation, int groups, str activation) -> Tensor",
   kind: "kernel",
   infer: (args) => {
-    requireConvActivation(args[7]);
+    requireConvActivation("conv2d_act", args[7]);
     return [planConv("conv2d_act", 2, args.slice(0, 7) as unknown as ConvArgs)];
   },
-  run: (args, [out], backend) => runConv("conv2d_act", 2, args.slice(0, 7) as unknown as ConvArgs, out!, backend, requireConvActivation(args[7])),
+  run: (args, [out], backend) => runConv("conv2d_act", 2, args.slice(0, 7) as unknown as ConvArgs, out!, backend, requireConvActivation("conv2d_act", args[7])),
+});
+
+const CONV_POOL_OP = "conv2d_act_max_pool2x2";
+
+/**
+ * The convolution's [OH, OW] and the pooled result's shape for max_pool2d(_, [2, 2],
+ * [2, 2]): the convolution at least 2 x 2, as that pooling needs (it drops an odd last
+ * row or column).
+ */
+function convPool2x2Shapes(args: ConvArgs): { convSize: [number, number]; shape: number[] } {
+  const { shape } = planConv(CONV_POOL_OP, 2, args);
+  const [OH, OW] = shape.slice(-2) as [number, number];
+  check(
+    OH >= 2 && OW >= 2,
+    CONV_POOL_OP,
+    () => `the convolution's output ${formatShape(shape)} is smaller than the 2x2 pooling window (input ${formatShape(args[0].shape)}, weight ${formatShape(args[1].shape)})`,
+    "SHAPE_MISMATCH",
+  );
+  return { convSize: [OH, OW], shape: [...shape.slice(0, -2), Math.floor(OH / 2), Math.floor(OW / 2)] };
+}
+
+/**
+ * max_pool2d(activation(conv2d(...)), [2, 2], [2, 2]), made by the fusion pass
+ * (runtime/jit/passes/fuseConvPool.ts): the native kernel pools each image's
+ * convolution while it is in cache.
+ */
+defineOp<[...ConvArgs, activation: string]>({
+  schema: "tsjit::conv2d_act_max_pool2x2(Tensor input, Tensor weight, Tensor? bias, int[2] stride, int[2] padding, int[2] dilation, int groups, str activation) -> Tensor",
+  kind: "kernel",
+  infer: (args) => {
+    requireConvActivation(CONV_POOL_OP, args[7]);
+    return [{ shape: convPool2x2Shapes(args.slice(0, 7) as unknown as ConvArgs).shape, dtype: "float32" }];
+  },
+  run: (args, [out], backend) => {
+    const convArgs = args.slice(0, 7) as unknown as ConvArgs;
+    const [input, weight, bias] = convArgs;
+    const batched = input.ndim === 4;
+    const params = convParams(CONV_POOL_OP, 2, convArgs, requireConvActivation(CONV_POOL_OP, args[7]));
+    backend.conv2dMaxPool2x2(as4d(input, batched, 2), weight, bias, as4d(out!, batched, 2), params, convPool2x2Shapes(convArgs).convSize);
+  },
 });
 
 // ---- pooling -------------------------------------------------------------

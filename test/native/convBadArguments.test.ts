@@ -115,6 +115,24 @@ describe.skipIf(!native)(suiteName("the native conv and pooling entry points val
     expectRefused("conv2dActivation", 23, [["no activation", goodConv()]], TypeError);
   });
 
+  it("conv2dActivationMaxPool2x2: a convolution size that out does not pool to, or that the params do not give, the conv2dActivation checks", () => {
+    // The convolution [1, 3, 2, 2] pools to out [1, 3, 1, 1] (indices as conv2d's; activation 40, convH 41, convW 42).
+    const goodPool = (): Args => [...withArgs(goodConv, { 23: f(3), 27: 1, 28: 1, 29: 3, 30: 1, 31: 1 }), 0, 2, 2];
+    const valid = goodPool();
+    b.conv2dActivationMaxPool2x2!(...valid);
+    expect(Array.from(valid[23] as Float32Array)).toEqual([19, 19, 19]);
+    expectRefused("conv2dActivationMaxPool2x2", 23, [
+      ["out [2, 1] for a [2, 2] convolution", withArgs(goodPool, { 23: f(6), 27: 2, 29: 2 })],
+      ["a [5, 2] convolution the params do not give", withArgs(goodPool, { 41: 5, 23: f(6), 27: 2, 29: 2 })],
+      ["a [2, 6] convolution wider than the padding allows", withArgs(goodPool, { 42: 6, 23: f(9), 28: 3, 29: 9, 30: 3, 31: 3 })],
+      ["exp (2) has no epilogue", withArgs(goodPool, { 40: 2 })],
+      ["negative convW", withArgs(goodPool, { 42: -2 })],
+      ["out too short", withArgs(goodPool, { 23: f(2) })],
+      ["out overlapping the weight", ((a) => withArgs(() => a, { 23: a[10], 24: 0 }))(goodPool())],
+    ]);
+    expectRefused("conv2dActivationMaxPool2x2", 23, [["no convolution size", goodPool().slice(0, 41)]], TypeError);
+  });
+
   it("pooling: views, shapes, windows and types that do not fit", () => {
     for (const [fn, good] of [["maxPool2d", goodMax], ["avgPool2d", goodAvg]] as const) {
       expectRefused(fn, 10, [

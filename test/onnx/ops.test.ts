@@ -187,6 +187,31 @@ describe("tsjit::addmm_act: Gemm, then the activation", () => {
   });
 });
 
+describe("tsjit::conv2d_act_max_pool2x2: Conv, the activation, then MaxPool", () => {
+  it.each([
+    ["relu, an odd 7 x 5 convolution", "relu", [1, 1], [0, 0], [2, 3, 9, 7]],
+    ["sigmoid, stride 2 and padding 1", "sigmoid", [2, 2], [1, 1], [1, 3, 10, 11]],
+  ])("%s", async (_label, activation, stride, padding, inputShape) => {
+    const fn = new T.ScriptFunction(
+      "conv_pool",
+      T.parseGraph(`graph(%x : Tensor, %w : Tensor, %b : Tensor):
+  %stride : int[] = prim::Constant[value=[${stride.join(", ")}]]()
+  %padding : int[] = prim::Constant[value=[${padding.join(", ")}]]()
+  %one : int[] = prim::Constant[value=[1, 1]]()
+  %groups : int = prim::Constant[value=1]()
+  %activation : str = prim::Constant[value="${activation}"]()
+  %y : Tensor = tsjit::conv2d_act_max_pool2x2(%x, %w, %b, %stride, %padding, %one, %groups, %activation)
+  return (%y)`),
+    );
+    manualSeed(9);
+    const inputs = [randn(inputShape as number[]), randn([4, 3, 3, 3]), randn([4])];
+    const want = fn.call(...inputs) as Tensor;
+    const [got] = await runOrt(await ortSession(toOnnxModel(fn, { exampleInputs: inputs })), inputs);
+    expect(got!.shape).toEqual(want.shape);
+    expect(maxAbsDifference(got!, want)).toBeLessThanOrEqual(1e-5 * (1 + maxAbs(want)));
+  });
+});
+
 describe("tsjit::matmul_add, matmul_add_act and stacked_matmul: MatMul, Add, then the activation", () => {
   it.each([
     ["matmul_add with a [2, 3, 5] addend over a 1-D input", "tsjit::matmul_add(%a, %w, %c)", [randn([4]), randn([4, 5]), randn([2, 3, 5])]],

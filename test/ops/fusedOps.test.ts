@@ -1,13 +1,13 @@
 /**
- * The fused ops the fusion pass makes (tsjit::linear_act, tsjit::addmm_act,
- * tsjit::conv2d_act) equal the ops they replace and fail where they would, on the JS
- * and the default backend: any input rank (1-D, batched 3-D, a transposed input whose
+ * The fused ops the fusion passes make (tsjit::linear_act, tsjit::addmm_act,
+ * tsjit::conv2d_act, tsjit::conv2d_act_max_pool2x2) equal the ops they replace and
+ * fail where they would, on the JS and the default backend: any input rank (1-D, batched 3-D, a transposed input whose
  * rows do not merge into one stride), with and without bias, every activation; and
  * they refuse an activation they do not know.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addmm, callOp, conv2d, linear, type Tensor } from "../../runtime/index.js";
+import { addmm, callOp, conv2d, linear, maxPool2d, type Tensor } from "../../runtime/index.js";
 import { EPILOGUE_ACTIVATIONS } from "../../runtime/kernels/linalg.js";
 import { backends, unfused } from "./fusedReference.js";
 import { expectAllClose, randomTensor } from "./linalgReference.js";
@@ -79,6 +79,43 @@ describe.each(backends)("fused ops on the %s backend", (_, run) => {
       }
     }
   });
+
+  it("conv2d_act_max_pool2x2 == max_pool2d(activation(conv2d), 2) for batched and unbatched inputs, odd sizes, strides, padding, groups", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom([2], [], [1], [3]),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 3, max: 12 }),
+        fc.integer({ min: 3, max: 12 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 0, max: 1 }),
+        fc.boolean(),
+        fc.constantFrom(...EPILOGUE_ACTIVATIONS),
+        fc.integer(),
+        (batch, groups, H, W, stride, padding, withBias, activation, seed) => {
+          fc.pre(Math.floor((H + 2 * padding - 3) / stride) + 1 >= 2 && Math.floor((W + 2 * padding - 3) / stride) + 1 >= 2);
+          run(() => {
+            const input = randomTensor([...batch, 4, H, W], seed);
+            const weight = randomTensor([6, 4 / groups, 3, 3], seed + 1);
+            const bias = withBias ? randomTensor([6], seed + 2) : null;
+            const got = callOp("conv2d_act_max_pool2x2", [input, weight, bias, [stride, stride], [padding, padding], [1, 1], groups, activation]) as Tensor;
+            const want = maxPool2d(unfused[activation](conv2d(input, weight, bias, { stride, padding, groups })), 2);
+            expectAllClose(got, want.toTypedArray(), want.shape, 1e-5, 1e-5);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+it("conv2d_act_max_pool2x2 refuses a convolution smaller than the window, and conv2d's errors", () => {
+  const weight = randomTensor([2, 1, 3, 3], 2);
+  expect(() => callOp("conv2d_act_max_pool2x2", [randomTensor([1, 1, 3, 8], 1), weight, null, [1, 1], [0, 0], [1, 1], 1, "relu"])).toThrow(
+    /conv2d_act_max_pool2x2\(\): the convolution's output \[1, 2, 1, 6\] is smaller than the 2x2 pooling window/,
+  );
+  expect(() => callOp("conv2d_act_max_pool2x2", [randomTensor([1, 3, 5, 5], 1), weight, null, [1, 1], [0, 0], [1, 1], 1, "relu"])).toThrow(/expected input of shape \[1, 3, 5, 5\] to have 1 channels/);
+  expect(() => callOp("conv2d_act_max_pool2x2", [randomTensor([1, 1, 5, 5], 1), weight, null, [1, 1], [0, 0], [1, 1], 1, "elu"])).toThrow(/conv2d_act_max_pool2x2\(\): activation must be one of/);
 });
 
 it("the fused ops refuse an activation they do not know", () => {

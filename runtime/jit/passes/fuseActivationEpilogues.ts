@@ -49,7 +49,7 @@ export function fuseActivationEpilogues(graph: Graph): Graph {
 }
 
 /** The epilogue activation `node` computes from its first input, if it is one. */
-function activationOf(node: Node): EpilogueActivation | undefined {
+export function activationOf(node: Node): EpilogueActivation | undefined {
   const unary = UNARY_ACTIVATIONS.get(node.kind);
   if (unary) return unary;
   if (node.kind !== "aten::gelu") return undefined;
@@ -75,7 +75,8 @@ function fusedInputs(node: Node): Fusion | undefined {
   return undefined;
 }
 
-function stringConstant(graph: Graph, text: string, before: Node): Value {
+/** A new `str` constant `text` inserted before `before`, named "activation". */
+export function stringConstant(graph: Graph, text: string, before: Node): Value {
   const constant = graph.createNode("prim::Constant", [], before.source).setAttribute("value", text);
   const value = constant.addOutput({ kind: "str" }, "activation");
   before.owningBlock!.insertBefore(constant, before);

@@ -6,8 +6,9 @@
  * in the settled graph: products of slices of one tensor into one (stackMatmuls),
  * the row selects of one tensor into one unbind (unbindSelects), products with the
  * tensor added to them (fuseMatmulAdd), products with their
- * activation (fuseActivationEpilogues), then the pointwise chains left
- * (fuseElementwiseChains), and drop what that left dead.
+ * activation (fuseActivationEpilogues), convolutions with the 2x2 max pooling after
+ * them (fuseConvPool), then the pointwise chains left (fuseElementwiseChains), and
+ * drop what that left dead.
  */
 import type { Graph } from "../../ir/Graph.js";
 import { printGraph } from "../../ir/printer.js";
@@ -15,6 +16,7 @@ import type { ScriptModule } from "../ScriptModule.js";
 import { eliminateCommonSubexpressions } from "./eliminateCommonSubexpressions.js";
 import { eliminateDeadCode } from "./eliminateDeadCode.js";
 import { fuseActivationEpilogues } from "./fuseActivationEpilogues.js";
+import { fuseConvPool } from "./fuseConvPool.js";
 import { fuseElementwiseChains } from "./fuseElementwiseChains.js";
 import { fuseMatmulAdd } from "./fuseMatmulAdd.js";
 import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
@@ -38,7 +40,7 @@ export function optimizeForInference(module: ScriptModule, options: OptimizeOpti
 
 /** The constants the fused nodes no longer read (an alpha, an approximate) go too. */
 function fuse(graph: Graph, elementwise: boolean): Graph {
-  const epilogues = fuseActivationEpilogues(fuseMatmulAdd(unbindSelects(stackMatmuls(graph))));
+  const epilogues = fuseConvPool(fuseActivationEpilogues(fuseMatmulAdd(unbindSelects(stackMatmuls(graph)))));
   return eliminateDeadCode(elementwise ? fuseElementwiseChains(epilogues) : epilogues);
 }
 

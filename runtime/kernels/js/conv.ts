@@ -10,6 +10,7 @@ import type { Conv2dParams, LinalgKernels } from "../linalg.js";
 import type { StridedView } from "../../tensor/Tensor.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { sgemm, type MatrixRef } from "./gemm.js";
+import { poolKernels } from "./pool.js";
 
 /** conv2d over a given SGEMM (the native backend passes its own; see ./gemm.ts for the contract). */
 export function conv2dWith(gemm: typeof sgemm, input: StridedView, weight: StridedView, bias: StridedView | null, out: StridedView, p: Conv2dParams): void {
@@ -180,10 +181,25 @@ function validColumns(KW: number, W: number, OW: number, p: Conv2dParams): { sta
   return { starts, ends };
 }
 
-export const convKernels: Pick<LinalgKernels, "conv2d"> = {
-  conv2d: (input, weight, bias, out, p) => {
-    conv2dWith(sgemm, input, weight, bias, out, p);
-    // The reference applies a fused activation after the whole convolution, in place.
-    if (p.activation) elementwiseKernels.unary(p.activation, out, out, []);
-  },
-};
+function conv2d(input: StridedView, weight: StridedView, bias: StridedView | null, out: StridedView, p: Conv2dParams): void {
+  conv2dWith(sgemm, input, weight, bias, out, p);
+  // The reference applies a fused activation after the whole convolution, in place.
+  if (p.activation) elementwiseKernels.unary(p.activation, out, out, []);
+}
+
+/** The reference: the whole convolution into a temporary, then the pooling. */
+function conv2dMaxPool2x2(
+  input: StridedView,
+  weight: StridedView,
+  bias: StridedView | null,
+  out: StridedView,
+  p: Conv2dParams,
+  [OH, OW]: readonly [number, number],
+): void {
+  const [N, O] = out.shape as [number, number];
+  const convolved = { storage: new Float32Array(N * O * OH * OW), shape: [N, O, OH, OW], strides: [O * OH * OW, OH * OW, OW, 1], offset: 0, dtype: "float32" } as const;
+  conv2d(input, weight, bias, convolved, p);
+  poolKernels.maxPool2d(convolved, out, { kernelH: 2, kernelW: 2, strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 });
+}
+
+export const convKernels: Pick<LinalgKernels, "conv2d" | "conv2dMaxPool2x2"> = { conv2d, conv2dMaxPool2x2 };

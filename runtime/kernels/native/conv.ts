@@ -1,5 +1,6 @@
 /** conv2d, max_pool2d, avg_pool2d and adaptive_avg_pool2d over float32 [N, C, H, W] views, any strides. */
 import type { Backend } from "../Backend.js";
+import type { Conv2dParams } from "../linalg.js";
 import { jsBackend } from "../js/index.js";
 import { UNARY_CODES } from "./elementwise.js";
 import type { StridedView } from "../../tensor/Tensor.js";
@@ -18,6 +19,12 @@ export interface ConvBinding {
   conv2dActivation(
     ...args: [...input: ViewArgs, ...weight: ViewArgs, bias: Float32Array | null, biasOffset: number, biasStride: number, ...out: ViewArgs,
       strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number, groups: number, activation: number]
+  ): void;
+  /** conv2dActivation's result, [N, O, convH, convW], max-pooled over 2x2 windows with stride 2 into out [N, O, convH / 2, convW / 2] (any strides). */
+  conv2dActivationMaxPool2x2(
+    ...args: [...input: ViewArgs, ...weight: ViewArgs, bias: Float32Array | null, biasOffset: number, biasStride: number, ...out: ViewArgs,
+      strideH: number, strideW: number, padH: number, padW: number, dilationH: number, dilationW: number, groups: number, activation: number,
+      convH: number, convW: number]
   ): void;
   maxPool2d(...args: [...input: ViewArgs, ...out: ViewArgs, ...window: WindowArgs, dilationH: number, dilationW: number]): void;
   /** countIncludePad 0 or 1; divisorOverride 0 for none. */
@@ -41,15 +48,20 @@ const apart = (out: StridedView, ...inputs: (StridedView | null)[]): boolean => 
 /** The GEMM writes out's [OH, OW] as one run of stride out.strides[3]. */
 const spatialRun = (out: StridedView): boolean => out.shape[2]! <= 1 || out.strides[2] === out.shape[3]! * out.strides[3]!;
 
-export function nativeConvKernels(binding: ConvBinding): Pick<Backend, "conv2d" | "maxPool2d" | "avgPool2d" | "adaptiveAvgPool2d"> {
+/** conv2d's arguments up to groups: the three operands, out and the params. */
+function convArgs(input: F32View, weight: F32View, bias: F32View | null, out: F32View, p: Conv2dParams) {
+  return [
+    ...viewArgs(input), ...viewArgs(weight),
+    bias ? bias.storage : null, bias?.offset ?? 0, bias?.strides[0] ?? 0,
+    ...viewArgs(out), p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW, p.groups,
+  ] as const;
+}
+
+export function nativeConvKernels(binding: ConvBinding): Pick<Backend, "conv2d" | "conv2dMaxPool2x2" | "maxPool2d" | "avgPool2d" | "adaptiveAvgPool2d"> {
   return {
     conv2d(input, weight, bias, out, p) {
       if (isF32(input) && isF32(weight) && isF32(out) && (bias === null || isF32(bias)) && apart(out, input, weight, bias) && spatialRun(out)) {
-        const args = [
-          ...viewArgs(input), ...viewArgs(weight),
-          bias ? bias.storage : null, bias?.offset ?? 0, bias?.strides[0] ?? 0,
-          ...viewArgs(out), p.strideH, p.strideW, p.padH, p.padW, p.dilationH, p.dilationW, p.groups,
-        ] as const;
+        const args = convArgs(input, weight, bias, out, p);
         if (!p.activation) {
           binding.conv2d(...args);
           return;
@@ -60,6 +72,13 @@ export function nativeConvKernels(binding: ConvBinding): Pick<Backend, "conv2d" 
         }
       }
       jsBackend.conv2d(input, weight, bias, out, p);
+    },
+    conv2dMaxPool2x2(input, weight, bias, out, p, convSize) {
+      if (p.activation && isF32(input) && isF32(weight) && isF32(out) && (bias === null || isF32(bias)) && apart(out, input, weight, bias)) {
+        binding.conv2dActivationMaxPool2x2(...convArgs(input, weight, bias, out, p), UNARY_CODES[p.activation]!, ...convSize);
+        return;
+      }
+      jsBackend.conv2dMaxPool2x2(input, weight, bias, out, p, convSize);
     },
     maxPool2d(input, out, p) {
       if (isF32(input) && isF32(out) && apart(out, input)) {

@@ -3,9 +3,11 @@
 // or the input itself when unpadded), with no im2col matrix and no packing
 // (f32-conv-direct.cc).
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+#include "../threadpool.h"
 #include "f32-conv.h"
 
 namespace tsjit {
@@ -38,5 +40,24 @@ class DirectConv {
   std::vector<float> weight_copy_;
   std::vector<float> bias_;  // the O biases (0 without a bias), then MR - 1 zeros
 };
+
+// Fewer images than threads on the direct path: each image's output channels in parts
+// of whole tiles of MR (every part computes all positions, so no part ends in a partly
+// filled tile, as a block of rows may). Runs body(n, o_begin, o_end) for every part
+// over the pool and returns true, or runs nothing and returns false when O is under
+// two tiles.
+template <class F>
+bool for_channel_parts(const IsaKernels& isa, int64_t N, int64_t O, int threads, F&& body) {
+  const int64_t MR = isa.conv.mr, tiles = (O + MR - 1) / MR;
+  if (O < 2 * MR) return false;
+  const int64_t wanted = std::min<int64_t>(tiles, (threads + N - 1) / N);
+  const int64_t part = (tiles + wanted - 1) / wanted * MR;  // channels per part
+  const int64_t parts = (O + part - 1) / part;                // none empty
+  thread_pool().run(int(N * parts), [&](int t) {
+    const int64_t o_begin = (t % parts) * part;
+    body(t / parts, o_begin, std::min(O, o_begin + part));
+  });
+  return true;
+}
 
 }  // namespace tsjit

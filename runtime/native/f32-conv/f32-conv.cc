@@ -19,9 +19,6 @@
 namespace tsjit {
 namespace {
 
-// Below this many multiply-adds a convolution runs on the calling thread.
-constexpr double kParallelMacs = 96.0 * 96.0 * 96.0;
-
 // Per-thread scratch, grown on demand and kept across calls.
 thread_local std::vector<float> t_columns;
 thread_local std::vector<float> t_row;
@@ -204,7 +201,7 @@ bool wide_planes(const View4<const float>& in, const View4<const float>& w, cons
 }
 
 void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<const float>& w, const float* bias,
-               ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p) {
+               ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p, int threads) {
   const int64_t C = in.dim[1], O = out.dim[1], multiplier = O / C;
   const int64_t planes = out.dim[0] * O;
   const bool wide = wide_planes(in, w, out, p);
@@ -233,7 +230,7 @@ void depthwise(const IsaKernels& isa, const View4<const float>& in, const View4<
       }
     }
   };
-  if (double(planes) * double(plane_macs) < kParallelMacs) {
+  if (threads == 1 || double(planes) * double(plane_macs) < kConvParallelMacs) {
     planes_from(0, planes);
   } else {
     split_rows(planes, plane_macs, planes_from);
@@ -259,12 +256,17 @@ Matrix weight_matrix(const View4<const float>& w, std::vector<float>& copy, bool
 
 void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const View4<const float>& weight,
                 const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p) {
+  conv2d_f32(isa, input, weight, bias, bias_stride, out, p, usable_threads());
+}
+
+void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const View4<const float>& weight,
+                const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p, int threads) {
   const int64_t N = out.dim[0], O = out.dim[1], OH = out.dim[2], OW = out.dim[3];
   const int64_t Cg = weight.dim[1], KH = weight.dim[2], KW = weight.dim[3];
   if (N == 0 || O == 0 || OH == 0 || OW == 0) return;
   // One input channel per group: a direct loop.
   if (Cg == 1 && p.groups > 1) {
-    depthwise(isa, input, weight, bias, bias_stride, out, p);
+    depthwise(isa, input, weight, bias, bias_stride, out, p, threads);
     return;
   }
   std::optional<DirectConv> direct;
@@ -283,24 +285,13 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
       conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {n, oh0, rows});
     }
   };
-  const int threads = usable_threads();
   const double macs = double(N) * double(O) * double(OH * OW) * double(Cg * KH * KW);
-  if (threads == 1 || macs < kParallelMacs) {
+  if (threads == 1 || macs < kConvParallelMacs) {
     for (int64_t n = 0; n < N; n++) rows_of(n, 0, OH);
     return;
   }
-  // Fewer images than threads on the direct path: each image's output channels in
-  // parts of whole tiles (every part computes all positions, so no part ends in a
-  // partly filled tile, as a block of rows may).
-  if (direct && N < threads && O >= 2 * isa.conv.mr) {
-    const int64_t MR = isa.conv.mr, tiles = (O + MR - 1) / MR;
-    const int64_t wanted = std::min<int64_t>(tiles, (threads + N - 1) / N);
-    const int64_t part = (tiles + wanted - 1) / wanted * MR;  // channels per part
-    const int64_t parts = (O + part - 1) / part;                // none empty
-    thread_pool().run(int(N * parts), [&](int t) {
-      const int64_t o_begin = (t % parts) * part;
-      direct->rows(input, t / parts, 0, OH, o_begin, std::min(O, o_begin + part));
-    });
+  if (direct && N < threads &&
+      for_channel_parts(isa, N, O, threads, [&](int64_t n, int64_t o_begin, int64_t o_end) { direct->rows(input, n, 0, OH, o_begin, o_end); })) {
     return;
   }
   // Whole images per thread when there are enough of them, else each image's output

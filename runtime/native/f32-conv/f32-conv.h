@@ -16,6 +16,9 @@ struct View4 {
   int64_t stride[4];
 };
 
+// Below this many multiply-adds a convolution runs on the calling thread.
+constexpr double kConvParallelMacs = 96.0 * 96.0 * 96.0;
+
 struct ConvParams {
   int64_t stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups;
   // A UnaryOp without parameters applied to the result (an epilogue, as sgemm_fused
@@ -29,5 +32,9 @@ struct ConvParams {
 // inputs.
 void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const View4<const float>& weight,
                 const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p);
+// The same on at most `threads` threads of the pool (1: all on the calling thread, as a
+// task of a job that shares out its own work).
+void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const View4<const float>& weight,
+                const float* bias, ptrdiff_t bias_stride, const View4<float>& out, const ConvParams& p, int threads);
 
 }  // namespace tsjit

@@ -270,6 +270,12 @@ function fusedActivation(n: NodeLowering, base: LoweredTensor, activationIndex: 
   return activation(n, n.str(activationIndex), base);
 }
 
+/** tsjit::conv2d_act_max_pool2x2: Conv, the activation, then a 2x2 MaxPool of stride 2 (an odd last row or column dropped, as ceil_mode 0 does). */
+function convActivationPool2x2(n: NodeLowering): LoweredTensor {
+  const activated = fusedActivation(n, convolution(n, 2), 7);
+  return n.op("MaxPool", [activated], activated.dtype, activated.rank, { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
+}
+
 export const NN_MAPPINGS: OpMappingTable = {
   "aten::linear": { onnx: "Gemm (2-D input) or MatMul + Add", lower: linear },
   "tsjit::linear_act": { onnx: "linear's mapping, then the activation's", lower: (n) => fusedActivation(n, linear(n), 3) },
@@ -301,6 +307,7 @@ export const NN_MAPPINGS: OpMappingTable = {
   "aten::conv2d": { onnx: "Conv", lower: (n) => convolution(n, 2) },
   "aten::conv2d.padding": { onnx: "Conv (auto_pad)", lower: (n) => convolution(n, 2) },
   "tsjit::conv2d_act": { onnx: "Conv, then the activation's mapping", lower: (n) => fusedActivation(n, convolution(n, 2), 7) },
+  "tsjit::conv2d_act_max_pool2x2": { onnx: "Conv, the activation's mapping, then MaxPool 2x2 stride 2", lower: convActivationPool2x2 },
   "aten::max_pool1d": { onnx: "MaxPool", lower: maxPool },
   "aten::max_pool2d": { onnx: "MaxPool", lower: maxPool },
   "aten::avg_pool1d": { onnx: "AveragePool", lower: avgPool },

@@ -1,0 +1,133 @@
+// AVX-512F channels-last convolution tile and the 2x2 pooling of its result, for the
+// fused conv2d + activation + max_pool2d (f32-conv-maxpool.cc). Each output position
+// is 2 vectors of 32 output channels; an input value is broadcast to both. Unlike the
+// direct path's tile (f32-conv-tile.h) no position is computed and dropped (cnn's
+// conv2: 2 of every 26) and the tile leaves its registers straight for its rows.
+#pragma GCC target("avx512f,avx2,fma")
+#include <immintrin.h>
+#include "../vec-avx512f.h"
+#include "f32-conv-kernels.h"
+
+namespace tsjit {
+
+// out[p * 32 + j] = activation(bias[j] + sum over k < K of w[k * 32 + j] *
+// in[offsets[k] + p]) for p < 12 positions, j < 32 channels: per k, 2 loads of
+// weights and 12 broadcasts of input for 24 FMAs, the sum over k in order (as the
+// direct path's, so the floats are the same).
+void tsjit_f32_conv_nhwc_ukernel_12x32__avx512f(size_t K, const float* w, const float* in, const ptrdiff_t* offsets,
+                                                const float* bias, float* out, VUnaryFn vunary, int activation) {
+  constexpr int P = 12;
+  __m512 acc[P][2];
+  const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
+#pragma GCC unroll 12
+  for (int p = 0; p < P; p++) {
+    acc[p][0] = b0;
+    acc[p][1] = b1;
+  }
+  for (size_t k = 0; k < K; k++) {
+    const __m512 w0 = _mm512_loadu_ps(w + k * 32), w1 = _mm512_loadu_ps(w + k * 32 + 16);
+    const float* row = in + offsets[k];
+#pragma GCC unroll 12
+    for (int p = 0; p < P; p++) {
+      const __m512 x = _mm512_set1_ps(row[p]);
+      acc[p][0] = _mm512_fmadd_ps(w0, x, acc[p][0]);
+      acc[p][1] = _mm512_fmadd_ps(w1, x, acc[p][1]);
+    }
+  }
+#pragma GCC unroll 12
+  for (int p = 0; p < P; p++) {
+    _mm512_storeu_ps(out + p * 32, activation == kRelu ? VecAvx512::relu(acc[p][0]) : acc[p][0]);
+    _mm512_storeu_ps(out + p * 32 + 16, activation == kRelu ? VecAvx512::relu(acc[p][1]) : acc[p][1]);
+  }
+  if (activation >= 0 && activation != kRelu) {
+    const double no_params[2] = {0.0, 0.0};
+    vunary(activation, P * 32, out, out, no_params);
+  }
+}
+
+namespace {
+
+// r[i] = column i of the 16 x 16 block whose rows are r[0..16): unpack pairs of rows,
+// shuffle pairs of pairs, then exchange 128-bit lanes twice.
+inline void transpose_16x16(__m512 (&r)[16]) {
+  __m512 t[16], u[16];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) {
+    u[4 * i] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  // t: 128-bit lanes 0 and 2 (0x88) or 1 and 3 (0xdd) of two u's, rows 4 apart.
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) {
+    t[i] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0x88);
+    t[i + 4] = _mm512_shuffle_f32x4(u[i], u[i + 4], 0xdd);
+    t[i + 8] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0x88);
+    t[i + 12] = _mm512_shuffle_f32x4(u[i + 8], u[i + 12], 0xdd);
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+  }
+}
+
+// max_pool2d's step, 16 lanes at once: v replaces best where greater or NaN.
+inline __m512 step_max(__m512 best, __m512 v) {
+  const __mmask16 take = _mm512_cmp_ps_mask(v, best, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+  return _mm512_mask_blend_ps(take, best, v);
+}
+
+}  // namespace
+
+// dst[k * 32 + j] = w[j * rs_w + k] for j < 32, k < K: 16 x 16 blocks transposed in
+// registers, the k past the last whole block one by one.
+void tsjit_f32_pack_nhwc32__avx512f(size_t K, const float* w, ptrdiff_t rs_w, float* dst) {
+  size_t k0 = 0;
+  for (; k0 + 16 <= K; k0 += 16) {
+#pragma GCC unroll 2
+    for (int h = 0; h < 2; h++) {
+      __m512 r[16];
+#pragma GCC unroll 16
+      for (int j = 0; j < 16; j++) r[j] = _mm512_loadu_ps(w + (16 * h + j) * rs_w + k0);
+      transpose_16x16(r);
+#pragma GCC unroll 16
+      for (int k = 0; k < 16; k++) _mm512_storeu_ps(dst + (k0 + k) * 32 + 16 * h, r[k]);
+    }
+  }
+  for (; k0 < K; k0++)
+    for (int j = 0; j < 32; j++) dst[k0 * 32 + j] = w[j * rs_w + k0];
+}
+
+// out[j * rs_out + r * oH + c * oW] = max of in's 2x2 window at rows 2r, 2r + 1 and
+// columns 2c, 2c + 1, for the 32 channels j of in [H][W][32] (channels last), r < PH,
+// c < PW: the JS kernel's order (top row, then bottom; a NaN wins and sticks).
+void tsjit_f32_maxpool_2x2_nhwc32__avx512f(size_t PH, size_t PW, size_t W, const float* in, float* out, ptrdiff_t rs_out,
+                                           ptrdiff_t oH, ptrdiff_t oW) {
+  alignas(64) float pooled[32];
+  for (size_t r = 0; r < PH; r++) {
+    const float* top = in + 2 * r * W * 32;
+    const float* bottom = top + W * 32;
+    for (size_t c = 0; c < PW; c++) {
+#pragma GCC unroll 2
+      for (int h = 0; h < 2; h++) {
+        const size_t j = 2 * c * 32 + h * 16;
+        __m512 best = _mm512_loadu_ps(top + j);
+        best = step_max(best, _mm512_loadu_ps(top + j + 32));
+        best = step_max(best, _mm512_loadu_ps(bottom + j));
+        best = step_max(best, _mm512_loadu_ps(bottom + j + 32));
+        _mm512_store_ps(pooled + h * 16, best);
+      }
+      float* dst = out + ptrdiff_t(r) * oH + ptrdiff_t(c) * oW;
+      for (int j = 0; j < 32; j++) dst[j * rs_out] = pooled[j];
+    }
+  }
+}
+
+}  // namespace tsjit
