@@ -22,6 +22,7 @@ export const OVERWRITING_OPS: ReadonlySet<string> = new Set([
   "tsjit::stacked_matmul",
   "aten::conv2d",
   "tsjit::conv2d_act",
+  "tsjit::conv2d_act_max_pool2x2",
   "aten::max_pool2d",
   "aten::layer_norm",
   "aten::softmax.int",

@@ -80,6 +80,13 @@ export const OP_ARGUMENTS: Record<string, fc.Arbitrary<unknown[]>> = {
     .map(({ T, rows, K, N, bias, s }) => [t([T, ...rows, K], s), t([K, N], s + 1), bias ? t([N], s + 2) : null]),
   "aten::conv2d": convArgs,
   "tsjit::conv2d_act": fc.tuple(convArgs, activation).map(([args, act]) => [...args, act]),
+  "tsjit::conv2d_act_max_pool2x2": fc
+    .tuple(convArgs, activation)
+    .filter(([[input, weight, , stride, padding, dilation]]) => {
+      const out = (size: number, i: number) => Math.floor((size + 2 * (padding as number[])[i]! - (dilation as number[])[i]! * ((weight as Tensor).shape[2 + i]! - 1) - 1) / (stride as number[])[i]!) + 1;
+      return out((input as Tensor).shape[2]!, 0) >= 2 && out((input as Tensor).shape[3]!, 1) >= 2;
+    })
+    .map(([args, act]) => [...args, act]),
   "aten::max_pool2d": fc
     .record({ shape: fc.tuple(positive(2), positive(3), fc.integer({ min: 3, max: 8 }), fc.integer({ min: 3, max: 8 })), k: positive(3), stride: positive(2), pad: fc.boolean(), ceil: fc.boolean(), s: seed })
     .map(({ shape, k, stride, pad, ceil, s }) => {
