@@ -84,6 +84,7 @@ function inferMatmul(op: string, a: Tensor, b: Tensor): TensorMeta {
 
 /** `t` read as [...batch, rows, cols]; a 1-D `t` is a row (the left operand) or a column (the right). */
 function asBatchedMatrix(t: Tensor, batch: Shape, vector: "row" | "column"): Tensor {
+  if (t.ndim === batch.length + 2 && hasBatch(t, batch)) return t;
   if (t.ndim === 1) {
     const n = t.shape[0]!;
     const s = t.strides[0]!;
@@ -94,6 +95,12 @@ function asBatchedMatrix(t: Tensor, batch: Shape, vector: "row" | "column"): Ten
   return viewOf(t, [...batch, ...t.shape.slice(-2)], [...batchStrides, ...t.strides.slice(-2)], t.offset);
 }
 
+/** Whether `t`'s leading dims are `batch`. */
+function hasBatch(t: Tensor, batch: Shape): boolean {
+  for (let d = 0; d < batch.length; d++) if (t.shape[d] !== batch[d]) return false;
+  return true;
+}
+
 /** Writes alpha * (a @ b) + beta * out into the contiguous `out`, with matmul's shape rule. */
 function runMatmul(a: Tensor, b: Tensor, out: Tensor, backend: Backend, alpha = 1, beta = 0): void {
   // Two matrices are already in the form the backend takes (and `out` is contiguous).
@@ -101,6 +108,7 @@ function runMatmul(a: Tensor, b: Tensor, out: Tensor, backend: Backend, alpha = 
   const batch = out.shape.slice(0, out.ndim - (a.ndim > 1 ? 1 : 0) - (b.ndim > 1 ? 1 : 0));
   const left = asBatchedMatrix(a, batch, "row");
   const right = asBatchedMatrix(b, batch, "column");
+  if (out.ndim === batch.length + 2) return backend.matmul(left, right, out, alpha, beta);
   const shape = [...batch, left.shape[left.ndim - 2]!, right.shape[right.ndim - 1]!];
   backend.matmul(left, right, viewOf(out, shape, contiguousStrides(shape), out.offset), alpha, beta);
 }

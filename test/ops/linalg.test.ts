@@ -93,13 +93,14 @@ describe("matmul's vector and batched forms", () => {
         fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
         fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
         fc.constantFrom(...layouts),
+        fc.constantFrom(...layouts),
         fc.integer(),
-        (batch, onesA, onesB, [M, K, N], layout, seed) => {
+        (batch, onesA, onesB, [M, K, N], layout, bLayout, seed) => {
           // Each operand sees the batch with some dims set to 1 (broadcast) or dropped from the front.
           const aBatch = batch.map((d, i) => (onesA[i] ? 1 : d));
           const bBatch = batch.map((d, i) => (onesB[i] ? 1 : d)).slice(onesB[2] ? 1 : 0);
           const a = randomTensor([...aBatch, M, K], seed, layout);
-          const b = randomTensor([...bBatch, K, N], seed + 7, "contiguous");
+          const b = randomTensor([...bBatch, K, N], seed + 7, bLayout);
           const got = matmul(a, b);
           const outBatch = batch.map((_, i) => Math.max(aBatch[i]!, i >= batch.length - bBatch.length ? bBatch[i - batch.length + bBatch.length]! : 1));
           // Expand both operands to the output batch by hand, then compare batch by batch.
