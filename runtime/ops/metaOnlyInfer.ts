@@ -10,32 +10,14 @@
  * that is about 200 of 1,500 ns a call. test/jit/rememberedMetas.test.ts checks each op
  * gives the same metas for arguments of equal metas and different values.
  */
+import { OVERWRITING_OPS } from "./overwritingOps.js";
+
 export const META_ONLY_INFER_OPS: ReadonlySet<string> = new Set([
-  "aten::linear",
-  "tsjit::linear_act",
-  "aten::matmul",
-  "aten::mm",
-  "aten::bmm",
-  "aten::addmm",
-  "tsjit::addmm_act",
-  "tsjit::matmul_add",
-  "tsjit::matmul_add_act",
-  "tsjit::stacked_matmul",
-  "aten::conv2d",
-  "tsjit::conv2d_act",
-  "tsjit::conv2d_act_max_pool2x2",
-  "aten::max_pool2d",
-  "aten::layer_norm",
-  "aten::softmax.int",
+  // The ops that overwrite their outputs are products, convolutions, pooling,
+  // normalizations and pointwise ops: all infer from metas alone too.
+  ...OVERWRITING_OPS,
   "aten::log_softmax.int",
-  "tsjit::fused_pointwise",
-  "aten::add.Tensor",
   "aten::sub.Tensor",
-  "aten::mul.Tensor",
-  "aten::mul.Scalar",
-  "aten::relu",
-  "aten::gelu",
-  "aten::tanh",
   "aten::sigmoid",
   "aten::sum.dim_IntList",
   "aten::mean.dim",
