@@ -46,6 +46,7 @@ import { runOp } from "../ops/dispatch.js";
 import type { OpDef } from "../ops/registry.js";
 import { releasesOf, RunArena, StoragePool, type RegisterUse, type Releases } from "./executor/arena.js";
 import { RememberedMetas } from "./executor/rememberedMetas.js";
+import { RememberedView, remembersViews } from "./executor/rememberedViews.js";
 
 /** What GetAttr and CallMethod need of a module value (ScriptModule implements it). */
 export interface ModuleValue {
@@ -66,8 +67,20 @@ export interface RunContext {
 
 type Instruction =
   /** transientOuts: the outputs that are lists only read (Note [Transient lists]). */
-  /** remembered: for an op that infers from metas alone, its last infer (Note [Remembered metas]). */
-  | { readonly code: "op"; readonly node: Node; readonly op: OpDef; readonly args: readonly number[]; readonly outs: readonly number[]; readonly transientOuts: readonly boolean[]; readonly remembered: RememberedMetas | null }
+  /**
+   * remembered: for an op that infers from metas alone, its last infer (Note [Remembered metas]);
+   * view: for a view or composite op on a tensor, the layouts of its last views (Note [Remembered views]).
+   */
+  | {
+      readonly code: "op";
+      readonly node: Node;
+      readonly op: OpDef;
+      readonly args: readonly number[];
+      readonly outs: readonly number[];
+      readonly transientOuts: readonly boolean[];
+      readonly remembered: RememberedMetas | null;
+      readonly view: RememberedView | null;
+    }
   | { readonly code: "getattr"; readonly node: Node; readonly module: number; readonly name: string; readonly out: number }
   | { readonly code: "callMethod"; readonly node: Node; readonly module: number; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
   | { readonly code: "callFunction"; readonly node: Node; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
@@ -185,7 +198,8 @@ class Compiler {
         throw nodeError(error, node, "compile");
       }
       const remembered = op.kind === "kernel" && op.infersFromMetas ? new RememberedMetas(op) : null;
-      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead), remembered });
+      const view = remembersViews(op) ? new RememberedView() : null;
+      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead), remembered, view });
       return;
     }
     switch (node.kind) {
@@ -318,8 +332,8 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
       switch (ins.code) {
         case "op": {
           const args = gather(r, ins.args);
-          const metas = ins.remembered?.metasFor(args);
-          const result = runOp(ins.op, args, arena && (ins.op.overwritesOutputs ? arena.allocateUnzeroed : arena.allocate), metas);
+          const allocate = arena && (ins.op.overwritesOutputs ? arena.allocateUnzeroed : arena.allocate);
+          const result = ins.view ? ins.view.resultFor(args, () => runOp(ins.op, args, allocate)) : runOp(ins.op, args, allocate, ins.remembered?.metasFor(args));
           storeOutputs(r, ins.outs, result);
           break;
         }

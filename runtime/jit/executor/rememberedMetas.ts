@@ -10,7 +10,7 @@ import { sameShape, type Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import type { DType } from "../../tensor/dtype.js";
 
-type Remembered =
+export type Remembered =
   | { readonly kind: "tensor"; readonly dtype: DType; readonly shape: Shape }
   | { readonly kind: "tensors"; readonly dtypes: readonly DType[]; readonly shapes: readonly Shape[] }
   | { readonly kind: "numbers"; readonly values: readonly number[] }
@@ -25,10 +25,10 @@ export class RememberedMetas {
   /** What the op's `infer(args)` returns: remembered when `args` match the last ones, else inferred (and remembered). */
   metasFor(args: readonly unknown[]): readonly TensorMeta[] {
     const last = this.#args;
-    if (last && matches(last, args)) return this.#metas;
+    if (last && argumentsMatch(last, args)) return this.#metas;
     this.#args = undefined;
     const metas = this.op.infer(args);
-    const remembered = rememberAll(args);
+    const remembered = rememberArguments(args);
     if (remembered) {
       this.#metas = metas.map((meta) => ({ shape: Object.freeze(meta.shape.slice()), dtype: meta.dtype }));
       this.#args = remembered;
@@ -37,7 +37,8 @@ export class RememberedMetas {
   }
 }
 
-function rememberAll(args: readonly unknown[]): Remembered[] | undefined {
+/** What infer reads of each argument, or undefined when one is of a kind not kept (an object). */
+export function rememberArguments(args: readonly unknown[]): Remembered[] | undefined {
   const remembered: Remembered[] = [];
   for (const arg of args) {
     const one = remember(arg);
@@ -61,7 +62,7 @@ function remember(arg: unknown): Remembered | undefined {
   return { kind: "value", value: arg };
 }
 
-function matches(last: readonly Remembered[], args: readonly unknown[]): boolean {
+export function argumentsMatch(last: readonly Remembered[], args: readonly unknown[]): boolean {
   if (last.length !== args.length) return false;
   for (let i = 0; i < last.length; i++) if (!matchesOne(last[i]!, args[i])) return false;
   return true;
