@@ -68,8 +68,8 @@ export interface RunContext {
 type Instruction =
   /** transientOuts: the outputs that are lists only read (Note [Transient lists]). */
   /**
-   * remembered: for an op that infers from metas alone, its last infer (Note [Remembered metas]);
-   * view: for a view or composite op on a tensor, the layouts of its last views (Note [Remembered views]).
+   * metas: for an op that infers from metas alone, its last infer (Note [Remembered metas]);
+   * views: for a view or composite op on a tensor, the layouts of its last views (Note [Remembered views]).
    */
   | {
       readonly code: "op";
@@ -78,8 +78,8 @@ type Instruction =
       readonly args: readonly number[];
       readonly outs: readonly number[];
       readonly transientOuts: readonly boolean[];
-      readonly remembered: RememberedMetas | null;
-      readonly view: RememberedView | null;
+      readonly metas: RememberedMetas | null;
+      readonly views: RememberedView | null;
     }
   | { readonly code: "getattr"; readonly node: Node; readonly module: number; readonly name: string; readonly out: number }
   | { readonly code: "callMethod"; readonly node: Node; readonly module: number; readonly name: string; readonly args: readonly number[]; readonly outs: readonly number[] }
@@ -197,9 +197,9 @@ class Compiler {
       } catch (error) {
         throw nodeError(error, node, "compile");
       }
-      const remembered = op.kind === "kernel" && op.infersFromMetas ? new RememberedMetas(op) : null;
-      const view = remembersViews(op) ? new RememberedView() : null;
-      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead), remembered, view });
+      const metas = op.kind === "kernel" && op.infersFromMetas ? new RememberedMetas(op) : null;
+      const views = remembersViews(op) ? new RememberedView() : null;
+      this.code.push({ code: "op", node, op, args, outs, transientOuts: node.outputs.map(isOnlyRead), metas, views });
       return;
     }
     switch (node.kind) {
@@ -333,7 +333,7 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
         case "op": {
           const args = gather(r, ins.args);
           const allocate = arena && (ins.op.overwritesOutputs ? arena.allocateUnzeroed : arena.allocate);
-          const result = ins.view ? ins.view.resultFor(args, () => runOp(ins.op, args, allocate)) : runOp(ins.op, args, allocate, ins.remembered?.metasFor(args));
+          const result = ins.views ? ins.views.resultFor(args, () => runOp(ins.op, args, allocate)) : runOp(ins.op, args, allocate, ins.metas?.metasFor(args));
           storeOutputs(r, ins.outs, result);
           break;
         }
