@@ -5,8 +5,8 @@
  * drops the last row or column), strides, padding, groups, every activation, input
  * layouts, NaN in the input, fewer and more images than threads, a spaced output;
  * output channels in blocks of 32 at stride 1 unpadded (AVX-512's channels-last tile,
- * whose rows end in a tile overlapping the one before); and the cnn example's conv2 at
- * batch 1 and 33.
+ * whose rows end in a tile overlapping the one before); every row width from 12 to 44
+ * (each width of that tile); and the cnn example's conv2 at batch 1 and 33.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -127,6 +127,21 @@ describe.skipIf(!native)(suiteName("native conv2d + activation + 2x2 max pooling
           ),
           { numRuns: 40 },
         );
+      });
+    }
+  }
+
+  for (const isa of isas) {
+    for (const threads of [1, 2]) {
+      it(`${isa}, ${threads} thread(s): every output row width from 12 to 44 (the channels-last tile's widths, 8 to 14, and rows of 1 to 4 tiles, evenly split or ending in an overlap)`, () => {
+        native!.binding.setIsa(isa);
+        native!.binding.setNumThreads(threads);
+        for (let OW = 12; OW <= 44; OW++) {
+          for (const N of [1, 3]) {
+            const c: PoolCase = { N, groups: 1, Cg: 3, Og: 32, K: 3, H: 5, W: OW + 2, stride: 1, pad: 0, activation: OW % 2 ? "relu" : "tanh", layout: "contiguous", withBias: true, nan: OW % 5 === 0, spaced: false, seed: OW };
+            expectClose(...runBoth(c), `${isa} ${threads}T OW ${OW} N ${N}`, 3e-4);
+          }
+        }
       });
     }
   }

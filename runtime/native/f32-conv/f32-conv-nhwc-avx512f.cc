@@ -1,8 +1,9 @@
-// AVX-512F channels-last convolution tile and the 2x2 pooling of its result, for the
+// AVX-512F channels-last convolution tiles and the 2x2 pooling of their result, for the
 // fused conv2d + activation + max_pool2d (f32-conv-maxpool.cc). Each output position
 // is 2 vectors of 32 output channels; an input value is broadcast to both. Unlike the
 // direct path's tile (f32-conv-tile.h) no position is computed and dropped (cnn's
 // conv2: 2 of every 26) and the tile leaves its registers straight for its rows.
+// The width of the tile is the caller's, so that it divides an output row evenly.
 #pragma GCC target("avx512f,avx2,fma")
 #include <immintrin.h>
 #include "../vec-avx512f.h"
@@ -10,16 +11,18 @@
 
 namespace tsjit {
 
+namespace {
+
 // out[p * 32 + j] = activation(bias[j] + sum over k < K of w[k * 32 + j] *
-// in[offsets[k] + p]) for p < 12 positions, j < 32 channels: per k, 2 loads of
-// weights and 12 broadcasts of input for 24 FMAs, the sum over k in order (as the
+// in[offsets[k] + p]) for p < P positions, j < 32 channels: per k, 2 loads of
+// weights and P broadcasts of input for 2P FMAs, the sum over k in order (as the
 // direct path's, so the floats are the same).
-void tsjit_f32_conv_nhwc_ukernel_12x32__avx512f(size_t K, const float* w, const float* in, const ptrdiff_t* offsets,
-                                                const float* bias, float* out, VUnaryFn vunary, int activation) {
-  constexpr int P = 12;
+template <int P>
+void conv_nhwc_tile(size_t K, const float* w, const float* in, const ptrdiff_t* offsets, const float* bias, float* out,
+                    VUnaryFn vunary, int activation) {
   __m512 acc[P][2];
   const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
-#pragma GCC unroll 12
+#pragma GCC unroll 14
   for (int p = 0; p < P; p++) {
     acc[p][0] = b0;
     acc[p][1] = b1;
@@ -27,14 +30,14 @@ void tsjit_f32_conv_nhwc_ukernel_12x32__avx512f(size_t K, const float* w, const 
   for (size_t k = 0; k < K; k++) {
     const __m512 w0 = _mm512_loadu_ps(w + k * 32), w1 = _mm512_loadu_ps(w + k * 32 + 16);
     const float* row = in + offsets[k];
-#pragma GCC unroll 12
+#pragma GCC unroll 14
     for (int p = 0; p < P; p++) {
       const __m512 x = _mm512_set1_ps(row[p]);
       acc[p][0] = _mm512_fmadd_ps(w0, x, acc[p][0]);
       acc[p][1] = _mm512_fmadd_ps(w1, x, acc[p][1]);
     }
   }
-#pragma GCC unroll 12
+#pragma GCC unroll 14
   for (int p = 0; p < P; p++) {
     _mm512_storeu_ps(out + p * 32, activation == kRelu ? VecAvx512::relu(acc[p][0]) : acc[p][0]);
     _mm512_storeu_ps(out + p * 32 + 16, activation == kRelu ? VecAvx512::relu(acc[p][1]) : acc[p][1]);
@@ -42,6 +45,27 @@ void tsjit_f32_conv_nhwc_ukernel_12x32__avx512f(size_t K, const float* w, const 
   if (activation >= 0 && activation != kRelu) {
     const double no_params[2] = {0.0, 0.0};
     vunary(activation, P * 32, out, out, no_params);
+  }
+}
+
+}  // namespace
+
+static_assert(kNhwcMinPositions == 8 && kNhwcMaxPositions == 14, "one case below per tile width");
+
+// The tile of `positions` (kNhwcMinPositions to kNhwcMaxPositions) x 32 channels, sized by the
+// caller to split an output row into even tiles (cnn's conv2: 26 = 2 x 13, where one
+// width of 12 computed 36 positions for 26).
+void tsjit_f32_conv_nhwc_ukernel_32__avx512f(size_t positions, size_t K, const float* w, const float* in,
+                                             const ptrdiff_t* offsets, const float* bias, float* out, VUnaryFn vunary,
+                                             int activation) {
+  switch (positions) {
+    case 8: return conv_nhwc_tile<8>(K, w, in, offsets, bias, out, vunary, activation);
+    case 9: return conv_nhwc_tile<9>(K, w, in, offsets, bias, out, vunary, activation);
+    case 10: return conv_nhwc_tile<10>(K, w, in, offsets, bias, out, vunary, activation);
+    case 11: return conv_nhwc_tile<11>(K, w, in, offsets, bias, out, vunary, activation);
+    case 12: return conv_nhwc_tile<12>(K, w, in, offsets, bias, out, vunary, activation);
+    case 13: return conv_nhwc_tile<13>(K, w, in, offsets, bias, out, vunary, activation);
+    case 14: return conv_nhwc_tile<14>(K, w, in, offsets, bias, out, vunary, activation);
   }
 }
 
