@@ -134,7 +134,7 @@ void conv_pool_nhwc(const IsaKernels& isa, const View4<const float>& in, const V
       for (int64_t oh = 0; oh < OH; oh++) {
         for (int64_t ow = 0; ow < OW; ow += P) {
           const int64_t start = std::min(ow, OW - P);
-          isa.conv.nhwc(size_t(P), size_t(K), w, image + oh * W + start, offsets.data(), biases.data() + b * kNhwcChannels,
+          isa.conv.nhwc(size_t(P), size_t(KW), size_t(K), w, image + oh * W + start, offsets.data(), biases.data() + b * kNhwcChannels,
                         convolved + (oh * OW + start) * kNhwcChannels, isa.vunary, p.activation);
         }
       }

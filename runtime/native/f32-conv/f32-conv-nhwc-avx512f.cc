@@ -15,12 +15,16 @@ namespace tsjit {
 namespace {
 
 // out[p * 32 + j] = activation(bias[j] + sum over k < K of w[k * 32 + j] *
-// in[offsets[k] + p]) for p < P positions, j < 32 channels: per k, 2 loads of
-// weights and P broadcasts of input for 2P FMAs, the sum over k in order (as the
-// direct path's, so the floats are the same).
-template <int P>
+// in[offsets[k] + p]) for p < P positions, j < 32 channels, the sum over k in order (as
+// the direct path's, so the floats are the same). The taps go RUN at a time, a run
+// reading consecutive columns (offsets[k + t] = offsets[k] + t): per run, 2 RUN loads of
+// weights and P + RUN - 1 broadcasts of input for 2 P RUN FMAs, each broadcast serving
+// every tap of the run that reads it (RUN 3: 14 broadcasts for 72 FMAs at P 12, where
+// 1 tap at a time takes 36).
+template <int P, int RUN>
 void conv_nhwc_tile(size_t K, const float* w, const float* in, const ptrdiff_t* offsets, const float* bias, float* out,
                     VUnaryFn vunary, int activation) {
+  static_assert(2 * P + 2 * RUN + 1 <= 32, "the accumulators, the run's weights and a broadcast fit the registers");
   __m512 acc[P][2];
   const __m512 b0 = _mm512_loadu_ps(bias), b1 = _mm512_loadu_ps(bias + 16);
 #pragma GCC unroll 14
@@ -28,14 +32,25 @@ void conv_nhwc_tile(size_t K, const float* w, const float* in, const ptrdiff_t* 
     acc[p][0] = b0;
     acc[p][1] = b1;
   }
-  for (size_t k = 0; k < K; k++) {
-    const __m512 w0 = _mm512_loadu_ps(w + k * 32), w1 = _mm512_loadu_ps(w + k * 32 + 16);
+  for (size_t k = 0; k < K; k += RUN) {
+    __m512 wt[RUN][2];
+#pragma GCC unroll 3
+    for (int t = 0; t < RUN; t++) {
+      wt[t][0] = _mm512_loadu_ps(w + (k + t) * 32);
+      wt[t][1] = _mm512_loadu_ps(w + (k + t) * 32 + 16);
+    }
     const float* row = in + offsets[k];
-#pragma GCC unroll 14
-    for (int p = 0; p < P; p++) {
-      const __m512 x = _mm512_set1_ps(row[p]);
-      acc[p][0] = _mm512_fmadd_ps(w0, x, acc[p][0]);
-      acc[p][1] = _mm512_fmadd_ps(w1, x, acc[p][1]);
+    // Position p takes tap t from column x = p + t: in x order, so in k order.
+#pragma GCC unroll 16
+    for (int x = 0; x < P + RUN - 1; x++) {
+      const __m512 v = _mm512_set1_ps(row[x]);
+#pragma GCC unroll 3
+      for (int t = 0; t < RUN; t++) {
+        const int p = x - t;
+        if (p < 0 || p >= P) continue;
+        acc[p][0] = _mm512_fmadd_ps(wt[t][0], v, acc[p][0]);
+        acc[p][1] = _mm512_fmadd_ps(wt[t][1], v, acc[p][1]);
+      }
     }
   }
 #pragma GCC unroll 14
@@ -49,24 +64,36 @@ void conv_nhwc_tile(size_t K, const float* w, const float* in, const ptrdiff_t* 
   }
 }
 
+// Runs of 3 taps (3-wide kernel rows) where the registers hold them (up to 12
+// positions), else one tap at a time.
+template <int P>
+void conv_nhwc_tile_for(size_t row_taps, size_t K, const float* w, const float* in, const ptrdiff_t* offsets,
+                        const float* bias, float* out, VUnaryFn vunary, int activation) {
+  if constexpr (P <= 12) {
+    if (row_taps == 3) return conv_nhwc_tile<P, 3>(K, w, in, offsets, bias, out, vunary, activation);
+  }
+  conv_nhwc_tile<P, 1>(K, w, in, offsets, bias, out, vunary, activation);
+}
+
 }  // namespace
 
 static_assert(kNhwcMinPositions == 8 && kNhwcMaxPositions == 14, "one case below per tile width");
 
-// The tile of `positions` (kNhwcMinPositions to kNhwcMaxPositions) x 32 channels, sized by the
-// caller to split an output row into even tiles (cnn's conv2: 26 = 2 x 13, where one
-// width of 12 computed 36 positions for 26).
-void tsjit_f32_conv_nhwc_ukernel_32__avx512f(size_t positions, size_t K, const float* w, const float* in,
-                                             const ptrdiff_t* offsets, const float* bias, float* out, VUnaryFn vunary,
-                                             int activation) {
+// The tile of `positions` (kNhwcMinPositions to kNhwcMaxPositions) x 32 channels, sized
+// by the caller to split an output row into even tiles (cnn's conv2 on 28 x 28: 26 =
+// 2 x 13, where one width of 12 computed 36 positions for 26). The taps come in runs of
+// row_taps reading consecutive columns (a kernel row at stride 1 and dilation 1).
+void tsjit_f32_conv_nhwc_ukernel_32__avx512f(size_t positions, size_t row_taps, size_t K, const float* w,
+                                             const float* in, const ptrdiff_t* offsets, const float* bias, float* out,
+                                             VUnaryFn vunary, int activation) {
   switch (positions) {
-    case 8: return conv_nhwc_tile<8>(K, w, in, offsets, bias, out, vunary, activation);
-    case 9: return conv_nhwc_tile<9>(K, w, in, offsets, bias, out, vunary, activation);
-    case 10: return conv_nhwc_tile<10>(K, w, in, offsets, bias, out, vunary, activation);
-    case 11: return conv_nhwc_tile<11>(K, w, in, offsets, bias, out, vunary, activation);
-    case 12: return conv_nhwc_tile<12>(K, w, in, offsets, bias, out, vunary, activation);
-    case 13: return conv_nhwc_tile<13>(K, w, in, offsets, bias, out, vunary, activation);
-    case 14: return conv_nhwc_tile<14>(K, w, in, offsets, bias, out, vunary, activation);
+    case 8: return conv_nhwc_tile_for<8>(row_taps, K, w, in, offsets, bias, out, vunary, activation);
+    case 9: return conv_nhwc_tile_for<9>(row_taps, K, w, in, offsets, bias, out, vunary, activation);
+    case 10: return conv_nhwc_tile_for<10>(row_taps, K, w, in, offsets, bias, out, vunary, activation);
+    case 11: return conv_nhwc_tile_for<11>(row_taps, K, w, in, offsets, bias, out, vunary, activation);
+    case 12: return conv_nhwc_tile_for<12>(row_taps, K, w, in, offsets, bias, out, vunary, activation);
+    case 13: return conv_nhwc_tile_for<13>(row_taps, K, w, in, offsets, bias, out, vunary, activation);
+    case 14: return conv_nhwc_tile_for<14>(row_taps, K, w, in, offsets, bias, out, vunary, activation);
   }
 }
 
