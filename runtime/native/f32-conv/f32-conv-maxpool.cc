@@ -47,13 +47,14 @@ View4<const float> as_input(const View4<float>& v) {
 // kNhwcMinPositions to kNhwcMaxPositions, by nhwc_tile_positions).
 constexpr int64_t kNhwcChannels = 32;
 
-// The tile width splitting an output row of OW (at least kNhwcMinPositions) into the
-// fewest tiles, as evenly as can be: the row's last tile overlaps the one before only
-// where the width does not divide OW, so few positions are computed twice (cnn's
-// conv2, OW 26: 2 tiles of 13, where tiles of 12 computed 36 positions).
+// The tile width splitting an output row of OW into the fewest tiles, as evenly as can
+// be (at least kNhwcMinPositions wide for OW of at least that: OW itself up to
+// kNhwcMaxPositions, else at least half of 15): the row's last tile overlaps the one
+// before only where the width does not divide OW, so few positions are computed twice
+// (OW 26: 2 tiles of 13, where tiles of 12 computed 36 positions).
 int64_t nhwc_tile_positions(int64_t OW) {
   const int64_t tiles = (OW + kNhwcMaxPositions - 1) / kNhwcMaxPositions;
-  return std::max<int64_t>(kNhwcMinPositions, (OW + tiles - 1) / tiles);
+  return (OW + tiles - 1) / tiles;
 }
 
 thread_local std::vector<float> t_nhwc_weights;
