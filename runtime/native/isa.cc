@@ -34,7 +34,7 @@ const IsaKernels kAvx512Kernels = {
     // conv
     tsjit_f32_dwconv_row_ukernel__avx512f,
     {tsjit_f32_conv_ukernel_8x48__avx512f, 8, 48, tsjit_f32_conv_taps_ukernel__avx512f,
-     tsjit_f32_conv_nhwc_ukernel_12x32__avx512f, tsjit_f32_maxpool_2x2_nhwc32__avx512f, tsjit_f32_pack_nhwc32__avx512f},
+     tsjit_f32_conv_nhwc_ukernel_32__avx512f, tsjit_f32_maxpool_2x2_nhwc32__avx512f, tsjit_f32_pack_nhwc32__avx512f},
     // pool
     tsjit_f32_maxpool_2x2_ukernel__avx512f,
     // fused pointwise

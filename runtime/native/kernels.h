@@ -125,9 +125,12 @@ using ConvTapsFn = void (*)(size_t M, size_t n, size_t K, const float* w, ptrdif
                             int activation);
 // conv (f32-conv): the channels-last tile of the fused conv2d + 2x2 max pooling
 // (f32-conv-maxpool.cc): out[p * 32 + j] = activation(bias[j] + sum over k < K of
-// w[k * 32 + j] * in[offsets[k] + p]) for 12 positions p and 32 channels j.
-using ConvNhwcFn = void (*)(size_t K, const float* w, const float* in, const ptrdiff_t* offsets, const float* bias,
-                            float* out, VUnaryFn vunary, int activation);
+// w[k * 32 + j] * in[offsets[k] + p]) for p < positions (kNhwcMinPositions to
+// kNhwcMaxPositions) and 32 channels j; the taps in runs of row_taps (K a multiple)
+// reading consecutive columns, offsets[k + t] = offsets[k] + t within a run.
+constexpr int kNhwcMinPositions = 8, kNhwcMaxPositions = 14;
+using ConvNhwcFn = void (*)(size_t positions, size_t row_taps, size_t K, const float* w, const float* in,
+                            const ptrdiff_t* offsets, const float* bias, float* out, VUnaryFn vunary, int activation);
 // ... and its pooling: out[j * rs_out + r * oH + c * oW] = the max of the 2x2 window at
 // rows 2r, 2r + 1 and columns 2c, 2c + 1 of in [H][W][32], for r < PH, c < PW, j < 32.
 using MaxPoolNhwcFn = void (*)(size_t PH, size_t PW, size_t W, const float* in, float* out, ptrdiff_t rs_out,

@@ -5,8 +5,9 @@
  * drops the last row or column), strides, padding, groups, every activation, input
  * layouts, NaN in the input, fewer and more images than threads, a spaced output;
  * output channels in blocks of 32 at stride 1 unpadded (AVX-512's channels-last tile,
- * whose rows end in a tile overlapping the one before); and the cnn example's conv2 at
- * batch 1 and 33.
+ * whose rows end in a tile overlapping the one before); every row width from 12 to 44
+ * (each width of that tile); and the cnn example's conv2 at batch 1 and 33 (and on 28 x 28),
+ * on every ISA.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -131,16 +132,34 @@ describe.skipIf(!native)(suiteName("native conv2d + activation + 2x2 max pooling
     }
   }
 
-  it("the cnn example's conv2 (32 -> 64, 26 x 26, relu) at batch 1 and 33, an odd 25 x 25 input, NaN kept", () => {
+  for (const isa of isas) {
     for (const threads of [1, 2]) {
-      native!.binding.setNumThreads(threads);
-      for (const [N, H] of [[1, 26], [33, 26], [3, 25]] as const) {
-        const c: PoolCase = { N, groups: 1, Cg: 32, Og: 64, K: 3, H, W: H, stride: 1, pad: 0, activation: "relu", layout: "contiguous", withBias: true, nan: false, spaced: false, seed: 9 };
-        expectClose(...runBoth(c), `conv2 b${N} ${H}x${H} ${threads}T`, 3e-4);
-        const [got, want] = runBoth({ ...c, nan: true });
-        expect(want.some(Number.isNaN)).toBe(true);
-        expectClose(got, want, `conv2 with NaN b${N} ${threads}T`, 3e-4);
-      }
+      it(`${isa}, ${threads} thread(s): every output row width from 12 to 44 (the channels-last tile's widths, 8 to 14; rows of 1 to 4 tiles, evenly split or ending in an overlap; pooled rows of up to 22, past one transposed block of 16), spaced outputs`, () => {
+        native!.binding.setIsa(isa);
+        native!.binding.setNumThreads(threads);
+        for (let OW = 12; OW <= 44; OW++) {
+          for (const N of [1, 3]) {
+            const c: PoolCase = { N, groups: 1, Cg: 3, Og: 32, K: 3, H: 5, W: OW + 2, stride: 1, pad: 0, activation: OW % 2 ? "relu" : "tanh", layout: "contiguous", withBias: true, nan: OW % 5 === 0, spaced: OW % 3 === 0, seed: OW };
+            expectClose(...runBoth(c), `${isa} ${threads}T OW ${OW} N ${N}`, 3e-4);
+          }
+        }
+      });
     }
-  });
+  }
+
+  for (const isa of isas) {
+    it(`${isa}: the cnn example's conv2 (32 -> 64, 26 x 26, relu) at batch 1 and 33, an odd 25 x 25 input, 28 x 28 (rows of 2 x 13), NaN kept, 1 and 2 threads`, () => {
+      native!.binding.setIsa(isa);
+      for (const threads of [1, 2]) {
+        native!.binding.setNumThreads(threads);
+        for (const [N, H] of [[1, 26], [33, 26], [3, 25], [2, 28]] as const) {
+          const c: PoolCase = { N, groups: 1, Cg: 32, Og: 64, K: 3, H, W: H, stride: 1, pad: 0, activation: "relu", layout: "contiguous", withBias: true, nan: false, spaced: false, seed: 9 };
+          expectClose(...runBoth(c), `conv2 b${N} ${H}x${H} ${threads}T`, 3e-4);
+          const [got, want] = runBoth({ ...c, nan: true });
+          expect(want.some(Number.isNaN)).toBe(true);
+          expectClose(got, want, `conv2 with NaN b${N} ${threads}T`, 3e-4);
+        }
+      }
+    });
+  }
 });

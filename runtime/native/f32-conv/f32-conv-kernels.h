@@ -19,8 +19,9 @@ void tsjit_f32_conv_taps_ukernel__avx512f(size_t M, size_t n, size_t K, const fl
     const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out, VUnaryFn vunary, int activation);
 void tsjit_f32_conv_taps_ukernel__avx2_fma(size_t M, size_t n, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
     const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out, VUnaryFn vunary, int activation);
-void tsjit_f32_conv_nhwc_ukernel_12x32__avx512f(size_t K, const float* w, const float* in, const ptrdiff_t* offsets,
-                                                const float* bias, float* out, VUnaryFn vunary, int activation);
+void tsjit_f32_conv_nhwc_ukernel_32__avx512f(size_t positions, size_t row_taps, size_t K, const float* w,
+                                             const float* in, const ptrdiff_t* offsets, const float* bias, float* out,
+                                             VUnaryFn vunary, int activation);
 void tsjit_f32_pack_nhwc32__avx512f(size_t K, const float* w, ptrdiff_t rs_w, float* dst);
 void tsjit_f32_maxpool_2x2_nhwc32__avx512f(size_t PH, size_t PW, size_t W, const float* in, float* out, ptrdiff_t rs_out,
                                            ptrdiff_t oH, ptrdiff_t oW);

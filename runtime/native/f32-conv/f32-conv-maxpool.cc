@@ -43,8 +43,19 @@ View4<const float> as_input(const View4<float>& v) {
   return {v.data, {v.dim[0], v.dim[1], v.dim[2], v.dim[3]}, {v.stride[0], v.stride[1], v.stride[2], v.stride[3]}};
 }
 
-// The channels-last tile's shape: positions along an output row, output channels.
-constexpr int64_t kNhwcPositions = 12, kNhwcChannels = 32;
+// The channels-last tile's output channels (its positions along an output row: from
+// kNhwcMinPositions to kNhwcMaxPositions, by nhwc_tile_positions).
+constexpr int64_t kNhwcChannels = 32;
+
+// The tile width splitting an output row of OW into the fewest tiles, as evenly as can
+// be (at least kNhwcMinPositions wide for OW of at least that: OW itself up to
+// kNhwcMaxPositions, else at least half of 15): the row's last tile overlaps the one
+// before only where the width does not divide OW, so few positions are computed twice
+// (OW 26: 2 tiles of 13, where tiles of 12 computed 36 positions).
+int64_t nhwc_tile_positions(int64_t OW) {
+  const int64_t tiles = (OW + kNhwcMaxPositions - 1) / kNhwcMaxPositions;
+  return (OW + tiles - 1) / tiles;
+}
 
 thread_local std::vector<float> t_nhwc_weights;
 thread_local std::vector<float> t_nhwc_block;
@@ -68,22 +79,24 @@ void pack_nhwc_block(const IsaKernels& isa, const View4<const float>& weight, in
       }
 }
 
+constexpr int64_t kNhwcMinRowPositions = 12;
+
 // Whether the ISA's channels-last tile takes this convolution: stride and dilation 1,
 // no padding (the convolution's size the input's less the kernel's, so every tap reads
 // inside the input), one group, output channels in whole blocks of 32, output rows of
-// at least 12 (a row's last tile overlaps the one before it), input rows of unit
-// stride one after another.
+// at least 12 (no narrower tile was measured against the direct path; a row's last
+// tile may overlap the one before it), input rows of unit stride one after another.
 bool nhwc_fits(const IsaKernels& isa, const View4<const float>& in, const View4<const float>& weight, int64_t OH,
                int64_t OW, const ConvParams& p) {
   const int64_t* s = in.stride;
   return isa.conv.nhwc != nullptr && p.stride_h == 1 && p.stride_w == 1 && p.dilation_h == 1 && p.dilation_w == 1 &&
-         p.pad_h == 0 && p.pad_w == 0 && p.groups == 1 && weight.dim[0] % kNhwcChannels == 0 && OW >= kNhwcPositions &&
+         p.pad_h == 0 && p.pad_w == 0 && p.groups == 1 && weight.dim[0] % kNhwcChannels == 0 && OW >= kNhwcMinRowPositions &&
          OH + weight.dim[2] - 1 == in.dim[2] && OW + weight.dim[3] - 1 == in.dim[3] && s[3] == 1 &&
          (in.dim[2] == 1 || s[2] == in.dim[3]) && s[0] >= 0 && s[1] >= 0;
 }
 
 // The convolution through the channels-last tile: per image and block of 32 output
-// channels (shared out over the pool), every output row in tiles of 12 positions into
+// channels (shared out over the pool), every output row in tiles of P positions into
 // a per-thread [OH, OW, 32] buffer (the weights of the block, 32 x K, stay in L1), then
 // pooled from it into out.
 void conv_pool_nhwc(const IsaKernels& isa, const View4<const float>& in, const View4<const float>& weight,
@@ -106,7 +119,7 @@ void conv_pool_nhwc(const IsaKernels& isa, const View4<const float>& in, const V
   for (int64_t c = 0, k = 0; c < C; c++)
     for (int64_t kh = 0; kh < KH; kh++)
       for (int64_t kw = 0; kw < KW; kw++, k++) offsets[size_t(k)] = c * in.stride[1] + kh * W + kw;
-  const int64_t items = N * blocks;
+  const int64_t items = N * blocks, P = nhwc_tile_positions(OW);
   auto run_items = [&](int64_t first, int64_t end) {
     t_convolved.resize(size_t(OH * OW * kNhwcChannels));
     float* convolved = t_convolved.data();
@@ -120,9 +133,9 @@ void conv_pool_nhwc(const IsaKernels& isa, const View4<const float>& in, const V
         w = t_nhwc_block.data();
       }
       for (int64_t oh = 0; oh < OH; oh++) {
-        for (int64_t ow = 0; ow < OW; ow += kNhwcPositions) {
-          const int64_t start = std::min(ow, OW - kNhwcPositions);
-          isa.conv.nhwc(size_t(K), w, image + oh * W + start, offsets.data(), biases.data() + b * kNhwcChannels,
+        for (int64_t ow = 0; ow < OW; ow += P) {
+          const int64_t start = std::min(ow, OW - P);
+          isa.conv.nhwc(size_t(P), size_t(KW), size_t(K), w, image + oh * W + start, offsets.data(), biases.data() + b * kNhwcChannels,
                         convolved + (oh * OW + start) * kNhwcChannels, isa.vunary, p.activation);
         }
       }
