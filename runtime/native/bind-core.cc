@@ -1,6 +1,7 @@
-// info(), isaGeneration(), setIsa(name), setNumThreads(n), peakGflops(threads, ms),
-// forkJoinNs(threads, jobs): the addon's state (kernel table, threads, malloc settings),
-// and for the bench the machine's peak FMA throughput and what one parallel job costs the pool.
+// info(), isaGeneration(), setIsa(name), setNumThreads(n), misalignment(array),
+// peakGflops(threads, ms), forkJoinNs(threads, jobs): the addon's state (kernel table,
+// threads, malloc settings), where an array's data sits against a cache line, and for
+// the bench the machine's peak FMA throughput and what one parallel job costs the pool.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -51,6 +52,14 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
 
 // isaGeneration(): how many times setIsa has switched the kernel table (one cheap call).
 Napi::Value IsaGeneration(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), g_isa_generation); }
+
+// misalignment(array): how many bytes past a 64-byte boundary a Float32Array's first
+// element sits (JS can make aligned copies of what kernels stream: Note [Aligned weights
+// for GEMV] in kernels/native/streamedWeights.ts).
+Napi::Value Misalignment(const Napi::CallbackInfo& info) {
+  const F32Span array = f32_span(info, 0, "misalignment", "array", false);
+  return Napi::Number::New(info.Env(), double(reinterpret_cast<uintptr_t>(array.data) % 64));
+}
 
 // setNumThreads(n): use at most n of the pool's threads (benches compare 1 and all).
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
@@ -121,6 +130,7 @@ void register_core(Napi::Env env, Napi::Object exports) {
   exports.Set("isaGeneration", Napi::Function::New(env, IsaGeneration));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("misalignment", Napi::Function::New(env, Misalignment));
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
   exports.Set("forkJoinNs", Napi::Function::New(env, ForkJoinNs));
 }

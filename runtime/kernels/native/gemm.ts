@@ -181,9 +181,9 @@ function mergedBatchStride(v: StridedView, rank: number): number | null {
   return stride ?? 0;
 }
 
-export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaGeneration">): Pick<Backend, "matmul" | "matmulFused"> {
+export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaGeneration" | "misalignment">): Pick<Backend, "matmul" | "matmulFused"> {
   const packedWeights = new PackedWeights(binding);
-  const streamedWeights = new StreamedWeights();
+  const streamedWeights = new StreamedWeights(binding);
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
   function sgemm(M: number, N: number, K: number, alpha: number, a: MatrixRef, b: MatrixRef, beta: number, c: MatrixRef): void {
     if (!(a.data instanceof Float32Array && b.data instanceof Float32Array && c.data instanceof Float32Array)) {

@@ -18,6 +18,8 @@ export interface CoreBinding {
   info(): { isa: string; isaReason: string; threads: number; poolThreads: number; supportedIsas: string[]; malloc: string };
   /** Counts the switches of the kernel table by setIsa (what was packed for one ISA is stale after a switch). */
   isaGeneration(): number;
+  /** How many bytes past a 64-byte boundary the array's first element sits. */
+  misalignment(array: Float32Array): number;
   /** Caps the threads kernels use (at least 1; the pool itself keeps its size). */
   setNumThreads(n: number): void;
   /** Switches the kernel table ("avx512" | "avx2" | "generic"); throws when the CPU lacks it. */
