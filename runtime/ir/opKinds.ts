@@ -1,10 +1,10 @@
 /** The link between node kinds and registry entries (see Note [Node kinds] in Graph.ts). */
 import { fail } from "../errors.js";
 import { getOverloads, hasOp, type OpDef } from "../ops/registry.js";
+import { nodeKindOfSchema } from "../ops/schema.js";
 
 export function nodeKindOf(op: OpDef): string {
-  const { namespace, name, overload } = op.parsed;
-  return `${namespace}::${name}${overload ? `.${overload}` : ""}`;
+  return nodeKindOfSchema(op.parsed);
 }
 
 /** Whether `kind` names an op (aten:: or tsjit::) rather than a structural prim::. */

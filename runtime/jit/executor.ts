@@ -333,7 +333,7 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
         case "op": {
           const args = gather(r, ins.args);
           const allocate = arena && (ins.op.overwritesOutputs ? arena.allocateUnzeroed : arena.allocate);
-          const result = ins.views ? ins.views.resultFor(args, () => runOp(ins.op, args, allocate)) : runOp(ins.op, args, allocate, ins.metas?.metasFor(args));
+          const result = ins.views ? ins.views.resultFor(ins.op, args, allocate) : runOp(ins.op, args, allocate, ins.metas?.metasFor(args));
           storeOutputs(r, ins.outs, result);
           break;
         }

@@ -17,7 +17,7 @@ import { Tensor } from "../tensor/Tensor.js";
 import { callOp } from "./dispatch.js";
 import { META_ONLY_INFER_OPS } from "./metaOnlyInfer.js";
 import { OVERWRITING_OPS } from "./overwritingOps.js";
-import { camelCase, parseSchema, type Schema } from "./schema.js";
+import { camelCase, nodeKindOfSchema, parseSchema, type Schema } from "./schema.js";
 
 export interface TensorMeta {
   readonly shape: Shape;
@@ -68,7 +68,7 @@ const overloadsByName = new Map<string, OpDef[]>();
 export function defineOp<A extends readonly unknown[]>(spec: OpSpec<A>): OpDef {
   const parsed = parseSchema(spec.schema);
   const returnsOne = parsed.returns.length === 1 && parsed.returns[0]!.type.kind !== "List";
-  const kind = `${parsed.namespace}::${parsed.name}${parsed.overload ? `.${parsed.overload}` : ""}`;
+  const kind = nodeKindOfSchema(parsed);
   const def = { ...spec, parsed, returnsOne, overwritesOutputs: OVERWRITING_OPS.has(kind), infersFromMetas: META_ONLY_INFER_OPS.has(kind) } as unknown as OpDef;
   const overloads = overloadsByName.get(parsed.name) ?? [];
   if (overloads.some((o) => o.parsed.overload === parsed.overload)) {

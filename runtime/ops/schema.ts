@@ -145,6 +145,11 @@ function parseReturns(text: string): SchemaReturn[] {
 }
 
 /** `negative_slope` -> `negativeSlope`: the spelling of keyword arguments in TypeScript options objects. */
+/** The IR node kind of an overload: `aten::add.Tensor`, `tsjit::linear_act` (see Note [Node kinds] in ir/Graph.ts). */
+export function nodeKindOfSchema({ namespace, name, overload }: Schema): string {
+  return `${namespace}::${name}${overload ? `.${overload}` : ""}`;
+}
+
 export function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }

@@ -14,7 +14,7 @@
 import { platform } from "../platform/index.js";
 import { BYTES_PER_ELEMENT, typedArrayFor, typedArrayOn, type DType, type TypedArray } from "../tensor/dtype.js";
 import { contiguousStrides, numelOf, type Shape } from "../tensor/shape.js";
-import { emptyTensor, Tensor } from "../tensor/Tensor.js";
+import { Tensor } from "../tensor/Tensor.js";
 
 export const UNZEROED_MIN_BYTES = 4 * 1024;
 
@@ -26,7 +26,5 @@ export function unzeroedTypedArrayFor(dtype: DType, length: number): TypedArray 
 
 /** `emptyTensor` for an output its op overwrites in full. */
 export function unzeroedTensor(shape: Shape, dtype: DType): Tensor {
-  const length = numelOf(shape);
-  if (length * BYTES_PER_ELEMENT[dtype] < UNZEROED_MIN_BYTES) return emptyTensor(shape, dtype);
-  return new Tensor(unzeroedTypedArrayFor(dtype, length), shape, Object.freeze(contiguousStrides(shape)), 0, dtype);
+  return new Tensor(unzeroedTypedArrayFor(dtype, numelOf(shape)), shape, Object.freeze(contiguousStrides(shape)), 0, dtype);
 }

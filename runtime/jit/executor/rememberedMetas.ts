@@ -62,9 +62,10 @@ function remember(arg: unknown): Remembered | undefined {
   return { kind: "value", value: arg };
 }
 
-export function argumentsMatch(last: readonly Remembered[], args: readonly unknown[]): boolean {
-  if (last.length !== args.length) return false;
-  for (let i = 0; i < last.length; i++) if (!matchesOne(last[i]!, args[i])) return false;
+/** Whether `args` from index `from` on match `last`. */
+export function argumentsMatch(last: readonly Remembered[], args: readonly unknown[], from = 0): boolean {
+  if (last.length !== args.length - from) return false;
+  for (let i = 0; i < last.length; i++) if (!matchesOne(last[i]!, args[from + i])) return false;
   return true;
 }
 

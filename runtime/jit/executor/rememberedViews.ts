@@ -11,6 +11,7 @@
  * the op's checks and layout arithmetic from cold caches (docs/jit.md, "Cost per node").
  * test/jit/rememberedViews.test.ts checks plans against eager code over changing layouts.
  */
+import { runOp, type OutputAllocator } from "../../ops/dispatch.js";
 import type { OpDef } from "../../ops/registry.js";
 import { sameShape, type Shape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/Tensor.js";
@@ -44,16 +45,16 @@ export class RememberedView {
   #layouts: readonly ViewLayout[] | null = null;
   #list = false;
 
-  /** The op's result for `args`: made from the remembered layouts when they apply, else by `run` (and remembered when it is views). */
-  resultFor(args: readonly unknown[], run: () => unknown): unknown {
+  /** The op's result for `args`: made from the remembered layouts when they apply, else by running it (and remembered when it is views). */
+  resultFor(op: OpDef, args: unknown[], allocate: OutputAllocator | undefined): unknown {
     const self = args[0];
-    if (!(self instanceof Tensor)) return run();
+    if (!(self instanceof Tensor)) return runOp(op, args, allocate);
     const input = this.#input;
-    if (input && self.dtype === input.dtype && sameShape(self.shape, input.shape) && sameShape(self.strides, input.strides) && argumentsMatch(this.#others, args.slice(1))) {
+    if (input && self.dtype === input.dtype && sameShape(self.shape, input.shape) && sameShape(self.strides, input.strides) && argumentsMatch(this.#others, args, 1)) {
       return this.#make(self);
     }
     this.#input = undefined;
-    const result = run();
+    const result = runOp(op, args, allocate);
     this.#remember(self, args, result);
     return result;
   }

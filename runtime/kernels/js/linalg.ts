@@ -52,9 +52,8 @@ export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, o
     );
     return;
   }
-  const batchShape = out.shape.slice(0, batchRank);
-  const batchLayouts = [a, b, out].map((v) => ({ strides: v.strides.slice(0, batchRank), offset: v.offset }));
-  forEachRow(batchShape, batchLayouts, (offsets, strides, n) => {
+  /** The products of `n` batch entries, the first at `offsets`, each next `strides` further on. */
+  const runEntries = (offsets: readonly number[], strides: readonly number[], n: number): void => {
     if (batched) {
       batched(
         n, M, N, K, alpha,
@@ -77,7 +76,38 @@ export function matmulWith(gemm: typeof sgemm, a: StridedView, b: StridedView, o
         { data: out.storage, offset: offsets[2]! + i * strides[2]!, rowStride: outRow, colStride: outCol },
       );
     }
-  });
+  };
+  const aBatch = mergedBatchStride(a, rank);
+  const bBatch = mergedBatchStride(b, rank);
+  const outBatch = mergedBatchStride(out, rank);
+  if (aBatch !== null && bBatch !== null && outBatch !== null) {
+    // Every operand's batch dims walk as one (attention's heads): no row walk to build.
+    let entries = 1;
+    for (let d = 0; d < batchRank; d++) entries *= out.shape[d]!;
+    if (entries > 0) runEntries([a.offset, b.offset, out.offset], [aBatch, bBatch, outBatch], entries);
+    return;
+  }
+  const batchShape = out.shape.slice(0, batchRank);
+  const batchLayouts = [a, b, out].map((v) => ({ strides: v.strides.slice(0, batchRank), offset: v.offset }));
+  forEachRow(batchShape, batchLayouts, runEntries);
+}
+
+/**
+ * The stride of `v`'s batch dims (all but its last two, of a `rank`-D product) read as
+ * one dim, when they merge into one (size-1 dims skipped; 0 for a broadcast or a batch
+ * of one); else null.
+ */
+function mergedBatchStride(v: StridedView, rank: number): number | null {
+  let stride: number | null = null;
+  let span = 1;
+  for (let d = rank - 3; d >= 0; d--) {
+    const size = v.shape[d]!;
+    if (size === 1) continue;
+    if (stride === null) stride = v.strides[d]!;
+    else if (v.strides[d] !== stride * span) return null;
+    span *= size;
+  }
+  return stride ?? 0;
 }
 
 /**

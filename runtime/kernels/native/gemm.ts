@@ -3,8 +3,6 @@
  * native kernel: conv.ts), reading constant weights packed once (PackedWeights), or
  * for a one-row product, row-major once (StreamedWeights).
  */
-import type { StridedView } from "../../tensor/Tensor.js";
-import { numelOf } from "../../tensor/shape.js";
 import type { Backend } from "../Backend.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
 import { linalgKernels as jsLinalg, matmulWith, type BatchedGemm } from "../js/linalg.js";
@@ -163,24 +161,6 @@ interface PackedView {
   readonly unpackedProducts: Set<number>;
 }
 
-/**
- * The stride of `v`'s batch dims (all but its last two, of a `rank`-D product) read as
- * one dim, when they merge into one (size-1 dims skipped; 0 for a broadcast or a batch
- * of one); else null.
- */
-function mergedBatchStride(v: StridedView, rank: number): number | null {
-  let stride: number | null = null;
-  let span = 1;
-  for (let d = rank - 3; d >= 0; d--) {
-    const size = v.shape[d]!;
-    if (size === 1) continue;
-    if (stride === null) stride = v.strides[d]!;
-    else if (v.strides[d] !== stride * span) return null;
-    span *= size;
-  }
-  return stride ?? 0;
-}
-
 export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaGeneration" | "misalignment">): Pick<Backend, "matmul" | "matmulFused"> {
   const packedWeights = new PackedWeights(binding);
   const streamedWeights = new StreamedWeights(binding);
@@ -226,24 +206,6 @@ export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaG
           bRef.data as Float32Array, bRef.offset, bRef.rowStride, bRef.colStride,
           beta,
           out.storage, out.offset, out.strides[0]!, out.strides[1]!,
-        );
-        return;
-      }
-      const rank = out.shape.length;
-      const aBatch = mergedBatchStride(a, rank);
-      const bBatch = mergedBatchStride(b, rank);
-      const outBatch = mergedBatchStride(out, rank);
-      if (aBatch !== null && bBatch !== null && outBatch !== null) {
-        // Every operand's batch dims walk as one: one call for the whole batch, no row walk built in JS.
-        const cells = numelOf(out.shape);
-        if (cells === 0) return;
-        const [M, N] = [out.shape[rank - 2]!, out.shape[rank - 1]!];
-        sgemmBatched(
-          cells / (M * N), M, N, a.shape[rank - 1]!, alpha,
-          { data: a.storage, offset: a.offset, rowStride: a.strides[rank - 2]!, colStride: a.strides[rank - 1]! }, aBatch,
-          { data: b.storage, offset: b.offset, rowStride: b.strides[rank - 2]!, colStride: b.strides[rank - 1]! }, bBatch,
-          beta,
-          { data: out.storage, offset: out.offset, rowStride: out.strides[rank - 2]!, colStride: out.strides[rank - 1]! }, outBatch,
         );
         return;
       }
