@@ -16,12 +16,15 @@
  * [1,8] stays in JS on the native backend (under NATIVE_ELEMENTWISE_MIN); [1,64] crosses
  * into the addon. With the addon, it also times one parallel job of empty shares on the
  * thread pool (fork and join, what a kernel split over the cores pays on top of its
- * work). JSON goes to bench/results/overhead-<date>.json.
+ * work), and what an add's layers (the addon's entry point up to a plan) cost run
+ * right after a GEMV that streamed twice L2's worth of weights (coldForward.ts). JSON goes to
+ * bench/results/overhead-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randn, Tensor } from "tsjit";
 import { parseGraph } from "../runtime/ir/parser.js";
+import { chainOfAdds } from "./chainOfAdds.js";
 import { compileGraph, runPlan } from "../runtime/jit/executor.js";
 import { runOp } from "../runtime/ops/dispatch.js";
 import { getOverloads, type OpDef } from "../runtime/ops/registry.js";
@@ -29,20 +32,10 @@ import { emptyTensor } from "../runtime/tensor/Tensor.js";
 import { currentBackend } from "../runtime/kernels/index.js";
 import { stridedLayout } from "../runtime/kernels/native/views.js";
 import { BENCH_BACKENDS, native } from "./backends.js";
+import { coldForwardRows } from "./coldForward.js";
 import { time } from "./timing.js";
 
 const NODES = 64;
-
-function chainOfAdds(n: number): string {
-  const lines = ["graph(%x : Tensor):", "  %one : int = prim::Constant[value=1]()"];
-  let previous = "x";
-  for (let i = 0; i < n; i++) {
-    lines.push(`  %y${i} : Tensor = aten::add.Tensor(%${previous}, %x, %one)`);
-    previous = `y${i}`;
-  }
-  lines.push(`  return (%${previous})`);
-  return lines.join("\n") + "\n";
-}
 
 function addOp(): OpDef {
   const op = getOverloads("add").find((o) => o.parsed.overload === "Tensor");
@@ -108,9 +101,15 @@ const forkJoin = native
   : [];
 if (forkJoin.length > 0) console.log(`\nthread pool, one job of empty shares (ns): ${forkJoin.map((f) => `${f.threads}T ${f.ns.toFixed(0)}`).join(", ")}`);
 
+const cold = coldForwardRows();
+if (cold.length > 0) {
+  console.log(`\none add [1, 64], us a call: back to back / right after a one-thread GEMV streamed 4 MiB of weights (2x L2)`);
+  for (const row of cold) console.log(`${row.what.padEnd(30)} ${row.warmUs.toFixed(2).padStart(7)} ${row.afterStreamUs.toFixed(2).padStart(7)}`);
+}
+
 const date = new Date().toISOString();
 const dir = join(process.cwd(), "bench", "results");
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `overhead-${date.replace(/[:.]/g, "-")}.json`);
-writeFileSync(file, JSON.stringify({ date, node: process.version, nodes: NODES, rows, forkJoin }, null, 2));
+writeFileSync(file, JSON.stringify({ date, node: process.version, nodes: NODES, rows, forkJoin, cold }, null, 2));
 console.log(`\nJSON: ${file}`);
