@@ -4,8 +4,8 @@
  * model's layers do at batch 1), then the call runs, timed alone; against the same
  * call run back to back. The calls nest: the addon's entry point, the backend's
  * kernel around it, the op's `run` around that, `runOp` (infer, allocate, run), and
- * plans of one and eight such nodes, so the differences show which layer's code and
- * data cost what. Variants interleave round by round so a noisy phase hits them all
+ * plans of one and eight such nodes, run and replayed (Note [Replayed plans]), so the
+ * differences show which layer's code and data cost what. Variants interleave round by round so a noisy phase hits them all
  * alike; each figure is a median over rounds, less the same timing of an empty call.
  */
 import { randn } from "tsjit";
@@ -70,14 +70,14 @@ export function coldForwardRows(): ColdRow[] {
   if (add.kind !== "kernel") throw new Error("add.Tensor is not a kernel op");
   const backend = currentBackend();
   const args = [small, small, 1];
-  const plans = [1, 8].map((n) => ({ n, plan: compileGraph(parseGraph(chainOfAdds(n))) }));
+  const plans = [1, 8].flatMap((n) => [false, true].map((replay) => ({ n, replay, plan: compileGraph(parseGraph(chainOfAdds(n)), { replay }) })));
   const variants: [string, () => void][] = [
     ["nothing", () => {}],
     ["addon entry point (binary)", () => binding.binary(0, 1, layout, a.storage, a.storage, sum.storage)],
     ["backend.binary", () => backend.binary("add", a, a, sum, 1)],
     ["op.run", () => add.run(args, [out], backend)],
     ["runOp (infer, allocate, run)", () => runOp(add, args)],
-    ...plans.map(({ n, plan }): [string, () => void] => [`plan of ${n} add${n > 1 ? "s" : ""}`, () => runPlan(plan, undefined, [small])]),
+    ...plans.map(({ n, replay, plan }): [string, () => void] => [`${replay ? "replayed " : ""}plan of ${n} add${n > 1 ? "s" : ""}`, () => runPlan(plan, undefined, [small])]),
   ];
 
   binding.setNumThreads(1);

@@ -11,7 +11,9 @@
  * - infer: the op's `infer` (broadcast, promotion, validation);
  * - allocate: the output tensor (fresh, or from the plan's pool);
  * - runOp: infer + allocate + run as the executor calls them;
- * - plan: one node of a whole planned run (runOp + instruction loop + liveness).
+ * - plan: one node of a whole planned run (runOp + instruction loop + liveness);
+ * - replay: one node of the same plan replaying its recorded backend calls (Note
+ *   [Replayed plans] in runtime/jit/executor/replay.ts).
  *
  * [1,8] stays in JS on the native backend (under NATIVE_ELEMENTWISE_MIN); [1,64] crosses
  * into the addon. With the addon, it also times one parallel job of empty shares on the
@@ -59,7 +61,8 @@ function stages(shape: number[]): Stage[] {
   const x = randn(shape);
   const args: unknown[] = [x, x, 1];
   const out = emptyTensor(x.shape, "float32");
-  const plan = compileGraph(parseGraph(chainOfAdds(NODES)));
+  const plan = compileGraph(parseGraph(chainOfAdds(NODES)), { replay: false });
+  const replayed = compileGraph(parseGraph(chainOfAdds(NODES)));
   const view = { storage: x.storage, shape: x.shape, strides: x.strides, offset: 0, dtype: x.dtype };
   const backend = currentBackend();
   const label = shape.join("x");
@@ -77,6 +80,7 @@ function stages(shape: number[]): Stage[] {
     { stage: "allocate", usPerNode: perNode(`allocate ${label}`, () => new Tensor(new Float32Array(shape.reduce((a, b) => a * b, 1)), x.shape, x.strides, 0, "float32")) },
     { stage: "runOp", usPerNode: perNode(`runOp ${label}`, () => runOp(op, args)) },
     { stage: "plan", usPerNode: time(`plan ${label}`, () => runPlan(plan, undefined, [x])).medianUs / NODES },
+    { stage: "replay", usPerNode: time(`replay ${label}`, () => runPlan(replayed, undefined, [x])).medianUs / NODES },
   ];
 }
 

@@ -44,8 +44,11 @@ import { isOpKind, opOfKind } from "../ir/opKinds.js";
 import { formatNodeLine } from "../ir/printer.js";
 import { runOp } from "../ops/dispatch.js";
 import type { OpDef } from "../ops/registry.js";
+import type { TypedArray } from "../tensor/dtype.js";
+import { Tensor } from "../tensor/Tensor.js";
 import { releasesOf, RunArena, StoragePool, type RegisterUse, type Releases } from "./executor/arena.js";
 import { RememberedMetas } from "./executor/rememberedMetas.js";
+import { isReplayableOp, PlanReplays } from "./executor/replay.js";
 import { RememberedView, remembersViews } from "./executor/rememberedViews.js";
 
 /** What GetAttr and CallMethod need of a module value (ScriptModule implements it). */
@@ -110,11 +113,15 @@ export interface Plan {
   readonly releases: Releases | null;
   /** The arena (and its storage pool) between runs; undefined while a run has it checked out. */
   idleArena: RunArena | undefined;
+  /** Recorded runs to replay (Note [Replayed plans]); undefined for a plan that cannot be replayed. */
+  readonly replays: PlanReplays | undefined;
 }
 
 export interface CompileOptions {
   /** Recycle intermediate storage (Note [Executor arena]); default true. Off, every op allocates as eagerly. */
   readonly memoryPlanning?: boolean;
+  /** Replay recorded runs of a straight-line plan (Note [Replayed plans]); default true. Needs memory planning. */
+  readonly replay?: boolean;
 }
 
 /** Compiles `graph` into a Plan. Unknown op kinds and unsupported prims are errors here, not at run time. */
@@ -124,7 +131,34 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Plan {
   compiler.block(graph.block);
   const outputs = graph.outputs.map((v) => compiler.reg(v));
   const releases = options.memoryPlanning === false ? null : releasesOf(compiler.code.map(registerUse), outputs);
-  return { graph, instructions: compiler.code, registers: compiler.registers, values: compiler.values, inputs, outputs, releases, idleArena: releases ? new RunArena(new StoragePool()) : undefined };
+  const replays = releases && options.replay !== false && isStraightLine(compiler.code) ? new PlanReplays(constantStorages(compiler.registers)) : undefined;
+  return {
+    graph,
+    instructions: compiler.code,
+    registers: compiler.registers,
+    values: compiler.values,
+    inputs,
+    outputs,
+    releases,
+    idleArena: releases ? new RunArena(new StoragePool()) : undefined,
+    replays,
+  };
+}
+
+/** Ops, list constructions and unpacks only, each op one a replay can repeat (Note [Replayed plans]). */
+function isStraightLine(code: readonly Instruction[]): boolean {
+  return code.every((ins) => ins.code === "construct" || ins.code === "unpack" || (ins.code === "op" && isReplayableOp(ins.op, ins.node.kind)));
+}
+
+/** The storages of the tensors among hoisted constants (lists of them included). */
+function constantStorages(registers: readonly unknown[]): Set<TypedArray> {
+  const storages = new Set<TypedArray>();
+  const add = (value: unknown): void => {
+    if (value instanceof Tensor) storages.add(value.storage);
+    else if (Array.isArray(value)) value.forEach(add);
+  };
+  registers.forEach(add);
+  return storages;
 }
 
 function registerUse(ins: Instruction, pc: number): RegisterUse {
@@ -314,6 +348,15 @@ export function runPlan(plan: Plan, self: ModuleValue | undefined, inputs: reado
   if (inputs.length + skip !== plan.inputs.length) {
     fail("ARGUMENT_COUNT", `graph expects ${plan.inputs.length} inputs, got ${inputs.length + skip}`);
   }
+  const replays = plan.replays;
+  if (!replays) return runInstructions(plan, self, inputs, context);
+  const replayed = replays.replay(self, inputs);
+  if (replayed) return replayed;
+  return replays.runNormally(self, inputs, plan.idleArena?.pool, () => runInstructions(plan, self, inputs, context));
+}
+
+function runInstructions(plan: Plan, self: ModuleValue | undefined, inputs: readonly unknown[], context: RunContext): unknown[] {
+  const skip = self === undefined ? 0 : 1;
   const r = plan.registers.slice();
   if (self !== undefined) r[plan.inputs[0]!] = self;
   for (let i = 0; i < inputs.length; i++) r[plan.inputs[i + skip]!] = inputs[i];

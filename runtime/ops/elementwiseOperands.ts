@@ -30,6 +30,13 @@ export function operandView(x: Operand, shape: Shape, dtype: DType): StridedView
 /** At most this many scalars are kept per dtype; then the cache starts again. */
 const SCALAR_CACHE_SIZE = 256;
 const scalarStorages = new Map<DType, Map<number | "-0", TypedArray>>();
+/** Every storage scalarStorage made, cached or not any more: none is ever written. */
+const madeScalarStorages = new WeakSet<TypedArray>();
+
+/** Whether `storage` holds a scalar operand (operandView): read-only, its value fixed. */
+export function isScalarOperandStorage(storage: TypedArray): boolean {
+  return madeScalarStorages.has(storage);
+}
 
 /**
  * The one-element storage holding `value` as `dtype`, shared: kernels only read operand
@@ -46,6 +53,7 @@ function scalarStorage(value: number, dtype: DType): TypedArray {
     storage = typedArrayFor(dtype, 1);
     storage[0] = castScalar(value, dtype);
     byValue.set(key, storage);
+    madeScalarStorages.add(storage);
   }
   return storage;
 }

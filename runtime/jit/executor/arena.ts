@@ -33,6 +33,8 @@ interface Layout {
 export class StoragePool {
   readonly #free = new Map<DType, Map<number, TypedArray[]>>();
   readonly #layouts = new Map<number, Layout[]>();
+  /** Told of every storage handed out, while a run is recorded (Note [Replayed plans] in replay.ts). */
+  onTake: ((storage: TypedArray, dtype: DType, zeroed: boolean) => void) | undefined;
 
   layout(shape: Shape, numel: number): Layout {
     let known = this.#layouts.get(numel);
@@ -45,6 +47,12 @@ export class StoragePool {
 
   /** Storage of `length` elements, zero-filled unless `zeroed` is false (Note [Overwriting ops]). */
   take(dtype: DType, length: number, zeroed = true): TypedArray {
+    const storage = this.#takeStorage(dtype, length, zeroed);
+    this.onTake?.(storage, dtype, zeroed);
+    return storage;
+  }
+
+  #takeStorage(dtype: DType, length: number, zeroed: boolean): TypedArray {
     const recycled = this.#free.get(dtype)?.get(length)?.pop();
     if (!recycled) return zeroed ? typedArrayFor(dtype, length) : unzeroedTypedArrayFor(dtype, length);
     if (zeroed) recycled.fill(0);

@@ -1,0 +1,379 @@
+/**
+ * Note [Replayed plans]: a forward whose kernels stream more than L2 (the mlp model's
+ * 2.6 MB of weights at batch 1) finds the executor's code evicted every time: the
+ * instruction loop, remembered metas, `runOp`, each op's `run` and the arena's
+ * bookkeeping each cost their cache misses again (docs/jit.md, "Cost per node":
+ * 6 to 16 us a forward, mostly code). Yet a straight-line plan given inputs of the
+ * same dtypes, shapes and strides makes the same backend calls every run, on the same
+ * intermediate storages. So such a plan records the backend calls of one run, with
+ * their arguments and the zero-fills its storage pool made, and later runs with
+ * matching inputs replay that list: the backend's methods on the recorded views, the
+ * inputs' storages and fresh output storages put where the recorded run had its own.
+ * Outside the backend, a replay runs one short loop.
+ *
+ * Which plans: only `op`, `construct` and `unpack` instructions (no control flow, no
+ * module attributes, no calls), and only ops that compute through the backend and
+ * their allocator from their arguments' metas (`isReplayableOp`): a view op, a kernel
+ * op whose infer reads only metas (Note [Remembered metas]) or one listed below, or a
+ * composite listed below. A recording is kept only if every storage its calls touch
+ * is an input's, a constant's, one the run's pool handed out or a scalar operand's
+ * (read-only: elementwiseOperands.ts): anything else (a temporary an op made itself)
+ * and the plan runs normally instead, for good.
+ *
+ * When: a run records when the run before it had the same signature (so a plan whose
+ * shapes change every call never pays for recording), and replays while the inputs
+ * match it and the backend is the one recorded on. The intermediate storages stay
+ * the plan's pool's: a run that does not match drops the replay before it takes from
+ * the pool, so no storage a caller holds is ever written by a replay. A replay whose
+ * backend call throws is dropped and the run made normally, which reports the error
+ * with its node.
+ */
+import type { Backend } from "../../kernels/Backend.js";
+import { currentBackend, withBackend } from "../../kernels/index.js";
+import { isScalarOperandStorage } from "../../ops/elementwiseOperands.js";
+import { META_ONLY_INFER_OPS } from "../../ops/metaOnlyInfer.js";
+import type { OpDef } from "../../ops/registry.js";
+import { unzeroedTypedArrayFor } from "../../ops/unzeroedStorage.js";
+import type { TypedArray } from "../../tensor/dtype.js";
+import { Tensor } from "../../tensor/Tensor.js";
+import type { StoragePool } from "./arena.js";
+
+/** Kernel ops besides META_ONLY_INFER_OPS whose run is one backend call on its output. */
+const REPLAYABLE_KERNELS: ReadonlySet<string> = new Set([
+  ...META_ONLY_INFER_OPS,
+  "aten::_to_copy",
+  "aten::zeros",
+  "aten::zeros_like",
+  "aten::ones",
+  "aten::ones_like",
+]);
+
+/** Composites made of views, `_to_copy` and shape arithmetic. */
+const REPLAYABLE_COMPOSITES: ReadonlySet<string> = new Set([
+  "aten::reshape",
+  "aten::flatten.using_ints",
+  "aten::chunk",
+  "aten::size.int",
+  "aten::contiguous",
+  "aten::clone",
+]);
+
+export function isReplayableOp(op: OpDef, kind: string): boolean {
+  if (op.kind === "view") return true;
+  return (op.kind === "kernel" ? REPLAYABLE_KERNELS : REPLAYABLE_COMPOSITES).has(kind);
+}
+
+/** The replay state of one plan. */
+export class PlanReplays {
+  #replay: Replay | undefined;
+  /** The signature of the last run made normally, if it could have been recorded. */
+  #lastRun: InputSignature | undefined;
+  #givenUp = false;
+
+  /** `constants`: the storages of the plan's constant tensors. */
+  constructor(private readonly constants: ReadonlySet<TypedArray>) {}
+
+  /** Whether a recorded run is ready to replay. */
+  get recorded(): boolean {
+    return this.#replay !== undefined;
+  }
+
+  /** The outputs of a replay of this run, or undefined when there is none to make. */
+  replay(self: unknown, inputs: readonly unknown[]): unknown[] | undefined {
+    const replay = this.#replay;
+    if (!replay) return undefined;
+    if (replay.backend !== currentBackend() || !replay.signature.matches(self, inputs)) {
+      this.#replay = undefined;
+      return undefined;
+    }
+    try {
+      return replay.run(inputs);
+    } catch {
+      this.#replay = undefined;
+      return undefined;
+    }
+  }
+
+  /**
+   * Runs `run` (a normal run of the plan on `pool`), recording it when the last
+   * normal run had the same signature; returns its outputs.
+   */
+  runNormally(self: unknown, inputs: readonly unknown[], pool: StoragePool | undefined, run: () => unknown[]): unknown[] {
+    const signature = this.#givenUp || !pool ? undefined : InputSignature.of(self, inputs);
+    const previous = this.#lastRun;
+    this.#lastRun = signature;
+    if (!signature || !previous?.equals(signature)) return run();
+    const recorder = new Recorder(currentBackend());
+    pool!.onTake = recorder.onTake;
+    let outputs: unknown[];
+    try {
+      outputs = withBackend(recorder.backend, run);
+    } finally {
+      pool!.onTake = undefined;
+    }
+    this.#replay = recorder.finish(signature, inputs, outputs, this.constants);
+    if (!this.#replay) this.#givenUp = true;
+    return outputs;
+  }
+}
+
+/** A view or tensor as a backend method takes it. */
+interface ViewLike {
+  readonly storage: TypedArray;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: Tensor["dtype"];
+}
+
+function isViewLike(value: unknown): value is ViewLike {
+  return typeof value === "object" && value !== null && "storage" in value && "shape" in value && "strides" in value && "offset" in value;
+}
+
+function isTypedArray(value: unknown): value is TypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+const PRIMITIVE_TYPES: ReadonlySet<string> = new Set(["number", "string", "boolean", "undefined"]);
+
+/**
+ * What the inputs of a run must match for its replay: the module, each tensor's dtype,
+ * shape, strides and offset, which tensors share a storage, and every other input's
+ * value (numbers, strings, booleans, null; any other input and there is no signature).
+ */
+class InputSignature {
+  private constructor(
+    private readonly self: unknown,
+    private readonly entries: readonly (TensorEntry | { readonly value: unknown })[],
+  ) {}
+
+  static of(self: unknown, inputs: readonly unknown[]): InputSignature | undefined {
+    const entries: (TensorEntry | { readonly value: unknown })[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i];
+      if (input instanceof Tensor) {
+        const sharing = inputs.findIndex((other) => other instanceof Tensor && other.storage === input.storage);
+        entries.push({ dtype: input.dtype, shape: input.shape, strides: input.strides, offset: input.offset, sharing });
+      } else if (input === null || PRIMITIVE_TYPES.has(typeof input)) {
+        entries.push({ value: input });
+      } else {
+        return undefined;
+      }
+    }
+    return new InputSignature(self, entries);
+  }
+
+  matches(self: unknown, inputs: readonly unknown[]): boolean {
+    if (self !== this.self || inputs.length !== this.entries.length) return false;
+    for (let i = 0; i < inputs.length; i++) {
+      const entry = this.entries[i]!;
+      const input = inputs[i];
+      if ("value" in entry) {
+        if (!Object.is(input, entry.value)) return false;
+        continue;
+      }
+      if (!(input instanceof Tensor) || input.dtype !== entry.dtype || input.offset !== entry.offset) return false;
+      if (!sameNumbers(input.shape, entry.shape) || !sameNumbers(input.strides, entry.strides)) return false;
+      if (entry.sharing !== i && input.storage !== (inputs[entry.sharing] as Tensor).storage) return false;
+      if (entry.sharing === i && firstWithStorage(inputs, input.storage, i) !== i) return false;
+    }
+    return true;
+  }
+
+  equals(other: InputSignature): boolean {
+    return other.self === this.self && other.entries.length === this.entries.length && this.entries.every((entry, i) => sameEntry(entry, other.entries[i]!));
+  }
+}
+
+interface TensorEntry {
+  readonly dtype: Tensor["dtype"];
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  /** The first input on the same storage (itself when none before it is). */
+  readonly sharing: number;
+}
+
+function sameEntry(a: TensorEntry | { readonly value: unknown }, b: TensorEntry | { readonly value: unknown }): boolean {
+  if ("value" in a || "value" in b) return "value" in a && "value" in b && Object.is(a.value, b.value);
+  return a.dtype === b.dtype && a.offset === b.offset && a.sharing === b.sharing && sameNumbers(a.shape, b.shape) && sameNumbers(a.strides, b.strides);
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function firstWithStorage(inputs: readonly unknown[], storage: TypedArray, upTo: number): number {
+  for (let j = 0; j < upTo; j++) {
+    const other = inputs[j];
+    if (other instanceof Tensor && other.storage === storage) return j;
+  }
+  return upTo;
+}
+
+/** A backend call as recorded: the method, and its arguments with views copied. */
+interface RecordedCall {
+  readonly method: (...args: unknown[]) => unknown;
+  readonly args: unknown[];
+}
+
+type RecordedStep = RecordedCall | { readonly zero: TypedArray };
+
+/** Records one run: the outermost backend calls, and the storages its pool hands out. */
+class Recorder {
+  readonly backend: Backend;
+  readonly #steps: RecordedStep[] = [];
+  readonly #taken = new Map<TypedArray, Tensor["dtype"]>();
+  #depth = 0;
+
+  constructor(private readonly target: Backend) {
+    this.backend = new Proxy(target, {
+      get: (backend, key) => {
+        const member = (backend as unknown as Record<PropertyKey, unknown>)[key];
+        if (typeof member !== "function") return member;
+        const method = member as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          if (this.#depth === 0) this.#steps.push({ method, args: args.map(snapshot) });
+          this.#depth++;
+          try {
+            return method.apply(backend, args);
+          } finally {
+            this.#depth--;
+          }
+        };
+      },
+    });
+  }
+
+  readonly onTake = (storage: TypedArray, dtype: Tensor["dtype"], zeroed: boolean): void => {
+    this.#taken.set(storage, dtype);
+    if (zeroed) this.#steps.push({ zero: storage });
+  };
+
+  /** The replay of the recorded run, or undefined when a call touched a storage it cannot account for. */
+  finish(signature: InputSignature, inputs: readonly unknown[], outputs: readonly unknown[], constants: ReadonlySet<TypedArray>): Replay | undefined {
+    const slots = new Map<TypedArray, number>();
+    const sources: SlotSource[] = [];
+    inputs.forEach((input, i) => {
+      if (input instanceof Tensor && !slots.has(input.storage)) {
+        slots.set(input.storage, sources.length);
+        sources.push({ input: i });
+      }
+    });
+    const fresh = (value: unknown): void => {
+      if (value instanceof Tensor && this.#taken.has(value.storage) && !slots.has(value.storage)) {
+        slots.set(value.storage, sources.length);
+        sources.push({ dtype: this.#taken.get(value.storage)!, length: value.storage.length });
+      } else if (Array.isArray(value)) {
+        value.forEach(fresh);
+      }
+    };
+    outputs.forEach(fresh);
+    const known = (storage: TypedArray) => slots.has(storage) || constants.has(storage) || this.#taken.has(storage) || isScalarOperandStorage(storage);
+    const steps: ReplayStep[] = [];
+    for (const step of this.#steps) {
+      if ("zero" in step) {
+        steps.push({ zero: templateOf(step.zero, slots) as StorageTemplate | Fixed });
+        continue;
+      }
+      if (!storagesOf(step.args).every(known)) return undefined;
+      const args = step.args.map((arg) => templateOf(arg, slots));
+      steps.push({ method: step.method, args, fixed: args.every(isFixed) ? args.map((arg) => (arg as Fixed).fixed) : undefined });
+    }
+    // An output that is an input (an op returning its argument) is that input again on every run.
+    const outputTemplate = (value: unknown): Template => {
+      const input = inputs.indexOf(value);
+      if (input >= 0 && value instanceof Tensor) return { input };
+      return Array.isArray(value) ? { items: value.map(outputTemplate) } : templateOf(value, slots);
+    };
+    return new Replay(this.target, signature, sources, steps, outputs.map(outputTemplate));
+  }
+}
+
+/** A copy of a backend argument that later code cannot change: views as plain objects, lists copied. */
+function snapshot(value: unknown): unknown {
+  if (isTypedArray(value)) return value;
+  if (isViewLike(value)) return { storage: value.storage, shape: [...value.shape], strides: [...value.strides], offset: value.offset, dtype: value.dtype };
+  if (Array.isArray(value)) return value.map(snapshot);
+  return value;
+}
+
+function storagesOf(value: unknown, into: TypedArray[] = []): TypedArray[] {
+  if (isTypedArray(value)) into.push(value);
+  else if (isViewLike(value)) into.push(value.storage);
+  else if (Array.isArray(value)) for (const item of value) storagesOf(item, into);
+  return into;
+}
+
+/** Where a replay's slot storage comes from: an input's storage, or a new one. */
+type SlotSource = { readonly input: number } | { readonly dtype: Tensor["dtype"]; readonly length: number };
+
+interface Fixed {
+  readonly fixed: unknown;
+}
+interface StorageTemplate {
+  readonly slot: number;
+}
+interface ViewTemplate extends Omit<ViewLike, "storage"> {
+  readonly slot: number;
+  /** A tensor (a run's output) rather than a plain view. */
+  readonly tensor: boolean;
+}
+type Template = Fixed | StorageTemplate | ViewTemplate | { readonly items: readonly Template[] } | { readonly input: number };
+
+function isFixed(template: Template): template is Fixed {
+  return "fixed" in template;
+}
+
+/** `value` with each storage in `slots` replaced by its slot; fixed when it holds none. */
+function templateOf(value: unknown, slots: ReadonlyMap<TypedArray, number>): Template {
+  if (isTypedArray(value)) {
+    const slot = slots.get(value);
+    return slot === undefined ? { fixed: value } : { slot };
+  }
+  if (isViewLike(value)) {
+    const slot = slots.get(value.storage);
+    if (slot === undefined) return { fixed: value };
+    return { slot, shape: value.shape, strides: value.strides, offset: value.offset, dtype: value.dtype, tensor: value instanceof Tensor };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item) => templateOf(item, slots));
+    return items.every(isFixed) ? { fixed: value } : { items };
+  }
+  return { fixed: value };
+}
+
+function bind(template: Template, storages: readonly TypedArray[], inputs: readonly unknown[] = []): unknown {
+  if ("fixed" in template) return template.fixed;
+  if ("input" in template) return inputs[template.input];
+  if ("items" in template) return template.items.map((item) => bind(item, storages, inputs));
+  const storage = storages[template.slot]!;
+  if (!("shape" in template)) return storage;
+  if (template.tensor) return new Tensor(storage, template.shape, template.strides, template.offset, template.dtype);
+  return { storage, shape: template.shape, strides: template.strides, offset: template.offset, dtype: template.dtype };
+}
+
+type ReplayStep =
+  | { readonly method: (...args: unknown[]) => unknown; readonly args: readonly Template[]; readonly fixed: unknown[] | undefined }
+  | { readonly zero: StorageTemplate | Fixed };
+
+class Replay {
+  constructor(
+    readonly backend: Backend,
+    readonly signature: InputSignature,
+    private readonly sources: readonly SlotSource[],
+    private readonly steps: readonly ReplayStep[],
+    private readonly outputs: readonly Template[],
+  ) {}
+
+  run(inputs: readonly unknown[]): unknown[] {
+    const storages = this.sources.map((source) => ("input" in source ? (inputs[source.input] as Tensor).storage : unzeroedTypedArrayFor(source.dtype, source.length)));
+    for (const step of this.steps) {
+      if ("zero" in step) (bind(step.zero, storages) as TypedArray).fill(0);
+      else step.method.apply(this.backend, step.fixed ?? step.args.map((arg) => bind(arg, storages)));
+    }
+    return this.outputs.map((output) => bind(output, storages, inputs));
+  }
+}
