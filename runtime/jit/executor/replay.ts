@@ -37,6 +37,8 @@ import { unzeroedTypedArrayFor } from "../../ops/unzeroedStorage.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/Tensor.js";
 import type { StoragePool } from "./arena.js";
+import { InputSignature } from "./inputSignature.js";
+import { bind, isFixed, snapshot, storagesOf, templateOf, type Fixed, type SlotSource, type StorageTemplate, type Template } from "./replayArguments.js";
 
 /** Kernel ops besides META_ONLY_INFER_OPS whose run is one backend call on its output. */
 const REPLAYABLE_KERNELS: ReadonlySet<string> = new Set([
@@ -117,102 +119,6 @@ export class PlanReplays {
   }
 }
 
-/** A view or tensor as a backend method takes it. */
-interface ViewLike {
-  readonly storage: TypedArray;
-  readonly shape: readonly number[];
-  readonly strides: readonly number[];
-  readonly offset: number;
-  readonly dtype: Tensor["dtype"];
-}
-
-function isViewLike(value: unknown): value is ViewLike {
-  return typeof value === "object" && value !== null && "storage" in value && "shape" in value && "strides" in value && "offset" in value;
-}
-
-function isTypedArray(value: unknown): value is TypedArray {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
-}
-
-const PRIMITIVE_TYPES: ReadonlySet<string> = new Set(["number", "string", "boolean", "undefined"]);
-
-/**
- * What the inputs of a run must match for its replay: the module, each tensor's dtype,
- * shape, strides and offset, which tensors share a storage, and every other input's
- * value (numbers, strings, booleans, null; any other input and there is no signature).
- */
-class InputSignature {
-  private constructor(
-    private readonly self: unknown,
-    private readonly entries: readonly (TensorEntry | { readonly value: unknown })[],
-  ) {}
-
-  static of(self: unknown, inputs: readonly unknown[]): InputSignature | undefined {
-    const entries: (TensorEntry | { readonly value: unknown })[] = [];
-    for (let i = 0; i < inputs.length; i++) {
-      const input = inputs[i];
-      if (input instanceof Tensor) {
-        const sharing = inputs.findIndex((other) => other instanceof Tensor && other.storage === input.storage);
-        entries.push({ dtype: input.dtype, shape: input.shape, strides: input.strides, offset: input.offset, sharing });
-      } else if (input === null || PRIMITIVE_TYPES.has(typeof input)) {
-        entries.push({ value: input });
-      } else {
-        return undefined;
-      }
-    }
-    return new InputSignature(self, entries);
-  }
-
-  matches(self: unknown, inputs: readonly unknown[]): boolean {
-    if (self !== this.self || inputs.length !== this.entries.length) return false;
-    for (let i = 0; i < inputs.length; i++) {
-      const entry = this.entries[i]!;
-      const input = inputs[i];
-      if ("value" in entry) {
-        if (!Object.is(input, entry.value)) return false;
-        continue;
-      }
-      if (!(input instanceof Tensor) || input.dtype !== entry.dtype || input.offset !== entry.offset) return false;
-      if (!sameNumbers(input.shape, entry.shape) || !sameNumbers(input.strides, entry.strides)) return false;
-      if (entry.sharing !== i && input.storage !== (inputs[entry.sharing] as Tensor).storage) return false;
-      if (entry.sharing === i && firstWithStorage(inputs, input.storage, i) !== i) return false;
-    }
-    return true;
-  }
-
-  equals(other: InputSignature): boolean {
-    return other.self === this.self && other.entries.length === this.entries.length && this.entries.every((entry, i) => sameEntry(entry, other.entries[i]!));
-  }
-}
-
-interface TensorEntry {
-  readonly dtype: Tensor["dtype"];
-  readonly shape: readonly number[];
-  readonly strides: readonly number[];
-  readonly offset: number;
-  /** The first input on the same storage (itself when none before it is). */
-  readonly sharing: number;
-}
-
-function sameEntry(a: TensorEntry | { readonly value: unknown }, b: TensorEntry | { readonly value: unknown }): boolean {
-  if ("value" in a || "value" in b) return "value" in a && "value" in b && Object.is(a.value, b.value);
-  return a.dtype === b.dtype && a.offset === b.offset && a.sharing === b.sharing && sameNumbers(a.shape, b.shape) && sameNumbers(a.strides, b.strides);
-}
-
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function firstWithStorage(inputs: readonly unknown[], storage: TypedArray, upTo: number): number {
-  for (let j = 0; j < upTo; j++) {
-    const other = inputs[j];
-    if (other instanceof Tensor && other.storage === storage) return j;
-  }
-  return upTo;
-}
-
 /** A backend call as recorded: the method, and its arguments with views copied. */
 interface RecordedCall {
   readonly method: (...args: unknown[]) => unknown;
@@ -290,69 +196,6 @@ class Recorder {
     };
     return new Replay(this.target, signature, sources, steps, outputs.map(outputTemplate));
   }
-}
-
-/** A copy of a backend argument that later code cannot change: views as plain objects, lists copied. */
-function snapshot(value: unknown): unknown {
-  if (isTypedArray(value)) return value;
-  if (isViewLike(value)) return { storage: value.storage, shape: [...value.shape], strides: [...value.strides], offset: value.offset, dtype: value.dtype };
-  if (Array.isArray(value)) return value.map(snapshot);
-  return value;
-}
-
-function storagesOf(value: unknown, into: TypedArray[] = []): TypedArray[] {
-  if (isTypedArray(value)) into.push(value);
-  else if (isViewLike(value)) into.push(value.storage);
-  else if (Array.isArray(value)) for (const item of value) storagesOf(item, into);
-  return into;
-}
-
-/** Where a replay's slot storage comes from: an input's storage, or a new one. */
-type SlotSource = { readonly input: number } | { readonly dtype: Tensor["dtype"]; readonly length: number };
-
-interface Fixed {
-  readonly fixed: unknown;
-}
-interface StorageTemplate {
-  readonly slot: number;
-}
-interface ViewTemplate extends Omit<ViewLike, "storage"> {
-  readonly slot: number;
-  /** A tensor (a run's output) rather than a plain view. */
-  readonly tensor: boolean;
-}
-type Template = Fixed | StorageTemplate | ViewTemplate | { readonly items: readonly Template[] } | { readonly input: number };
-
-function isFixed(template: Template): template is Fixed {
-  return "fixed" in template;
-}
-
-/** `value` with each storage in `slots` replaced by its slot; fixed when it holds none. */
-function templateOf(value: unknown, slots: ReadonlyMap<TypedArray, number>): Template {
-  if (isTypedArray(value)) {
-    const slot = slots.get(value);
-    return slot === undefined ? { fixed: value } : { slot };
-  }
-  if (isViewLike(value)) {
-    const slot = slots.get(value.storage);
-    if (slot === undefined) return { fixed: value };
-    return { slot, shape: value.shape, strides: value.strides, offset: value.offset, dtype: value.dtype, tensor: value instanceof Tensor };
-  }
-  if (Array.isArray(value)) {
-    const items = value.map((item) => templateOf(item, slots));
-    return items.every(isFixed) ? { fixed: value } : { items };
-  }
-  return { fixed: value };
-}
-
-function bind(template: Template, storages: readonly TypedArray[], inputs: readonly unknown[] = []): unknown {
-  if ("fixed" in template) return template.fixed;
-  if ("input" in template) return inputs[template.input];
-  if ("items" in template) return template.items.map((item) => bind(item, storages, inputs));
-  const storage = storages[template.slot]!;
-  if (!("shape" in template)) return storage;
-  if (template.tensor) return new Tensor(storage, template.shape, template.strides, template.offset, template.dtype);
-  return { storage, shape: template.shape, strides: template.strides, offset: template.offset, dtype: template.dtype };
 }
 
 type ReplayStep =
