@@ -6,11 +6,11 @@
  * code really is skipped, each run gets new outputs, a change of shape, aliasing,
  * scalar or backend runs normally, a plan that cannot be replayed is not, a run that
  * touches a storage the recording cannot account for is never replayed, and a replay
- * whose backend call fails reports the node.
+ * whose backend call fails reports the node; a saved and loaded model replays too.
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { optimizeForInference, randn, tensor, trace, Tensor } from "../../runtime/index.js";
+import { load, optimizeForInference, randn, save, tensor, trace, Tensor, type ScriptModule } from "../../runtime/index.js";
 import { parseGraph } from "../../runtime/ir/parser.js";
 import { compileGraph, runPlan, type Plan } from "../../runtime/jit/executor.js";
 import type { Backend } from "../../runtime/kernels/Backend.js";
@@ -72,6 +72,17 @@ describe("replayed plans compute what the plan computes", () => {
         );
       });
     }
+  });
+
+  it("a model saved and loaded back replays too, and computes what the original computes", async () => {
+    const model = await loadFixtureModel("mlp");
+    const [example] = loadModelCases("mlp");
+    const module = optimizeForInference(trace(model, example!.inputs));
+    const loaded = (await load(await save(module))) as ScriptModule;
+    const want = valuesOf(module.forward(...example!.inputs));
+    const run = vi.spyOn(kernel("linear_act"), "run");
+    for (let call = 0; call < 4; call++) expect(valuesOf(loaded.forward(...example!.inputs)), `call ${call}`).toEqual(want);
+    expect(run).toHaveBeenCalledTimes(2 * 2);
   });
 
   it("random straight-line and branching graphs, over repeated runs, and kept outputs stay as they were", () => {
