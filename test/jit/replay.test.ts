@@ -6,7 +6,9 @@
  * code really is skipped, each run gets new outputs, a change of shape, aliasing,
  * scalar or backend runs normally, a plan that cannot be replayed is not, a run that
  * touches a storage the recording cannot account for is never replayed, and a replay
- * whose backend call fails reports the node; a saved and loaded model replays too.
+ * whose backend call fails reports the node; a saved and loaded model replays too;
+ * generated call sequences whose shapes, layouts, aliasing and scalars change compute
+ * what a plan that never replays computes.
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -116,6 +118,53 @@ describe("replayed plans compute what the plan computes", () => {
       { numRuns: 150 },
     );
     expect(replayedGraphs).toBeGreaterThan(10);
+  });
+});
+
+describe("calls whose signatures change from call to call", () => {
+  const VIEWS = `graph(%x : Tensor, %y : Tensor, %s : float):
+  %one : int = prim::Constant[value=1]()
+  %zero : int = prim::Constant[value=0]()
+  %minus : int = prim::Constant[value=-1]()
+  %f : Tensor = aten::flatten.using_ints(%x, %zero, %minus)
+  %g : Tensor = aten::flatten.using_ints(%y, %zero, %minus)
+  %h : Tensor = aten::add.Tensor(%f, %g, %one)
+  %m : Tensor = aten::mul.Scalar(%h, %s)
+  %r : Tensor = aten::relu(%m)
+  return (%r, %h)
+`;
+
+  it("replay where they repeat and run normally where they change, with the results of a plan that never replays", () => {
+    const graph = parseGraph(VIEWS);
+    const layouts = ["contiguous", "transposed", "strided"] as const;
+    const call = fc.record({
+      shape: fc.constantFrom([2, 3], [3, 2], [4, 5]),
+      xLayout: fc.constantFrom(...layouts),
+      yLayout: fc.constantFrom(...layouts),
+      aliased: fc.boolean(),
+      scale: fc.constantFrom(0.5, 2),
+      repeats: fc.integer({ min: 1, max: 4 }),
+      seed: fc.integer({ min: 0, max: 1 << 20 }),
+    });
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 8 }), (calls) => {
+        const replayed = compileGraph(graph);
+        const plain = compileGraph(graph, { replay: false });
+        const kept: { outputs: unknown[]; values: unknown }[] = [];
+        for (const { shape, xLayout, yLayout, aliased, scale, repeats, seed } of calls) {
+          const x = randomTensor(shape, seed, xLayout);
+          const y = aliased ? x : randomTensor(shape, seed + 1, yLayout);
+          for (let i = 0; i < repeats; i++) {
+            const outputs = runPlan(replayed, undefined, [x, y, scale]);
+            expect(valuesOf(outputs)).toEqual(valuesOf(runPlan(plain, undefined, [x, y, scale])));
+            kept.push({ outputs, values: valuesOf(outputs) });
+          }
+          if (repeats >= 3) expect(replayed.replays!.recorded).toBe(true);
+        }
+        for (const { outputs, values } of kept) expect(valuesOf(outputs)).toEqual(values);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
