@@ -131,7 +131,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Plan {
   compiler.block(graph.block);
   const outputs = graph.outputs.map((v) => compiler.reg(v));
   const releases = options.memoryPlanning === false ? null : releasesOf(compiler.code.map(registerUse), outputs);
-  const replays = releases && options.replay !== false && isStraightLine(compiler.code) ? new PlanReplays(constantStorages(compiler.registers)) : undefined;
+  const replays = releases && options.replay !== false && isReplayablePlan(compiler.code) ? new PlanReplays(constantStorages(compiler.registers)) : undefined;
   return {
     graph,
     instructions: compiler.code,
@@ -145,9 +145,11 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Plan {
   };
 }
 
-/** Ops, list constructions and unpacks only, each op one a replay can repeat (Note [Replayed plans]). */
-function isStraightLine(code: readonly Instruction[]): boolean {
-  return code.every((ins) => ins.code === "construct" || ins.code === "unpack" || (ins.code === "op" && isReplayableOp(ins.op, ins.node.kind)));
+/** The instructions a replay can stand for: all but those that read a module, call out or print (Note [Replayed plans]). */
+const REPLAYABLE_CODES: ReadonlySet<Instruction["code"]> = new Set(["construct", "unpack", "move", "jumpIfFalse", "jump", "loopInit", "loopTest", "loopNext", "raise"]);
+
+function isReplayablePlan(code: readonly Instruction[]): boolean {
+  return code.every((ins) => REPLAYABLE_CODES.has(ins.code) || (ins.code === "op" && isReplayableOp(ins.op, ins.node.kind)));
 }
 
 /** The storages of the tensors among hoisted constants (lists of them included). */

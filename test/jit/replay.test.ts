@@ -1,8 +1,9 @@
 /**
- * Note [Replayed plans]: a straight-line plan records the backend calls of a run made
- * twice in a row with the same input signature, and replays them while the inputs
- * match. Checked: replayed runs compute what the same plan without replays computes
- * (the fixture models, on each backend, with generated inputs; random graphs), the op
+ * Note [Replayed plans]: a plan whose ops never read a tensor's value records the
+ * backend calls of a run made twice in a row with the same input signature, and
+ * replays them while the inputs match. Checked: replayed runs compute what the same
+ * plan without replays computes (the fixture models traced on each backend and in
+ * their @script form, If and Loop included, with generated inputs; random graphs), the op
  * code really is skipped, each run gets new outputs, a change of shape, aliasing,
  * scalar or backend runs normally, a plan that cannot be replayed is not, a run that
  * touches a storage the recording cannot account for is never replayed, and a replay
@@ -21,6 +22,7 @@ import { getOverloads, type OpDef } from "../../runtime/ops/registry.js";
 import { randomGraph } from "../ir/randomGraph.js";
 import { randomTensor } from "../ops/linalgReference.js";
 import { loadFixtureModel } from "../utils/fixtureModels.js";
+import { scriptedFixtureModel } from "../utils/scriptedFixtureModels.js";
 import { loadModelCases } from "../utils/modelFixtures.js";
 
 type KernelOp = Extract<OpDef, { kind: "kernel" }>;
@@ -74,6 +76,23 @@ describe("replayed plans compute what the plan computes", () => {
         );
       });
     }
+  });
+
+  it.each(["simple", "controlflow", "mlp", "cnn", "rnn", "attention"] as const)("the %s fixture model's @script form, optimized: replayed where its control flow follows from shapes and scalars", async (name) => {
+    const module = optimizeForInference(await scriptedFixtureModel(name));
+    const [example] = loadModelCases(name);
+    const replayed = compileGraph(module.graph);
+    const plain = compileGraph(module.graph, { replay: false });
+    // controlflow's If reads the value of x.sum(): no replay can stand for it.
+    if (name === "controlflow") return expect(replayed.replays).toBeUndefined();
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1 << 20 }), (seed) => {
+        const inputs = example!.inputs.map((x, i) => (x.dtype === "float32" ? randomTensor(x.shape, seed + i) : x));
+        for (let call = 0; call < 3; call++) expect(valuesOf(runPlan(replayed, module, inputs)), `${name}, call ${call}`).toEqual(valuesOf(runPlan(plain, module, inputs)));
+        expect(replayed.replays!.recorded).toBe(true);
+      }),
+      { numRuns: 3 },
+    );
   });
 
   it("a model saved and loaded back replays too, and computes what the original computes", async () => {
@@ -243,9 +262,12 @@ describe("when a plan replays", () => {
     expect(run).toHaveBeenCalledTimes(3);
   });
 
-  it("never, for a plan with control flow, module attributes or an op it cannot repeat", () => {
+  it("never, for a plan that reads a tensor's value, prints or reads a module, or an op it cannot repeat", () => {
     const plans = [
-      `graph(%x : Tensor, %c : bool):
+      `graph(%x : Tensor):
+  %zero : float = prim::Constant[value=0.]()
+  %v : float = aten::Float.Tensor(%x)
+  %c : bool = aten::gt.float(%v, %zero)
   %y : Tensor = prim::If(%c)
     block0():
       %a : Tensor = aten::relu(%x)
@@ -260,10 +282,50 @@ describe("when a plan replays", () => {
   %i : Tensor = aten::argmax(%x, %none, %false)
   return (%i)
 `,
+      `graph(%x : Tensor):
+  %y : Tensor = aten::relu(%x)
+  prim::Print(%y)
+  return (%y)
+`,
     ];
     for (const text of plans) expect(compileGraph(parseGraph(text)).replays, text).toBeUndefined();
     expect(compileGraph(parseGraph(ADD), { memoryPlanning: false }).replays).toBeUndefined();
     expect(compileGraph(parseGraph(ADD), { replay: false }).replays).toBeUndefined();
+  });
+
+  it("through If and Loop decided by scalars and shapes: each signature its own unrolled run", () => {
+    const graph = parseGraph(`graph(%x : Tensor, %flag : bool):
+  %zero : int = prim::Constant[value=0]()
+  %one : int = prim::Constant[value=1]()
+  %true : bool = prim::Constant[value=true]()
+  %n : int = aten::size.int(%x, %zero)
+  %out : Tensor = prim::Loop(%n, %true, %x)
+    block0(%i : int, %acc : Tensor):
+      %row : Tensor = aten::select.int(%x, %zero, %i)
+      %next : Tensor = aten::add.Tensor(%acc, %row, %one)
+      %t : Tensor = prim::If(%flag)
+        block0():
+          %r : Tensor = aten::relu(%next)
+          -> (%r)
+        block1():
+          %h : Tensor = aten::tanh(%next)
+          -> (%h)
+      -> (%true, %t)
+  return (%out)
+`);
+    const replayed = compileGraph(graph);
+    const plain = compileGraph(graph, { replay: false });
+    expect(replayed.replays).toBeDefined();
+    const run = vi.spyOn(kernel("add", "Tensor"), "run");
+    for (const [rows, flag] of [[3, true], [3, false], [1, true], [5, false]] as const) {
+      const x = randn([rows, 4]);
+      run.mockClear();
+      for (let call = 0; call < 4; call++) {
+        expect(valuesOf(runPlan(replayed, undefined, [x, flag])), `${rows} rows, ${flag}`).toEqual(valuesOf(runPlan(plain, undefined, [x, flag])));
+      }
+      // The plain plan's 4 runs and the replayed plan's first 2 ran the ops, once per row.
+      expect(run).toHaveBeenCalledTimes((4 + 2) * rows);
+    }
   });
 
   it("never, when a run's backend calls touch a storage that is no input's, constant's or pool's", () => {

@@ -3,22 +3,27 @@
  * 2.6 MB of weights at batch 1) finds the executor's code evicted every time: the
  * instruction loop, remembered metas, `runOp`, each op's `run` and the arena's
  * bookkeeping each cost their cache misses again (docs/jit.md, "Cost per node":
- * 6 to 16 us a forward, mostly code). Yet a straight-line plan given inputs of the
- * same dtypes, shapes and strides makes the same backend calls every run, on the same
- * intermediate storages. So such a plan records the backend calls of one run, with
- * their arguments and the zero-fills its storage pool made, and later runs with
- * matching inputs replay that list: the backend's methods on the recorded views, the
- * inputs' storages and fresh output storages put where the recorded run had its own.
- * Outside the backend, a replay runs one short loop.
+ * 6 to 16 us a forward, mostly code). Yet a plan given inputs of the same dtypes,
+ * shapes and strides makes the same backend calls every run, on the same intermediate
+ * storages, as long as nothing it computes depends on tensor values. So such a plan
+ * records the backend calls of one run, with their arguments and the zero-fills its
+ * storage pool made, and later runs with matching inputs replay that list: the
+ * backend's methods on the recorded views, the inputs' storages and fresh output
+ * storages put where the recorded run had its own. Outside the backend, a replay
+ * runs one short loop.
  *
- * Which plans: only `op`, `construct` and `unpack` instructions (no control flow, no
- * module attributes, no calls), and only ops that compute through the backend and
- * their allocator from their arguments' metas (`isReplayableOp`): a view op, a kernel
- * op whose infer reads only metas (Note [Remembered metas]) or one listed below, or a
- * composite listed below. A recording is kept only if every storage its calls touch
- * is an input's, a constant's, one the run's pool handed out or a scalar operand's
- * (read-only: elementwiseOperands.ts): anything else (a temporary an op made itself)
- * and the plan runs normally instead, for good.
+ * Which plans: every op one that computes through the backend and its allocator from
+ * its arguments' metas (`isReplayableOp`): a view op, a kernel op whose infer reads
+ * only metas (Note [Remembered metas]) or one listed below, a composite listed below,
+ * or an op on scalars alone (no tensor in its schema: `aten::lt.int`, `aten::add.int`).
+ * None of them reads a tensor's values, so every scalar such a plan computes, and so
+ * every If it takes and every Loop's trip count, follows from the inputs' signature:
+ * If and Loop are allowed, and a replay is the run unrolled. Not allowed: module
+ * attribute reads, calls and prints (their effects are not backend calls). A recording
+ * is kept only if every storage its calls touch is an input's, a constant's, one the
+ * run's pool handed out or a scalar operand's (read-only: elementwiseOperands.ts):
+ * anything else (a temporary an op made itself) and the plan runs normally instead,
+ * for good.
  *
  * When: a run records when the run before it had the same signature (so a plan whose
  * shapes change every call never pays for recording), and replays while the inputs
@@ -33,6 +38,7 @@ import { currentBackend, withBackend } from "../../kernels/index.js";
 import { isScalarOperandStorage } from "../../ops/elementwiseOperands.js";
 import { META_ONLY_INFER_OPS } from "../../ops/metaOnlyInfer.js";
 import type { OpDef } from "../../ops/registry.js";
+import type { SchemaType } from "../../ops/schema.js";
 import { unzeroedTypedArrayFor } from "../../ops/unzeroedStorage.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/Tensor.js";
@@ -61,8 +67,15 @@ const REPLAYABLE_COMPOSITES: ReadonlySet<string> = new Set([
 ]);
 
 export function isReplayableOp(op: OpDef, kind: string): boolean {
-  if (op.kind === "view") return true;
+  if (op.kind === "view" || onScalarsAlone(op)) return true;
   return (op.kind === "kernel" ? REPLAYABLE_KERNELS : REPLAYABLE_COMPOSITES).has(kind);
+}
+
+/** No tensor among the op's arguments and results. */
+function onScalarsAlone(op: OpDef): boolean {
+  const mentionsTensor = (type: SchemaType): boolean =>
+    type.kind === "Tensor" || ((type.kind === "Optional" || type.kind === "List") && mentionsTensor(type.kind === "Optional" ? type.inner : type.element));
+  return !op.parsed.arguments.some((argument) => mentionsTensor(argument.type)) && !op.parsed.returns.some((result) => mentionsTensor(result.type));
 }
 
 /** The replay state of one plan. */
