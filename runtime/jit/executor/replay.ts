@@ -46,7 +46,7 @@ import type { StoragePool } from "./arena.js";
 import { InputSignature } from "./inputSignature.js";
 import { bind, isFixed, snapshot, storagesOf, templateOf, type Fixed, type SlotSource, type StorageTemplate, type Template } from "./replayArguments.js";
 
-/** Kernel ops besides META_ONLY_INFER_OPS whose run is one backend call on its output. */
+/** The kernel ops a replay can stand for: those whose infer reads only metas, and a few whose run is one backend call on its output. */
 const REPLAYABLE_KERNELS: ReadonlySet<string> = new Set([
   ...META_ONLY_INFER_OPS,
   "aten::_to_copy",
