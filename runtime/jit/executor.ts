@@ -48,7 +48,7 @@ import type { TypedArray } from "../tensor/dtype.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { releasesOf, RunArena, StoragePool, type RegisterUse, type Releases } from "./executor/arena.js";
 import { RememberedMetas } from "./executor/rememberedMetas.js";
-import { isReplayableOp, PlanReplays } from "./executor/replay.js";
+import { isReplayableOp, PlanReplays, replaysEnabled } from "./executor/replay.js";
 import { RememberedView, remembersViews } from "./executor/rememberedViews.js";
 
 /** What GetAttr and CallMethod need of a module value (ScriptModule implements it). */
@@ -120,7 +120,7 @@ export interface Plan {
 export interface CompileOptions {
   /** Recycle intermediate storage (Note [Executor arena]); default true. Off, every op allocates as eagerly. */
   readonly memoryPlanning?: boolean;
-  /** Replay recorded runs of a straight-line plan (Note [Replayed plans]); default true. Needs memory planning. */
+  /** Replay recorded runs (Note [Replayed plans]); default true unless TSJIT_REPLAY=0 is set. Needs memory planning. */
   readonly replay?: boolean;
 }
 
@@ -131,7 +131,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Plan {
   compiler.block(graph.block);
   const outputs = graph.outputs.map((v) => compiler.reg(v));
   const releases = options.memoryPlanning === false ? null : releasesOf(compiler.code.map(registerUse), outputs);
-  const replays = releases && options.replay !== false && isReplayablePlan(compiler.code) ? new PlanReplays(constantStorages(compiler.registers)) : undefined;
+  const replays = releases && (options.replay ?? replaysEnabled()) && isReplayablePlan(compiler.code) ? new PlanReplays(constantStorages(compiler.registers)) : undefined;
   return {
     graph,
     instructions: compiler.code,

@@ -7,10 +7,15 @@
  * code really is skipped, each run gets new outputs, a change of shape, aliasing,
  * scalar or backend runs normally, a plan that cannot be replayed is not, a run that
  * touches a storage the recording cannot account for is never replayed, and a replay
- * whose backend call fails reports the node; a saved and loaded model replays too;
+ * whose backend call fails reports the node; a saved and loaded model replays too, and
+ * TSJIT_REPLAY=0 turns replays off;
  * generated call sequences whose shapes, layouts, aliasing and scalars change compute
  * what a plan that never replays computes.
  */
+import { execFile } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { load, optimizeForInference, randn, save, tensor, trace, Tensor, type ScriptModule } from "../../runtime/index.js";
@@ -26,6 +31,8 @@ import { scriptedFixtureModel } from "../utils/scriptedFixtureModels.js";
 import { loadModelCases } from "../utils/modelFixtures.js";
 
 type KernelOp = Extract<OpDef, { kind: "kernel" }>;
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 const native = nativeBackend();
 const BACKENDS: [string, Backend][] = [["js", jsBackend], ...(native ? [["native", native.backend] as [string, Backend]] : [])];
@@ -326,6 +333,18 @@ describe("when a plan replays", () => {
       // The plain plan's 4 runs and the replayed plan's first 2 ran the ops, once per row.
       expect(run).toHaveBeenCalledTimes((4 + 2) * rows);
     }
+  });
+
+  it("never, with TSJIT_REPLAY=0 in the environment", async () => {
+    const probe = `
+const { parseGraph } = await import(${JSON.stringify(resolve(root, "dist/runtime/ir/parser.js"))});
+const { compileGraph } = await import(${JSON.stringify(resolve(root, "dist/runtime/jit/executor.js"))});
+console.log(compileGraph(parseGraph(${JSON.stringify(ADD)})).replays === undefined ? "off" : "on");
+`;
+    const replays = async (env: Record<string, string>) =>
+      (await promisify(execFile)(process.execPath, ["--input-type=module", "-e", probe], { cwd: root, env: { ...process.env, ...env }, timeout: 60_000 })).stdout.trim();
+    expect(await replays({ TSJIT_REPLAY: "0" })).toBe("off");
+    expect(await replays({ TSJIT_REPLAY: "1" })).toBe("on");
   });
 
   it("never, when a run's backend calls touch a storage that is no input's, constant's or pool's", () => {

@@ -66,6 +66,14 @@ const REPLAYABLE_COMPOSITES: ReadonlySet<string> = new Set([
   "aten::clone",
 ]);
 
+let enabledFromEnv: boolean | undefined;
+
+/** Whether plans replay: yes unless TSJIT_REPLAY=0 is in the environment (read once), for ruling replays out when debugging. */
+export function replaysEnabled(): boolean {
+  enabledFromEnv ??= (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.["TSJIT_REPLAY"] !== "0";
+  return enabledFromEnv;
+}
+
 export function isReplayableOp(op: OpDef, kind: string): boolean {
   if (op.kind === "view" || onScalarsAlone(op)) return true;
   return (op.kind === "kernel" ? REPLAYABLE_KERNELS : REPLAYABLE_COMPOSITES).has(kind);
