@@ -1,4 +1,7 @@
-/** IR text of a plan of n chained `aten::add.Tensor` of the input: the executor benches' workload. */
+/** The executor benches' workload: plans of chained `aten::add.Tensor`, and that op. */
+import { getOverloads, type OpDef } from "../runtime/ops/registry.js";
+
+/** IR text of a plan of n chained `aten::add.Tensor` of the input. */
 export function chainOfAdds(n: number): string {
   const lines = ["graph(%x : Tensor):", "  %one : int = prim::Constant[value=1]()"];
   let previous = "x";
@@ -8,4 +11,11 @@ export function chainOfAdds(n: number): string {
   }
   lines.push(`  return (%${previous})`);
   return lines.join("\n") + "\n";
+}
+
+/** The registry entry of `aten::add.Tensor`. */
+export function addOp(): Extract<OpDef, { kind: "kernel" }> {
+  const op = getOverloads("add").find((o) => o.parsed.overload === "Tensor");
+  if (!op || op.kind !== "kernel") throw new Error("add.Tensor is not a kernel op");
+  return op;
 }

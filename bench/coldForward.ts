@@ -2,11 +2,12 @@
  * What one call costs when its JS runs from cold caches (docs/jit.md, "Cost per
  * node"): on one thread, a GEMV streams a weight twice the size of L2 (as the mlp
  * model's layers do at batch 1), then the call runs, timed alone; against the same
- * call run back to back. The calls nest: the addon's entry point, the backend's
- * kernel around it, the op's `run` around that, `runOp` (infer, allocate, run), and
- * plans of one and eight such nodes, run and replayed (Note [Replayed plans]), so the
- * differences show which layer's code and data cost what. Variants interleave round by round so a noisy phase hits them all
- * alike; each figure is a median over rounds, less the same timing of an empty call.
+ * call run back to back. The calls nest: the addon's entry point, the backend's kernel
+ * around it, the op's `run` around that, `runOp` (infer, allocate, run), and plans of
+ * one and eight such nodes, run and replayed (Note [Replayed plans]), so the
+ * differences show which layer's code and data cost what. Variants interleave round by
+ * round so a noisy phase hits them all alike; each figure is a median over rounds,
+ * less the same timing of an empty call.
  */
 import { randn } from "tsjit";
 import { parseGraph } from "../runtime/ir/parser.js";
@@ -14,10 +15,9 @@ import { compileGraph, runPlan } from "../runtime/jit/executor.js";
 import { currentBackend } from "../runtime/kernels/index.js";
 import { stridedLayout } from "../runtime/kernels/native/views.js";
 import { runOp } from "../runtime/ops/dispatch.js";
-import { getOverloads } from "../runtime/ops/registry.js";
 import { emptyTensor } from "../runtime/tensor/Tensor.js";
 import { native } from "./backends.js";
-import { chainOfAdds } from "./chainOfAdds.js";
+import { addOp, chainOfAdds } from "./chainOfAdds.js";
 
 export interface ColdRow {
   readonly what: string;
@@ -66,8 +66,7 @@ export function coldForwardRows(): ColdRow[] {
   const view = (storage: Float32Array) => ({ storage, shape: small.shape, strides: small.strides, offset: 0, dtype: small.dtype });
   const [a, sum] = [view(small.storage as Float32Array), view(out.storage as Float32Array)];
   const layout = Int32Array.from(stridedLayout(small.shape, [a, a, sum])!);
-  const add = getOverloads("add").find((o) => o.parsed.overload === "Tensor")!;
-  if (add.kind !== "kernel") throw new Error("add.Tensor is not a kernel op");
+  const add = addOp();
   const backend = currentBackend();
   const args = [small, small, 1];
   const plans = [1, 8].flatMap((n) => [false, true].map((replay) => ({ n, replay, plan: compileGraph(parseGraph(chainOfAdds(n)), { replay }) })));

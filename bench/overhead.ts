@@ -19,31 +19,24 @@
  * into the addon. With the addon, it also times one parallel job of empty shares on the
  * thread pool (fork and join, what a kernel split over the cores pays on top of its
  * work), and what an add's layers (the addon's entry point up to a plan) cost run
- * right after a GEMV that streamed twice L2's worth of weights (coldForward.ts). JSON goes to
- * bench/results/overhead-<date>.json.
+ * right after a GEMV that streamed twice L2's worth of weights (coldForward.ts). JSON
+ * goes to bench/results/overhead-<date>.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randn, Tensor } from "tsjit";
 import { parseGraph } from "../runtime/ir/parser.js";
-import { chainOfAdds } from "./chainOfAdds.js";
 import { compileGraph, runPlan } from "../runtime/jit/executor.js";
 import { runOp } from "../runtime/ops/dispatch.js";
-import { getOverloads, type OpDef } from "../runtime/ops/registry.js";
 import { emptyTensor } from "../runtime/tensor/Tensor.js";
 import { currentBackend } from "../runtime/kernels/index.js";
 import { stridedLayout } from "../runtime/kernels/native/views.js";
 import { BENCH_BACKENDS, native } from "./backends.js";
+import { addOp, chainOfAdds } from "./chainOfAdds.js";
 import { coldForwardRows } from "./coldForward.js";
 import { time } from "./timing.js";
 
 const NODES = 64;
-
-function addOp(): OpDef {
-  const op = getOverloads("add").find((o) => o.parsed.overload === "Tensor");
-  if (!op || op.kind !== "kernel") throw new Error("add.Tensor is not a kernel op");
-  return op;
-}
 
 interface Stage {
   readonly stage: string;
@@ -57,7 +50,7 @@ function perNode(name: string, body: () => void): number {
 }
 
 function stages(shape: number[]): Stage[] {
-  const op = addOp() as OpDef & { kind: "kernel" };
+  const op = addOp();
   const x = randn(shape);
   const args: unknown[] = [x, x, 1];
   const out = emptyTensor(x.shape, "float32");

@@ -34,6 +34,7 @@ import type { GraphJSON } from "../ir/json.js";
 import { Module } from "../nn/Module.js";
 import { libraryForwardGraph } from "../nn/scripted/layers.js";
 import { describeValue } from "../ops/bind.js";
+import { environmentVariable } from "../util/environment.js";
 import { decodePayload, decodePayloadGraph, type DecodedPayload, type ScriptPayload } from "./scripting/payload.js";
 import { checkUnrolledLists } from "./scripting/checkUnrolledLists.js";
 import { mirrorModuleTree } from "./scripting/mirrorModuleTree.js";
@@ -81,8 +82,7 @@ let disabledFromEnv: boolean | undefined;
 let disabledOverride: boolean | undefined;
 
 function readDisableFlag(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.["TSJIT_DISABLE"] === "1";
+  return environmentVariable("TSJIT_DISABLE") === "1";
 }
 
 /** Whether @script is disabled (TSJIT_DISABLE=1, read once; tests may override it). */

@@ -1,6 +1,7 @@
 /** Which backend eager ops and the executor run on. */
 import { fail } from "../errors.js";
 import { platform } from "../platform/index.js";
+import { environmentVariable } from "../util/environment.js";
 import type { Backend } from "./Backend.js";
 import { jsBackend } from "./js/index.js";
 import type { NativeBinding } from "./native/loader.js";
@@ -27,8 +28,7 @@ interface Selection {
  * loadable is an error, not a silent fallback.
  */
 function select(): Selection {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const forced = env?.["TSJIT_BACKEND"];
+  const forced = environmentVariable("TSJIT_BACKEND");
   if (forced === "js") return { backend: jsBackend, binding: null, reason: "forced by TSJIT_BACKEND=js" };
   if (forced !== undefined && forced !== "" && forced !== "native") {
     fail("INVALID_ARGUMENT", `TSJIT_BACKEND=${forced}: expected "js" or "native"`);

@@ -7,20 +7,11 @@
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { tensor, type Tensor } from "../../runtime/index.js";
+import { tensor } from "../../runtime/index.js";
 import { printGraph } from "../../runtime/ir/printer.js";
 import { compileGraph, runPlan, type Plan } from "../../runtime/jit/executor.js";
 import { randomGraph } from "../ir/randomGraph.js";
-
-/** Tensors by dtype, shape and values (NaN equal to NaN); other values as they are. */
-function describeValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(describeValue);
-  if (value !== null && typeof value === "object" && "toTypedArray" in value) {
-    const t = value as Tensor;
-    return { dtype: t.dtype, shape: [...t.shape], values: Array.from(t.toTypedArray(), (v) => (Number.isNaN(Number(v)) ? "nan" : Number(v))) };
-  }
-  return value;
-}
+import { valuesOf } from "../utils/values.js";
 
 function run(plan: Plan, inputs: unknown[]): { ok: true; outputs: unknown[] } | { ok: false; message: string } {
   try {
@@ -55,10 +46,10 @@ describe("executor arena on random graphs with If and Loop", () => {
           }
           expect(got.ok, printGraph(graph)).toBe(true);
           if (!got.ok) return;
-          expect(got.outputs.map(describeValue), printGraph(graph)).toEqual(want.outputs.map(describeValue));
-          kept.push({ outputs: got.outputs, snapshot: got.outputs.map(describeValue) });
+          expect(got.outputs.map(valuesOf), printGraph(graph)).toEqual(want.outputs.map(valuesOf));
+          kept.push({ outputs: got.outputs, snapshot: got.outputs.map(valuesOf) });
         }
-        for (const { outputs, snapshot } of kept) expect(outputs.map(describeValue)).toEqual(snapshot);
+        for (const { outputs, snapshot } of kept) expect(outputs.map(valuesOf)).toEqual(snapshot);
       }),
       { numRuns: 400, seed: 20261127 },
     );

@@ -29,6 +29,7 @@ import { randomTensor } from "../ops/linalgReference.js";
 import { loadFixtureModel } from "../utils/fixtureModels.js";
 import { scriptedFixtureModel } from "../utils/scriptedFixtureModels.js";
 import { loadModelCases } from "../utils/modelFixtures.js";
+import { valuesOf } from "../utils/values.js";
 
 type KernelOp = Extract<OpDef, { kind: "kernel" }>;
 
@@ -41,13 +42,6 @@ function kernel(name: string, overload = ""): KernelOp {
   const op = getOverloads(name).find((o) => o.parsed.overload === overload);
   if (op?.kind !== "kernel") throw new Error(`${name}.${overload} is not a kernel op`);
   return op;
-}
-
-/** The values of tensors (NaN as "nan"), nested lists as lists, anything else as it is. */
-function valuesOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(valuesOf);
-  if (value instanceof Tensor) return { dtype: value.dtype, shape: [...value.shape], values: Array.from(value.toTypedArray(), (v) => (Number.isNaN(Number(v)) ? "nan" : Number(v))) };
-  return value;
 }
 
 const ADD = `graph(%x : Tensor, %y : Tensor):

@@ -4,6 +4,7 @@
  * share a storage, and every other input's value.
  */
 import type { TypedArray } from "../../tensor/dtype.js";
+import { sameShape } from "../../tensor/shape.js";
 import { Tensor } from "../../tensor/Tensor.js";
 
 const PRIMITIVE_TYPES: ReadonlySet<string> = new Set(["number", "string", "boolean", "undefined"]);
@@ -41,7 +42,7 @@ export class InputSignature {
         continue;
       }
       if (!(input instanceof Tensor) || input.dtype !== entry.dtype || input.offset !== entry.offset) return false;
-      if (!sameNumbers(input.shape, entry.shape) || !sameNumbers(input.strides, entry.strides)) return false;
+      if (!sameShape(input.shape, entry.shape) || !sameShape(input.strides, entry.strides)) return false;
       if (entry.sharing !== i && input.storage !== (inputs[entry.sharing] as Tensor).storage) return false;
       if (entry.sharing === i && firstWithStorage(inputs, input.storage, i) !== i) return false;
     }
@@ -64,13 +65,7 @@ interface TensorEntry {
 
 function sameEntry(a: TensorEntry | { readonly value: unknown }, b: TensorEntry | { readonly value: unknown }): boolean {
   if ("value" in a || "value" in b) return "value" in a && "value" in b && Object.is(a.value, b.value);
-  return a.dtype === b.dtype && a.offset === b.offset && a.sharing === b.sharing && sameNumbers(a.shape, b.shape) && sameNumbers(a.strides, b.strides);
-}
-
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.dtype === b.dtype && a.offset === b.offset && a.sharing === b.sharing && sameShape(a.shape, b.shape) && sameShape(a.strides, b.strides);
 }
 
 function firstWithStorage(inputs: readonly unknown[], storage: TypedArray, upTo: number): number {

@@ -42,6 +42,7 @@ import type { SchemaType } from "../../ops/schema.js";
 import { unzeroedTypedArrayFor } from "../../ops/unzeroedStorage.js";
 import type { TypedArray } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/Tensor.js";
+import { environmentVariable } from "../../util/environment.js";
 import type { StoragePool } from "./arena.js";
 import { InputSignature } from "./inputSignature.js";
 import { bind, isFixed, snapshot, storagesOf, templateOf, type Fixed, type SlotSource, type StorageTemplate, type Template } from "./replayArguments.js";
@@ -70,7 +71,7 @@ let enabledFromEnv: boolean | undefined;
 
 /** Whether plans replay: yes unless TSJIT_REPLAY=0 is in the environment (read once), for ruling replays out when debugging. */
 export function replaysEnabled(): boolean {
-  enabledFromEnv ??= (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.["TSJIT_REPLAY"] !== "0";
+  enabledFromEnv ??= environmentVariable("TSJIT_REPLAY") !== "0";
   return enabledFromEnv;
 }
 
