@@ -21,8 +21,7 @@ export class InputSignature {
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i];
       if (input instanceof Tensor) {
-        const sharing = inputs.findIndex((other) => other instanceof Tensor && other.storage === input.storage);
-        entries.push({ dtype: input.dtype, shape: input.shape, strides: input.strides, offset: input.offset, sharing });
+        entries.push({ dtype: input.dtype, shape: input.shape, strides: input.strides, offset: input.offset, sharing: firstWithStorage(inputs, input.storage, i) });
       } else if (input === null || PRIMITIVE_TYPES.has(typeof input)) {
         entries.push({ value: input });
       } else {
@@ -68,6 +67,7 @@ function sameEntry(a: TensorEntry | { readonly value: unknown }, b: TensorEntry 
   return a.dtype === b.dtype && a.offset === b.offset && a.sharing === b.sharing && sameShape(a.shape, b.shape) && sameShape(a.strides, b.strides);
 }
 
+/** The first input before `upTo` on `storage`, else `upTo`. */
 function firstWithStorage(inputs: readonly unknown[], storage: TypedArray, upTo: number): number {
   for (let j = 0; j < upTo; j++) {
     const other = inputs[j];
