@@ -6,7 +6,8 @@
  * layouts, NaN in the input, fewer and more images than threads, a spaced output;
  * output channels in blocks of 32 at stride 1 unpadded (AVX-512's channels-last tile,
  * whose rows end in a tile overlapping the one before); every row width from 12 to 44
- * (each width of that tile); and the cnn example's conv2 at batch 1 and 33 (and on 28 x 28),
+ * (each width of that tile); 3x3 convolutions with 16 or more input and output channels
+ * (AVX-512 takes them by Winograd F(2x2, 3x3)), with infinities in the input; and the cnn example's conv2 at batch 1 and 33 (and on 28 x 28),
  * on every ISA.
  */
 import fc from "fast-check";
@@ -33,6 +34,12 @@ interface PoolCase {
   nan: boolean;
   spaced: boolean;
   seed: number;
+  /** The weight's layout (contiguous unless given). */
+  weightLayout?: Layout;
+  /** Values placed every 7th input element instead of NaN (with `nan`). */
+  specials?: readonly number[];
+  /** Changes the input and weight before the run. */
+  prepare?: (input: F32View, weight: F32View) => void;
 }
 
 const convSize = (size: number, c: PoolCase) => Math.floor((size + 2 * c.pad - c.K) / c.stride) + 1;
@@ -48,8 +55,9 @@ function runBoth(c: PoolCase): [number[], number[]] {
   const C = c.Cg * c.groups;
   const O = c.Og * c.groups;
   const conv: [number, number] = [convSize(c.H, c), convSize(c.W, c)];
-  const input = layoutView([c.N, C, c.H, c.W], c.layout, c.seed, c.nan ? [Number.NaN] : []);
-  const weight = layoutView([O, c.Cg, c.K, c.K], "contiguous", c.seed + 1);
+  const input = layoutView([c.N, C, c.H, c.W], c.layout, c.seed, c.nan ? (c.specials ?? [Number.NaN]) : []);
+  const weight = layoutView([O, c.Cg, c.K, c.K], c.weightLayout ?? "contiguous", c.seed + 1);
+  c.prepare?.(input, weight);
   const bias: StridedView | null = c.withBias ? { storage: fillRandom(new Float32Array(O), c.seed + 2), shape: [O], strides: [1], offset: 0, dtype: "float32" } : null;
   const p: Conv2dParams = { strideH: c.stride, strideW: c.stride, padH: c.pad, padW: c.pad, dilationH: 1, dilationW: 1, groups: c.groups, activation: c.activation };
   const shape: Shape4 = [c.N, O, conv[0] >> 1, conv[1] >> 1];
@@ -63,7 +71,7 @@ function runBoth(c: PoolCase): [number[], number[]] {
 function expectClose(got: number[], want: number[], label: string, tol = 1e-4): void {
   expect(got.length).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
-    const ok = Number.isNaN(want[i]!) ? Number.isNaN(got[i]!) : Math.abs(got[i]! - want[i]!) <= tol * (1 + Math.abs(want[i]!));
+    const ok = Number.isNaN(want[i]!) ? Number.isNaN(got[i]!) : got[i] === want[i] || Math.abs(got[i]! - want[i]!) <= tol * (1 + Math.abs(want[i]!));
     if (!ok) throw new Error(`${label}: element ${i}: native ${got[i]} vs js ${want[i]}`);
   }
 }
@@ -159,6 +167,63 @@ describe.skipIf(!native)(suiteName("native conv2d + activation + 2x2 max pooling
           expect(want.some(Number.isNaN)).toBe(true);
           expectClose(got, want, `conv2 with NaN b${N} ${threads}T`, 3e-4);
         }
+      }
+    });
+  }
+
+  const winogradCase: fc.Arbitrary<PoolCase> = fc.record({
+    N: fc.integer({ min: 1, max: 4 }),
+    groups: fc.constant(1),
+    Cg: fc.integer({ min: 16, max: 40 }),
+    Og: fc.constantFrom(16, 24, 32, 48, 64),
+    K: fc.constant(3),
+    H: fc.integer({ min: 4, max: 34 }),
+    W: fc.integer({ min: 4, max: 34 }),
+    stride: fc.constant(1),
+    pad: fc.constant(0),
+    activation: fc.constantFrom<EpilogueActivation>("relu", "relu", "relu", "tanh"),
+    layout: fc.constantFrom<Layout>("contiguous", "contiguous", "contiguous", ...LAYOUTS),
+    withBias: fc.boolean(),
+    nan: fc.boolean(),
+    spaced: fc.boolean(),
+    seed: fc.integer({ min: 1, max: 1e9 }),
+    weightLayout: fc.constantFrom<Layout>("contiguous", "contiguous", "sliced", "transposedHW"),
+  });
+
+  for (const isa of isas) {
+    for (const threads of [1, 2]) {
+      it(`${isa}, ${threads} thread(s): 3x3 stride 1 unpadded relu with at least 16 input and output channels (Winograd F(2x2, 3x3) on AVX-512): odd sizes, blocks of tile rows, parts of the channels, weight and input layouts, NaN, spaced outputs`, () => {
+        native!.binding.setIsa(isa);
+        native!.binding.setNumThreads(threads);
+        fc.assert(
+          fc.property(winogradCase, (c) => {
+            const [got, want] = runBoth(c);
+            expectClose(got, want, `${isa} ${threads}T ${JSON.stringify(c)}`, 3e-4);
+          }),
+          { numRuns: 40 },
+        );
+      });
+    }
+  }
+
+  /** One infinity at input [0, 3, 5, 6], every weight made positive. */
+  const oneInfinity = (value: number) => (input: F32View, weight: F32View) => {
+    const [, s1, s2, s3] = input.strides;
+    input.storage[input.offset + 3 * s1! + 5 * s2! + 6 * s3!] = value;
+    weight.storage.forEach((w, i) => (weight.storage[i] = Math.abs(w)));
+  };
+
+  for (const isa of isas) {
+    it(`${isa}: infinities in the input give what the direct convolution gives (Winograd's transforms would subtract them: inf - inf), 1 and 2 threads`, () => {
+      native!.binding.setIsa(isa);
+      const base: PoolCase = { N: 2, groups: 1, Cg: 16, Og: 32, K: 3, H: 12, W: 14, stride: 1, pad: 0, activation: "relu", layout: "contiguous", withBias: true, nan: false, spaced: false, seed: 5 };
+      for (const threads of [1, 2]) {
+        native!.binding.setNumThreads(threads);
+        const [got, want] = runBoth({ ...base, prepare: oneInfinity(Number.POSITIVE_INFINITY) });
+        expect(want.filter((x) => x === Number.POSITIVE_INFINITY).length).toBeGreaterThan(0);
+        expectClose(got, want, `${isa} ${threads}T one +inf`, 3e-4);
+        expectClose(...runBoth({ ...base, prepare: oneInfinity(Number.NEGATIVE_INFINITY) }), `${isa} ${threads}T one -inf`, 3e-4);
+        expectClose(...runBoth({ ...base, nan: true, specials: [Number.NaN, Number.POSITIVE_INFINITY] }), `${isa} ${threads}T NaN and +inf`, 3e-4);
       }
     });
   }

@@ -1,5 +1,7 @@
-// Each image's convolution is written to a per-thread buffer (cnn's conv2: 147 KB, in
-// L2) and pooled from there into out. Where the ISA has a channels-last tile and the
+// A convolution Winograd F(2x2, 3x3) takes (f32-conv-winograd.cc: relu, 3x3, 16+
+// channels) never leaves its kernels unpooled. Otherwise each image's convolution is
+// written to a per-thread buffer (cnn's conv2: 147 KB, in L2) and pooled from there
+// into out. Where the ISA has a channels-last tile and the
 // convolution fits it (stride 1, unpadded, output channels in blocks of 32: cnn's
 // conv2), the buffer is one block of channels of one image, [OH, OW, 32], and the
 // (image, block) pairs are shared out over the pool. Otherwise the buffer is an image's
@@ -14,6 +16,7 @@
 #include "../f32-pool/f32-pool.h"
 #include "../threadpool.h"
 #include "f32-conv-direct.h"
+#include "f32-conv-winograd.h"
 
 namespace tsjit {
 namespace {
@@ -161,6 +164,10 @@ void conv2d_max_pool_2x2_f32(const IsaKernels& isa, const View4<const float>& in
   if (N == 0 || O == 0 || out.dim[2] == 0 || out.dim[3] == 0) return;
   const double macs = double(N) * double(O) * double(OH * OW) * double(weight.dim[1] * weight.dim[2] * weight.dim[3]);
   const int threads = macs < kConvParallelMacs ? 1 : usable_threads();
+  if (winograd_pool_fits(isa, input, weight, OH, OW, p)) {
+    conv_relu_pool_winograd(isa, input, weight, bias, bias_stride, OH, OW, out, threads);
+    return;
+  }
   if (nhwc_fits(isa, input, weight, OH, OW, p)) {
     conv_pool_nhwc(isa, input, weight, bias, bias_stride, OH, OW, out, p, threads);
     return;
