@@ -47,6 +47,7 @@
         "runtime/native/f32-conv/f32-conv-nhwc-avx512f.cc",
         "runtime/native/f32-conv/f32-conv-winograd.cc",
         "runtime/native/f32-conv/f32-conv-winograd-avx512f.cc",
+        "runtime/native/f32-conv/f32-conv-winograd-avx2-fma.cc",
         "runtime/native/f32-conv/f32-conv-4x8-scalar.cc",
         "runtime/native/f32-conv/f32-conv-4x24-avx2-fma.cc",
         "runtime/native/f32-conv/f32-conv-8x48-avx512f.cc",

@@ -56,7 +56,8 @@ const IsaKernels kAvx2Kernels = {
     &tsjit_f32_reduce_ukernels__avx2_fma,
     // conv
     tsjit_f32_dwconv_row_ukernel__avx2_fma,
-    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24, tsjit_f32_conv_taps_ukernel__avx2_fma, nullptr, nullptr, nullptr, nullptr},
+    {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24, tsjit_f32_conv_taps_ukernel__avx2_fma, nullptr, nullptr, nullptr,
+     &tsjit_f32_winograd_pool_kernels__avx2_fma},
     // pool
     tsjit_f32_maxpool_2x2_ukernel__avx2_fma,
     // fused pointwise

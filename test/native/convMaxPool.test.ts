@@ -7,7 +7,7 @@
  * output channels in blocks of 32 at stride 1 unpadded (AVX-512's channels-last tile,
  * whose rows end in a tile overlapping the one before); every row width from 12 to 44
  * (each width of that tile); 3x3 convolutions with 16 or more input and output channels
- * (AVX-512 takes them by Winograd F(2x2, 3x3)), with infinities in the input; and the cnn example's conv2 at batch 1 and 33 (and on 28 x 28),
+ * (AVX-512 and AVX2 take them by Winograd F(2x2, 3x3)), with infinities in the input; and the cnn example's conv2 at batch 1 and 33 (and on 28 x 28),
  * on every ISA.
  */
 import fc from "fast-check";
@@ -192,7 +192,7 @@ describe.skipIf(!native)(suiteName("native conv2d + activation + 2x2 max pooling
 
   for (const isa of isas) {
     for (const threads of [1, 2]) {
-      it(`${isa}, ${threads} thread(s): 3x3 stride 1 unpadded relu with at least 16 input and output channels (Winograd F(2x2, 3x3) on AVX-512): odd sizes, blocks of tile rows, parts of the channels, weight and input layouts, NaN, spaced outputs`, () => {
+      it(`${isa}, ${threads} thread(s): 3x3 stride 1 unpadded relu with at least 16 input and output channels (Winograd F(2x2, 3x3) on AVX-512 and AVX2): odd sizes, blocks of tile rows, parts of the channels, weight and input layouts, NaN, spaced outputs`, () => {
         native!.binding.setIsa(isa);
         native!.binding.setNumThreads(threads);
         fc.assert(

@@ -1,5 +1,5 @@
-// A convolution Winograd F(2x2, 3x3) takes (f32-conv-winograd.cc: relu, 3x3, 16+
-// channels) never leaves its kernels unpooled. Otherwise each image's convolution is
+// A convolution Winograd F(2x2, 3x3) takes (f32-conv-winograd.cc: AVX-512 or AVX2,
+// relu, 3x3, 16+ channels) never leaves its kernels unpooled. Otherwise each image's convolution is
 // written to a per-thread buffer (cnn's conv2: 147 KB, in L2) and pooled from there
 // into out. Where the ISA has a channels-last tile and the
 // convolution fits it (stride 1, unpadded, output channels in blocks of 32: cnn's

@@ -1,0 +1,37 @@
+// AVX2 + FMA kernels of Winograd F(2x2, 3x3) (f32-conv-winograd-kernels.h): 8 tiles to
+// a vector; with 16 registers the product's tile is 4 output channels x 3 vectors.
+#pragma GCC target("avx2,fma")
+#include "../vec-avx2.h"
+#include "f32-conv-kernels.h"
+#include "f32-conv-winograd-kernels.h"
+
+namespace tsjit {
+namespace {
+
+struct LanesAvx2 {
+  static __m256i first(int64_t n) {
+    const int lanes = int(std::clamp<int64_t>(n, 0, 8));
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  static __m256 load(__m256i m, const float* p) { return _mm256_maskload_ps(p, m); }
+  static void store(__m256i m, float* p, __m256 v) { _mm256_maskstore_ps(p, m, v); }
+  // Each vector's pairs apart (evens low, odds high), then the halves exchanged.
+  static void split(__m256 a, __m256 b, __m256& even, __m256& odd) {
+    const __m256i pairs_apart = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const __m256 x = _mm256_permutevar8x32_ps(a, pairs_apart), y = _mm256_permutevar8x32_ps(b, pairs_apart);
+    even = _mm256_permute2f128_ps(x, y, 0x20);
+    odd = _mm256_permute2f128_ps(x, y, 0x31);
+  }
+  static int nan_lanes(__m256i m, __m256 v) {
+    return _mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q), _mm256_castsi256_ps(m)));
+  }
+};
+
+using WinogradAvx2 = Winograd<VecAvx2, LanesAvx2, 4>;
+
+}  // namespace
+
+const WinogradPoolKernels tsjit_f32_winograd_pool_kernels__avx2_fma = {
+    winograd_weights_3x3, WinogradAvx2::input, WinogradAvx2::gemm, WinogradAvx2::output};
+
+}  // namespace tsjit
