@@ -7,11 +7,14 @@
  * Cases: the linear layers of the fixture models at batch 1 (GEMV over a transposed
  * weight), mm with a row-major B (the GEMV over rows), the 64-row product of mlp b64
  * with its weight packed per call and packed ahead (an optimized linear, as in mlp b64
- * and attention's blocks), and the optimized models' cases (`--models mlp,cnn`; `--models none` skips them).
+ * and attention's blocks), cnn's fused conv2 + relu + 2x2 max pooling
+ * (`tsjit::conv2d_act_max_pool2x2`, 32 -> 64 channels on 26 x 26, batch 1 and 32) and the
+ * optimized models' cases (`--models mlp,cnn`; `--models none` skips them). `--isa avx2`
+ * runs both addons on that ISA (e.g. the AVX2 kernels on an AVX-512 machine).
  */
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { linear, mm, nn, optimizeForInference, randn, trace, type Tensor } from "tsjit";
+import { callOp, linear, mm, nn, optimizeForInference, randn, trace, type Tensor } from "tsjit";
 import { withBackend } from "../runtime/kernels/index.js";
 import { createNativeBackend } from "../runtime/kernels/native/index.js";
 import type { NativeBinding } from "../runtime/kernels/native/loader.js";
@@ -20,9 +23,9 @@ import { loadModelCases, MODEL_NAMES } from "../test/utils/modelFixtures.js";
 import { native, poolThreads } from "./backends.js";
 import { time } from "./timing.js";
 
-const { values: options } = parseArgs({ options: { baseline: { type: "string" }, models: { type: "string" }, rounds: { type: "string" } } });
+const { values: options } = parseArgs({ options: { baseline: { type: "string" }, models: { type: "string" }, rounds: { type: "string" }, isa: { type: "string" } } });
 if (!options.baseline || !native) {
-  console.error("node dist/bench/abNative.js --baseline <path to another build's tsjit_native.node> [--models mlp,cnn|none] [--rounds 5]");
+  console.error("node dist/bench/abNative.js --baseline <path to another build's tsjit_native.node> [--models mlp,cnn|none] [--rounds 5] [--isa avx2]");
   process.exit(1);
 }
 const ROUNDS = Number(options.rounds ?? 5);
@@ -32,6 +35,7 @@ const sides = [
   { binding: baseline, backend: createNativeBackend(baseline) },
   { binding: native.binding, backend: native.backend },
 ];
+if (options.isa) for (const side of sides) side.binding.setIsa(options.isa);
 
 interface Case {
   readonly name: string;
@@ -61,6 +65,14 @@ function mmCase(m: number, k: number, n: number): Case {
   return { name: `mm ${m}x${k}x${n}`, bytes: 4 * k * n, run: () => mm(a, b) };
 }
 
+/** conv2d 3x3 + relu + 2x2 max pooling as one fused op (cnn's conv2 at c -> o, h x h). */
+function convPoolCase(n: number, c: number, o: number, h: number): Case {
+  const x = randn(n, c, h, h);
+  const w = randn(o, c, 3, 3);
+  const b = randn(o);
+  return { name: `conv+pool ${n}x${c}x${h}²->${o}`, bytes: 0, run: () => callOp("conv2d_act_max_pool2x2", [x, w, b, [1, 1], [0, 0], [1, 1], 1, "relu"]) };
+}
+
 async function modelCases(names: readonly string[]): Promise<Case[]> {
   const cases: Case[] = [];
   for (const name of MODEL_NAMES.filter((n) => names.includes(n))) {
@@ -76,7 +88,7 @@ const modelNames = options.models === "none" ? [] : (options.models ?? "mlp,cnn"
 const cases: Case[] = [
   linearCase(1, 9216, 128), linearCase(1, 784, 512), linearCase(1, 512, 512), linearCase(2, 9216, 128),
   mmCase(1, 784, 512), mmCase(1, 2048, 2048), linearCase(64, 784, 512), packedLinearCase(64, 784, 512),
-  packedLinearCase(64, 256, 768), packedLinearCase(64, 1024, 256),
+  packedLinearCase(64, 256, 768), packedLinearCase(64, 1024, 256), convPoolCase(1, 32, 64, 26), convPoolCase(32, 32, 64, 26),
   ...(await modelCases(modelNames)),
 ];
 
