@@ -8,7 +8,8 @@
  * weight), mm with a row-major B (the GEMV over rows), the 64-row product of mlp b64
  * with its weight packed per call and packed ahead (an optimized linear, as in mlp b64
  * and attention's blocks), cnn's fused conv2 + relu + 2x2 max pooling
- * (`tsjit::conv2d_act_max_pool2x2`, 32 -> 64 channels on 26 x 26, batch 1 and 32) and the
+ * (`tsjit::conv2d_act_max_pool2x2`, 32 -> 64 channels on 26 x 26, batch 1 and 32), a 3x3
+ * padding-1 conv + relu (`tsjit::conv2d_act`, 64 -> 64 on 56 x 56 and batch 8 on 28 x 28) and the
  * optimized models' cases (`--models mlp,cnn`; `--models none` skips them). `--isa avx2`
  * runs both addons on that ISA (e.g. the AVX2 kernels on an AVX-512 machine).
  */
@@ -73,6 +74,14 @@ function convPoolCase(n: number, c: number, o: number, h: number): Case {
   return { name: `conv+pool ${n}x${c}x${h}²->${o}`, bytes: 0, run: () => callOp("conv2d_act_max_pool2x2", [x, w, b, [1, 1], [0, 0], [1, 1], 1, "relu"]) };
 }
 
+/** conv2d 3x3, padding 1, + relu (tsjit::conv2d_act) at c -> o channels on h x h. */
+function convCase(n: number, c: number, o: number, h: number): Case {
+  const x = randn(n, c, h, h);
+  const w = randn(o, c, 3, 3);
+  const b = randn(o);
+  return { name: `conv3x3 ${n}x${c}x${h}²->${o}`, bytes: 0, run: () => callOp("conv2d_act", [x, w, b, [1, 1], [1, 1], [1, 1], 1, "relu"]) };
+}
+
 async function modelCases(names: readonly string[]): Promise<Case[]> {
   const cases: Case[] = [];
   for (const name of MODEL_NAMES.filter((n) => names.includes(n))) {
@@ -89,6 +98,7 @@ const cases: Case[] = [
   linearCase(1, 9216, 128), linearCase(1, 784, 512), linearCase(1, 512, 512), linearCase(2, 9216, 128),
   mmCase(1, 784, 512), mmCase(1, 2048, 2048), linearCase(64, 784, 512), packedLinearCase(64, 784, 512),
   packedLinearCase(64, 256, 768), packedLinearCase(64, 1024, 256), convPoolCase(1, 32, 64, 26), convPoolCase(32, 32, 64, 26),
+  convCase(1, 64, 64, 56), convCase(8, 64, 64, 28),
   ...(await modelCases(modelNames)),
 ];
 

@@ -35,7 +35,7 @@ const IsaKernels kAvx512Kernels = {
     tsjit_f32_dwconv_row_ukernel__avx512f,
     {tsjit_f32_conv_ukernel_8x48__avx512f, 8, 48, tsjit_f32_conv_taps_ukernel__avx512f,
      tsjit_f32_conv_nhwc_ukernel_32__avx512f, tsjit_f32_maxpool_2x2_nhwc32__avx512f, tsjit_f32_pack_nhwc32__avx512f,
-     &tsjit_f32_winograd_pool_kernels__avx512f},
+     &tsjit_f32_winograd_kernels__avx512f},
     // pool
     tsjit_f32_maxpool_2x2_ukernel__avx512f,
     // fused pointwise
@@ -57,7 +57,7 @@ const IsaKernels kAvx2Kernels = {
     // conv
     tsjit_f32_dwconv_row_ukernel__avx2_fma,
     {tsjit_f32_conv_ukernel_4x24__avx2_fma, 4, 24, tsjit_f32_conv_taps_ukernel__avx2_fma, nullptr, nullptr, nullptr,
-     &tsjit_f32_winograd_pool_kernels__avx2_fma},
+     &tsjit_f32_winograd_kernels__avx2_fma},
     // pool
     tsjit_f32_maxpool_2x2_ukernel__avx2_fma,
     // fused pointwise

@@ -137,29 +137,37 @@ using MaxPoolNhwcFn = void (*)(size_t PH, size_t PW, size_t W, const float* in, 
                                ptrdiff_t oH, ptrdiff_t oW);
 // ... and its weights' packing: dst[k * 32 + j] = w[j * rs_w + k] for j < 32, k < K.
 using PackNhwcFn = void (*)(size_t K, const float* w, ptrdiff_t rs_w, float* dst);
-// conv (f32-conv): Winograd F(2x2, 3x3) for the fused conv2d + relu + 2x2 max pooling
-// (f32-conv-winograd.cc), each 2x2 output tile a pooling window; tiles t = i * PW + j
-// are the lanes, contiguous in every array.
-struct WinogradPoolKernels {
+// conv (f32-conv): Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions
+// (f32-conv-winograd.cc): each 2x2 output tile from a 4x4 input tile; tiles t = i * TW +
+// j of a block are the lanes, contiguous in every array.
+struct WinogradKernels {
   // u[xi * u_xi + c * ldu + o] = (G g G^T)[xi] for the 3 x 3 filter g of output channel
   // o < O and input channel c < C, g[kh][kw] at w + o * s[0] + c * s[1] + kh * s[2] +
   // kw * s[3].
   void (*weights)(size_t C, size_t O, const float* w, const ptrdiff_t* s, float* u, ptrdiff_t ldu, ptrdiff_t u_xi);
-  // v[xi * v_xi + c * v_c + i * PW + j] = (B^T d B)[xi] for the 4 x 4 input tile d at
+  // v[xi * v_xi + c * v_c + i * TW + j] = (B^T d B)[xi] for the 4 x 4 input tile d at
   // rows 2i to 2i + 3 (in_row apart) and columns 2j to 2j + 3 (unit stride, the row
-  // W long) of channel c (in_c apart), for c < C, i < rows, j < PW.
-  void (*input)(size_t C, size_t rows, size_t PW, const float* in, ptrdiff_t in_c, ptrdiff_t in_row, size_t W,
+  // `width` long) of channel c (in_c apart), for c < C, i < rows, j < TW.
+  void (*input)(size_t C, size_t rows, size_t TW, const float* in, ptrdiff_t in_c, ptrdiff_t in_row, size_t width,
                 float* v, ptrdiff_t v_c, ptrdiff_t v_xi);
   // m[r * ldm + t] = sum over c < C of u[c * ldu + r] * v[c * ldv + t], for 8 rows r
   // and 16 * vectors tiles t.
   void (*gemm)(size_t C, size_t vectors, const float* u, ptrdiff_t ldu, const float* v, ptrdiff_t ldv, float* m,
                ptrdiff_t ldm);
-  // out[r * o_row + (t / PW) * oH + (t % PW) * oW] = max over the window of relu(bias[r]
+  // Pooled (conv2d + relu + 2x2 max pooling, each tile a window):
+  // out[r * o_row + (t / TW) * oH + (t % TW) * oW] = max over the window of relu(bias[r]
   // + (A^T M A)), M[xi] = m[xi * m_xi + r * m_row + t], for r < rows, t < T: the 2x2
   // window in max_pool2d's order (a NaN wins). Returns whether any of them is NaN or
   // infinite.
-  bool (*output)(size_t rows, size_t T, size_t PW, const float* m, ptrdiff_t m_row, ptrdiff_t m_xi, const float* bias,
-                 float* out, ptrdiff_t o_row, ptrdiff_t oH, ptrdiff_t oW);
+  bool (*output_pooled)(size_t rows, size_t T, size_t TW, const float* m, ptrdiff_t m_row, ptrdiff_t m_xi,
+                        const float* bias, float* out, ptrdiff_t o_row, ptrdiff_t oH, ptrdiff_t oW);
+  // Unpooled: out[r * o_row + y * oH + x] = (relu when asked)(bias[r] + (A^T M A)[y -
+  // 2i][x - 2j]) for tile (i, j) (t = i * TW + j), i < tile_rows, j < TW, each output
+  // with y < out_rows and x < OW (unit column stride). Returns whether any is NaN or
+  // infinite.
+  bool (*output_tiles)(size_t rows, size_t tile_rows, size_t TW, size_t out_rows, size_t OW, const float* m,
+                       ptrdiff_t m_row, ptrdiff_t m_xi, const float* bias, bool relu, float* out, ptrdiff_t o_row,
+                       ptrdiff_t oH);
 };
 struct ConvConfig {
   ConvUkernelFn ukernel;
@@ -170,8 +178,8 @@ struct ConvConfig {
   ConvNhwcFn nhwc;
   MaxPoolNhwcFn maxpool_nhwc;
   PackNhwcFn pack_nhwc;
-  // Winograd's kernels, or null (then the fused op with relu takes the paths above).
-  const WinogradPoolKernels* winograd;
+  // Winograd's kernels, or null (then the other paths take its convolutions).
+  const WinogradKernels* winograd;
 };
 // pool (f32-pool): output row r at out + r * rs_out, for r < rows: out[j] = the max of the
 // 2x2 window in[2j, 2j + 1] of input rows 2r and 2r + 1 (rs_in apart), for j < n, as

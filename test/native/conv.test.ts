@@ -3,15 +3,16 @@
  * shapes (odd sizes, stride, padding incl. asymmetric "same", dilation, groups,
  * depthwise, 1x1), non-contiguous inputs and weights, bias with a stride, batches
  * above the thread count (the per-image parallel path), the activation epilogue
- * (tsjit::conv2d_act), the stride-1 direct path's tile edges and its few-taps rows, and the layouts the
- * backend sends to JS instead.
+ * (tsjit::conv2d_act), the stride-1 direct path's tile edges and its few-taps rows, 3x3
+ * convolutions with 16 or more channels (Winograd F(2x2, 3x3) on AVX-512 and AVX2, with
+ * infinities in the input), and the layouts the backend sends to JS instead.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { jsBackend } from "../../runtime/kernels/js/index.js";
 import { EPILOGUE_ACTIVATIONS, type Conv2dParams } from "../../runtime/kernels/linalg.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
-import { contiguousStrides, elements, fillRandom, layoutView, LAYOUTS, outputView, type F32View, type Layout, type Shape4 } from "./convViews.js";
+import { contiguousStrides, elements, type F32View, fillRandom, type Layout, LAYOUTS, layoutView, oneInfinity, outputView, type Shape4 } from "./convViews.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
 
 interface ConvCase {
@@ -31,6 +32,8 @@ interface ConvCase {
   weightLayout: Layout;
   bias: "none" | "dense" | "strided";
   seed: number;
+  /** Changes the input and weight before the run. */
+  prepare?: (input: F32View, weight: F32View) => void;
 }
 
 const outSize = (size: number, k: number, stride: number, before: number, after: number, dilation: number) =>
@@ -39,7 +42,7 @@ const outSize = (size: number, k: number, stride: number, before: number, after:
 function expectClose(got: number[], want: number[], label: string, tol = 1e-4): void {
   expect(got.length).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
-    if (!(Math.abs(got[i]! - want[i]!) <= tol * (1 + Math.abs(want[i]!)))) throw new Error(`${label}: element ${i}: native ${got[i]} vs js ${want[i]}`);
+    if (!(got[i] === want[i] || Math.abs(got[i]! - want[i]!) <= tol * (1 + Math.abs(want[i]!)))) throw new Error(`${label}: element ${i}: native ${got[i]} vs js ${want[i]}`);
   }
 }
 
@@ -51,6 +54,7 @@ function runBoth(c: ConvCase, outFor: (shape: Shape4) => F32View = outputView): 
   const OW = outSize(c.W, c.KW, c.p.strideW, c.p.padW, c.padAfterW, c.p.dilationW);
   const input = layoutView([c.N, C, c.H, c.W], c.inputLayout, c.seed);
   const weight = layoutView([O, c.Cg, c.KH, c.KW], c.weightLayout, c.seed + 1);
+  c.prepare?.(input, weight);
   let bias: StridedView | null = null;
   if (c.bias !== "none") {
     const step = c.bias === "strided" ? 3 : 1;
@@ -124,7 +128,10 @@ const convCase = (shape: { groups: fc.Arbitrary<number>; Cg: fc.Arbitrary<number
     .filter((c) => c.H + c.p.padH + c.padAfterH >= c.p.dilationH * (c.KH - 1) + 1 && c.W + c.p.padW + c.padAfterW >= c.p.dilationW * (c.KW - 1) + 1);
 
 describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => {
-  afterAll(() => native?.binding.setIsa(isas[0]!));
+  afterAll(() => {
+    native?.binding.setIsa(isas[0]!);
+    native?.binding.setNumThreads(native.binding.info().poolThreads);
+  });
 
   for (const isa of isas) {
     it(`${isa}: generated shapes, strides, padding, dilation, groups and layouts (im2col + SGEMM)`, () => {
@@ -240,6 +247,65 @@ describe.skipIf(!native)(suiteName("native conv2d equals the JS kernel"), () => 
         expectClose(...runBoth(grouped), `${isa} grouped channel parts ${inputLayout}`, 3e-4);
         const fewTaps: ConvCase = { ...base, N: 1, groups: 1, Cg: 1, Og: 32, H: 62, W: 61, p, inputLayout };
         expectClose(...runBoth(fewTaps), `${isa} few taps in channel parts ${inputLayout}`);
+      }
+    });
+  }
+
+  const winogradCase: fc.Arbitrary<ConvCase> = fc
+    .record({
+      N: fc.integer({ min: 1, max: 4 }),
+      Cg: fc.integer({ min: 16, max: 40 }),
+      Og: fc.constantFrom(16, 24, 32, 48, 64),
+      H: fc.integer({ min: 2, max: 30 }),
+      W: fc.integer({ min: 2, max: 30 }),
+      pad: fc.integer({ min: 0, max: 1 }),
+      sameLike: fc.boolean(),
+      inputLayout: fc.constantFrom(...LAYOUTS),
+      weightLayout: fc.constantFrom<Layout>("contiguous", "contiguous", "sliced", "transposedHW"),
+      bias: fc.constantFrom("none" as const, "dense" as const, "strided" as const),
+      activation: fc.constantFrom(undefined, "relu" as const, "relu" as const, "tanh" as const),
+      seed: fc.integer({ min: 1, max: 1e9 }),
+    })
+    .map((r) => ({
+      N: r.N, groups: 1, Cg: r.Cg, Og: r.Og, KH: 3, KW: 3, H: r.H, W: r.W,
+      // "same": one row and column of zeros after as before; else none after an unpadded one.
+      padAfterH: r.sameLike ? 2 - r.pad : r.pad,
+      padAfterW: r.sameLike ? 2 - r.pad : r.pad,
+      p: { strideH: 1, strideW: 1, padH: r.pad, padW: r.pad, dilationH: 1, dilationW: 1, groups: 1, ...(r.activation ? { activation: r.activation } : {}) },
+      inputLayout: r.inputLayout, weightLayout: r.weightLayout, bias: r.bias, seed: r.seed,
+    }))
+    .filter((c) => c.H + c.p.padH + c.padAfterH >= 4 && c.W + c.p.padW + c.padAfterW >= 4);
+
+  for (const isa of isas) {
+    for (const threads of [1, 2]) {
+      it(`${isa}, ${threads} thread(s): 3x3 stride 1 with 16 or more input and output channels (Winograd F(2x2, 3x3) on AVX-512 and AVX2): padding 0, 1 and "same", odd sizes, no activation or relu (tanh takes another path), layouts, nothing written outside out`, () => {
+        native!.binding.setIsa(isa);
+        native!.binding.setNumThreads(threads);
+        fc.assert(
+          fc.property(winogradCase, (c) => {
+            let bordered: F32View | undefined;
+            const [got, want] = runBoth(c, (shape) => (bordered = borderedOutputView(shape)));
+            expectClose(got, want, `${isa} ${threads}T ${label(c)}`, 3e-4);
+            expectUntouchedOutside(bordered!, `${isa} ${threads}T ${label(c)}`);
+          }),
+          { numRuns: 40 },
+        );
+      });
+    }
+  }
+
+  for (const isa of isas) {
+    it(`${isa}: an infinity in the input gives what the direct convolution gives (Winograd's transforms would subtract it from itself), with and without relu`, () => {
+      native!.binding.setIsa(isa);
+      const p = { strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1 };
+      const base: ConvCase = { N: 2, groups: 1, Cg: 16, Og: 32, KH: 3, KW: 3, H: 11, W: 14, padAfterH: 1, padAfterW: 1, p, inputLayout: "contiguous", weightLayout: "contiguous", bias: "dense", seed: 5 };
+      for (const activation of [undefined, "relu" as const]) {
+        for (const value of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+          const c = { ...base, p: { ...p, ...(activation ? { activation } : {}) }, prepare: oneInfinity(value) };
+          const [got, want] = runBoth(c);
+          if (value > 0) expect(want).toContain(Number.POSITIVE_INFINITY);
+          expectClose(got, want, `${isa} ${activation ?? "none"} ${value}`, 3e-4);
+        }
       }
     });
   }

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { jsBackend } from "../../runtime/kernels/js/index.js";
 import { EPILOGUE_ACTIVATIONS, type Conv2dParams, type EpilogueActivation } from "../../runtime/kernels/linalg.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
-import { contiguousStrides, elements, fillRandom, layoutView, LAYOUTS, outputView, type F32View, type Layout, type Shape4 } from "./convViews.js";
+import { contiguousStrides, elements, type F32View, fillRandom, type Layout, LAYOUTS, layoutView, oneInfinity, outputView, type Shape4 } from "./convViews.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
 
 interface PoolCase {
@@ -205,13 +205,6 @@ describe.skipIf(!native)(suiteName("native conv2d + activation + 2x2 max pooling
       });
     }
   }
-
-  /** One infinity at input [0, 3, 5, 6], every weight made positive. */
-  const oneInfinity = (value: number) => (input: F32View, weight: F32View) => {
-    const [, s1, s2, s3] = input.strides;
-    input.storage[input.offset + 3 * s1! + 5 * s2! + 6 * s3!] = value;
-    weight.storage.forEach((w, i) => (weight.storage[i] = Math.abs(w)));
-  };
 
   for (const isa of isas) {
     it(`${isa}: infinities in the input give what the direct convolution gives (Winograd's transforms would subtract them: inf - inf), 1 and 2 threads`, () => {

@@ -72,3 +72,10 @@ export function elements(v: StridedView): number[] {
       for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) out.push(v.storage[v.offset + n * s0 + c * s1 + h * s2 + w * s3]!);
   return out;
 }
+
+/** Prepares a case with one infinity at input [0, 3, 5, 6] and every weight made positive (so the convolution's outputs that read it are that infinity, or after relu, 0 for -inf). */
+export const oneInfinity = (value: number) => (input: F32View, weight: F32View) => {
+  const [, s1, s2, s3] = input.strides;
+  input.storage[input.offset + 3 * s1! + 5 * s2! + 6 * s3!] = value;
+  weight.storage.forEach((w, i) => (weight.storage[i] = Math.abs(w)));
+};

@@ -25,8 +25,8 @@ void tsjit_f32_conv_nhwc_ukernel_32__avx512f(size_t positions, size_t row_taps, 
 void tsjit_f32_pack_nhwc32__avx512f(size_t K, const float* w, ptrdiff_t rs_w, float* dst);
 void tsjit_f32_maxpool_2x2_nhwc32__avx512f(size_t PH, size_t PW, size_t W, const float* in, float* out, ptrdiff_t rs_out,
                                            ptrdiff_t oH, ptrdiff_t oW);
-extern const WinogradPoolKernels tsjit_f32_winograd_pool_kernels__avx512f;
-extern const WinogradPoolKernels tsjit_f32_winograd_pool_kernels__avx2_fma;
+extern const WinogradKernels tsjit_f32_winograd_kernels__avx512f;
+extern const WinogradKernels tsjit_f32_winograd_kernels__avx2_fma;
 void tsjit_f32_conv_ukernel_4x8__scalar(size_t mr, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
     const ptrdiff_t* offsets, const float* bias, const ConvTileOutput& to);
 }  // namespace tsjit

@@ -165,7 +165,7 @@ void conv2d_max_pool_2x2_f32(const IsaKernels& isa, const View4<const float>& in
   const double macs = double(N) * double(O) * double(OH * OW) * double(weight.dim[1] * weight.dim[2] * weight.dim[3]);
   const int threads = macs < kConvParallelMacs ? 1 : usable_threads();
   if (winograd_pool_fits(isa, input, weight, OH, OW, p)) {
-    conv_relu_pool_winograd(isa, input, weight, bias, bias_stride, OH, OW, out, threads);
+    conv_relu_pool_winograd(isa, input, weight, bias, bias_stride, OH, OW, out, p, threads);
     return;
   }
   if (nhwc_fits(isa, input, weight, OH, OW, p)) {

@@ -22,6 +22,12 @@ struct LanesAvx2 {
     even = _mm256_permute2f128_ps(x, y, 0x20);
     odd = _mm256_permute2f128_ps(x, y, 0x31);
   }
+  // Pairs within each 128-bit half, then the halves in order.
+  static void interleave(__m256 a, __m256 b, __m256& lo, __m256& hi) {
+    const __m256 x = _mm256_unpacklo_ps(a, b), y = _mm256_unpackhi_ps(a, b);
+    lo = _mm256_permute2f128_ps(x, y, 0x20);
+    hi = _mm256_permute2f128_ps(x, y, 0x31);
+  }
   static int nan_lanes(__m256i m, __m256 v) {
     return _mm256_movemask_ps(_mm256_and_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q), _mm256_castsi256_ps(m)));
   }
@@ -31,7 +37,8 @@ using WinogradAvx2 = Winograd<VecAvx2, LanesAvx2, 4>;
 
 }  // namespace
 
-const WinogradPoolKernels tsjit_f32_winograd_pool_kernels__avx2_fma = {
-    winograd_weights_3x3, WinogradAvx2::input, WinogradAvx2::gemm, WinogradAvx2::output};
+const WinogradKernels tsjit_f32_winograd_kernels__avx2_fma = {
+    winograd_weights_3x3, WinogradAvx2::input, WinogradAvx2::gemm, WinogradAvx2::output_pooled,
+    WinogradAvx2::output_tiles};
 
 }  // namespace tsjit

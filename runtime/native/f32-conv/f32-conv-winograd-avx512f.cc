@@ -22,6 +22,12 @@ struct LanesAvx512 {
     even = _mm512_permutex2var_ps(a, evens, b);
     odd = _mm512_permutex2var_ps(a, odds, b);
   }
+  static void interleave(__m512 a, __m512 b, __m512& lo, __m512& hi) {
+    const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    lo = _mm512_permutex2var_ps(a, low, b);
+    hi = _mm512_permutex2var_ps(a, high, b);
+  }
   static int nan_lanes(__mmask16 m, __m512 v) { return _mm512_mask_cmp_ps_mask(m, v, v, _CMP_UNORD_Q); }
 };
 
@@ -72,7 +78,8 @@ void weights_3x3(size_t C, size_t O, const float* w, const ptrdiff_t* s, float* 
 
 }  // namespace
 
-const WinogradPoolKernels tsjit_f32_winograd_pool_kernels__avx512f = {
-    weights_3x3, WinogradAvx512::input, WinogradAvx512::gemm, WinogradAvx512::output};
+const WinogradKernels tsjit_f32_winograd_kernels__avx512f = {
+    weights_3x3, WinogradAvx512::input, WinogradAvx512::gemm,
+    WinogradAvx512::output_pooled, WinogradAvx512::output_tiles};
 
 }  // namespace tsjit

@@ -9,6 +9,7 @@
 #include "f32-conv.h"
 #include "f32-conv-direct.h"
 #include "f32-conv-weights.h"
+#include "f32-conv-winograd.h"
 #include <algorithm>
 #include <optional>
 #include <vector>
@@ -269,6 +270,11 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
     depthwise(isa, input, weight, bias, bias_stride, out, p, threads);
     return;
   }
+  const double macs = double(N) * double(O) * double(OH * OW) * double(Cg * KH * KW);
+  if (winograd_conv_fits(isa, weight, out, p)) {
+    conv_winograd(isa, input, weight, bias, bias_stride, out, p, macs < kConvParallelMacs ? 1 : threads);
+    return;
+  }
   std::optional<DirectConv> direct;
   std::vector<float> weight_copy;
   Matrix w{};
@@ -285,7 +291,6 @@ void conv2d_f32(const IsaKernels& isa, const View4<const float>& input, const Vi
       conv_rows(isa, input, w, Cg, KH, KW, bias, bias_stride, out, p, valid, {n, oh0, rows});
     }
   };
-  const double macs = double(N) * double(O) * double(OH * OW) * double(Cg * KH * KW);
   if (threads == 1 || macs < kConvParallelMacs) {
     for (int64_t n = 0; n < N; n++) rows_of(n, 0, OH);
     return;
