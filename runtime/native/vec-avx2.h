@@ -58,5 +58,15 @@ struct VecAvx2 {
   static reg floor(reg x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
   static reg ceil(reg x) { return _mm256_round_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
 };
+// Masked lanes through vmaskmovps: the first n of 8 (n clamped to [0, 8]); loads read
+// nothing outside the mask (zeros there), stores write nothing.
+struct MaskedAvx2 {
+  static __m256i first(int64_t n) {
+    const int lanes = int(n < 0 ? 0 : n > 8 ? 8 : n);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+  static __m256 load(__m256i m, const float* p) { return _mm256_maskload_ps(p, m); }
+  static void store(__m256i m, float* p, __m256 v) { _mm256_maskstore_ps(p, m, v); }
+};
 }  // namespace
 }  // namespace tsjit

@@ -69,5 +69,14 @@ struct VecAvx512 {
   static reg floor(reg x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
   static reg ceil(reg x) { return _mm512_roundscale_ps(x, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC); }
 };
+// Masked lanes: the first n of 16 (n clamped to [0, 16]); loads read nothing outside
+// the mask (zeros there), stores write nothing.
+struct MaskedAvx512 {
+  static __mmask16 first(int64_t n) {
+    return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1u);
+  }
+  static __m512 load(__mmask16 m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
+  static void store(__mmask16 m, float* p, __m512 v) { _mm512_mask_storeu_ps(p, m, v); }
+};
 }  // namespace
 }  // namespace tsjit

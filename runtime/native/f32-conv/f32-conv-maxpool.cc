@@ -115,9 +115,7 @@ void conv_pool_nhwc(const IsaKernels& isa, const View4<const float>& in, const V
     for (int64_t b = 0; b < blocks; b++) pack_nhwc_block(isa, weight, b, t_nhwc_weights.data() + b * K * kNhwcChannels);
   }
   const float* packed = t_nhwc_weights.data();
-  std::vector<float> biases(static_cast<size_t>(O), 0.0f);
-  if (bias != nullptr)
-    for (int64_t o = 0; o < O; o++) biases[size_t(o)] = bias[o * bias_stride];
+  const std::vector<float> biases = dense_biases(bias, bias_stride, O);
   std::vector<ptrdiff_t> offsets(static_cast<size_t>(K));
   for (int64_t c = 0, k = 0; c < C; c++)
     for (int64_t kh = 0; kh < KH; kh++)

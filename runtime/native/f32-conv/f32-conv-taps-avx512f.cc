@@ -6,15 +6,6 @@
 #include "f32-conv-taps.h"
 
 namespace tsjit {
-namespace {
-
-struct MaskedAvx512 {
-  static __mmask16 first(size_t n) { return __mmask16((1u << n) - 1u); }
-  static __m512 load(__mmask16 m, const float* p) { return _mm512_maskz_loadu_ps(m, p); }
-  static void store(__mmask16 m, float* p, __m512 v) { _mm512_mask_storeu_ps(p, m, v); }
-};
-
-}  // namespace
 
 void tsjit_f32_conv_taps_ukernel__avx512f(size_t M, size_t n, size_t K, const float* w, ptrdiff_t rs_w, const float* in,
                                           const ptrdiff_t* offsets, const float* bias, float* out, ptrdiff_t rs_out,

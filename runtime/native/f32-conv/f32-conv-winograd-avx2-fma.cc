@@ -8,13 +8,7 @@
 namespace tsjit {
 namespace {
 
-struct LanesAvx2 {
-  static __m256i first(int64_t n) {
-    const int lanes = int(std::clamp<int64_t>(n, 0, 8));
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  }
-  static __m256 load(__m256i m, const float* p) { return _mm256_maskload_ps(p, m); }
-  static void store(__m256i m, float* p, __m256 v) { _mm256_maskstore_ps(p, m, v); }
+struct LanesAvx2 : MaskedAvx2 {
   // Each vector's pairs apart (evens low, odds high), then the halves exchanged.
   static void split(__m256 a, __m256 b, __m256& even, __m256& odd) {
     const __m256i pairs_apart = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);

@@ -1,11 +1,13 @@
-// Winograd F(2x2, 3x3) under the fused conv2d + relu + 2x2 max pooling. Per image (or
-// part of its output channels, with fewer images than threads) and block of tile rows:
-// the input tiles of every channel are transformed (V = B^T d B, 16 values per tile),
-// then for each of the 16 values one product U[xi] (output x input channels) times
-// V[xi] (input channels x tiles), then each output channel's 4 x 4 products go back to
-// a 2x2 tile (A^T M A), through bias and relu, and pool to one value. The weights are
-// transformed once per call (U = G g G^T). A block's tiles are sized so its V and M
-// stay in L2 while one V[xi] and the U[xi] rows of a product stay in L1.
+// Winograd F(2x2, 3x3) under conv2d and the fused conv2d + relu + 2x2 max pooling. Per
+// image (or part of its output channels, with fewer images than threads) and block of
+// tile rows: the input tiles of every channel are transformed (V = B^T d B, 16 values
+// per tile), then for each of the 16 values one product U[xi] (output x input channels)
+// times V[xi] (input channels x tiles), then each output channel's 4 x 4 products go
+// back to a 2x2 tile (A^T M A), through bias (and relu), and either pool to one value
+// or are stored as the tile's four outputs. conv2d's tiles read a zero-padded copy of
+// the image; the pooled op's read the input in place. The weights are transformed once
+// per call (U = G g G^T). A block's tiles are sized so its V and M stay in L2 while one
+// V[xi] and the U[xi] rows of a product stay in L1.
 #include "f32-conv-winograd.h"
 #include <algorithm>
 #include <cmath>
@@ -185,13 +187,6 @@ void run_tasks(const WinogradKernels& k, const View4<const float>& weight, int64
   thread_pool().run(int((items + chunk - 1) / chunk), [&](int t) { run_items(t * chunk, std::min(items, (t + 1) * chunk)); });
 }
 
-std::vector<float> gathered_biases(const float* bias, ptrdiff_t bias_stride, int64_t O) {
-  std::vector<float> biases(size_t(O), 0.0f);
-  if (bias != nullptr)
-    for (int64_t o = 0; o < O; o++) biases[size_t(o)] = bias[o * bias_stride];
-  return biases;
-}
-
 bool winograd_shape(const IsaKernels& isa, const View4<const float>& weight, const ConvParams& p) {
   return isa.conv.winograd != nullptr && weight.dim[2] == 3 && weight.dim[3] == 3 && p.stride_h == 1 &&
          p.stride_w == 1 && p.dilation_h == 1 && p.dilation_w == 1 && p.groups == 1 && weight.dim[0] % kGemmRows == 0 &&
@@ -234,7 +229,7 @@ void conv_relu_pool_winograd(const IsaKernels& isa, const View4<const float>& in
                              const ConvParams& p, int threads) {
   const WinogradKernels& k = *isa.conv.winograd;
   const int64_t C = weight.dim[1], PH = OH / 2, PW = OW / 2;
-  const std::vector<float> biases = gathered_biases(bias, bias_stride, out.dim[1]);
+  const std::vector<float> biases = dense_biases(bias, bias_stride, out.dim[1]);
   run_tasks(k, weight, out.dim[0], threads, [&](int64_t n, int64_t o_begin, int64_t o_end, const float* u, int64_t ldu, int64_t u_first) {
     const Source source{input.data + n * input.stride[0], input.stride[1], input.stride[2], input.dim[3]};
     float* pooled = out.data + n * out.stride[0] + o_begin * out.stride[1];
@@ -260,7 +255,7 @@ void conv_winograd(const IsaKernels& isa, const View4<const float>& input, const
   const WinogradKernels& k = *isa.conv.winograd;
   const int64_t C = weight.dim[1], OH = out.dim[2], OW = out.dim[3];
   const int64_t TH = (OH + 1) / 2, TW = (OW + 1) / 2;
-  const std::vector<float> biases = gathered_biases(bias, bias_stride, out.dim[1]);
+  const std::vector<float> biases = dense_biases(bias, bias_stride, out.dim[1]);
   run_tasks(k, weight, out.dim[0], threads, [&](int64_t n, int64_t o_begin, int64_t o_end, const float* u, int64_t ldu, int64_t u_first) {
     // Every tile reads 4 x 4 inputs: the image padded, and past an odd last row or
     // column, with zeros.

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 #include "../kernels.h"
 
 namespace tsjit {
@@ -18,6 +19,14 @@ struct View4 {
 
 // Below this many multiply-adds a convolution runs on the calling thread.
 constexpr double kConvParallelMacs = 96.0 * 96.0 * 96.0;
+
+// The O biases `bias_stride` apart as one dense run (zeros when bias is null).
+inline std::vector<float> dense_biases(const float* bias, ptrdiff_t bias_stride, int64_t O) {
+  std::vector<float> biases(size_t(O), 0.0f);
+  if (bias != nullptr)
+    for (int64_t o = 0; o < O; o++) biases[size_t(o)] = bias[o * bias_stride];
+  return biases;
+}
 
 struct ConvParams {
   int64_t stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, groups;
