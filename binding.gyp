@@ -14,6 +14,7 @@
         "runtime/native/bind-rowwise.cc",
         "runtime/native/isa.cc",
         "runtime/native/sgemm.cc",
+        "runtime/native/linear-pair.cc",
         "runtime/native/packed-b.cc",
         "runtime/native/threadpool.cc",
         "runtime/native/malloc-tuning.cc",

@@ -1,10 +1,14 @@
 /**
- * `npm run bench:fusion`: what fusing pointwise chains (fuseElementwiseChains) gains,
+ * `npm run bench:fusion`: what fusing pointwise chains (fuseElementwiseChains) and linear
+ * pairs (fuseLinearPairs) gains,
  * as A/B ratios within one run, per backend configuration:
  * - the chain gelu(x * a + b) * c on [64, 1024] (a, b: [1024] rows; c: [64, 1024]): the
  *   backend's four kernels vs its one `pointwise` kernel, into outputs allocated once;
  *   then the executor running it as four nodes vs one tsjit::fused_pointwise node
  *   (where allocating the returned output is part of both);
+ * - mlp's layers at batch 1 (784 -> 512 -> 512, relu; the weights marked constant, as
+ *   freezing marks them): two `tsjit::linear_act` nodes vs one `tsjit::linear_act_linear`
+ *   (fuseLinearPairs), whose native kernel streams both weights in one pass;
  * - every fixture model whose optimized graph has fused nodes (traced; controlflow
  *   scripted, as bench/models.ts), optimized with and without the fusion, with the
  *   largest difference between the two outputs.
@@ -16,6 +20,8 @@ import { currentBackend } from "../runtime/kernels/index.js";
 import { parseProgram } from "../runtime/kernels/pointwiseProgram.js";
 import { compileGraph, runPlan } from "../runtime/jit/executor.js";
 import { fuseElementwiseChains } from "../runtime/jit/passes/fuseElementwiseChains.js";
+import { fuseLinearPairs } from "../runtime/jit/passes/fuseLinearPairs.js";
+import { markConstantWeights } from "../runtime/jit/passes/markConstantWeights.js";
 import { loadFixtureModel } from "../test/utils/fixtureModels.js";
 import { loadModelCases, MODEL_NAMES, weightsPath, type ModelName } from "../test/utils/modelFixtures.js";
 import { BENCH_BACKENDS } from "./backends.js";
@@ -75,6 +81,32 @@ function benchChain(): void {
   }
 }
 
+const LINEAR_PAIR = `graph(%x : Tensor):
+  %w1 : Tensor = prim::Constant[value=tensor:w1]()
+  %b1 : Tensor = prim::Constant[value=tensor:b1]()
+  %w2 : Tensor = prim::Constant[value=tensor:w2]()
+  %b2 : Tensor = prim::Constant[value=tensor:b2]()
+  %relu : str = prim::Constant[value="relu"]()
+  %h : Tensor = tsjit::linear_act(%x, %w1, %b1, %relu)
+  %y : Tensor = tsjit::linear_act(%h, %w2, %b2, %relu)
+  return (%y)
+`;
+
+function benchLinearPair(): void {
+  const constants = new Map<string, Tensor>([["w1", randn(512, 784)], ["b1", randn(512)], ["w2", randn(512, 512)], ["b2", randn(512)]]);
+  const graph = parseGraph(LINEAR_PAIR, constants);
+  markConstantWeights(graph);
+  const [apart, paired] = [compileGraph(graph), compileGraph(fuseLinearPairs(graph))];
+  const x = randn(1, 784);
+  console.log(`
+linear_act twice | linear_act_linear, [1, 784] -> 512 -> 512: best median us per call of 3 rounds in turns`);
+  console.log(`${"backend: executor plan".padEnd(34)} ${"apart".padStart(10)} ${"paired".padStart(10)} ${"ratio".padStart(7)}`);
+  for (const be of BENCH_BACKENDS) {
+    const [u, f] = be.run(() => timeInTurns(() => runPlan(apart, undefined, [x]), () => runPlan(paired, undefined, [x])));
+    console.log(ratioRow(be.label, u, f));
+  }
+}
+
 function fusedNodeCount(module: ScriptModule): number {
   return [...module.graph.allNodes()].filter((node) => node.kind === "tsjit::fused_pointwise").length;
 }
@@ -127,4 +159,5 @@ async function benchModels(): Promise<void> {
 }
 
 benchChain();
+benchLinearPair();
 await benchModels();

@@ -11,6 +11,13 @@ import type { StridedView } from "../tensor/Tensor.js";
 export const EPILOGUE_ACTIVATIONS = ["relu", "tanh", "sigmoid", "gelu", "gelu_tanh", "silu"] as const;
 export type EpilogueActivation = (typeof EPILOGUE_ACTIVATIONS)[number];
 
+/** One layer of a pair (tsjit::linear_act_linear): weight [out, in] as linear holds it, bias a 1-D [out] view or null, activation null for none. */
+export interface LinearLayer {
+  readonly weight: StridedView;
+  readonly bias: StridedView | null;
+  readonly activation: EpilogueActivation | null;
+}
+
 export interface Conv2dParams {
   readonly strideH: number;
   readonly strideW: number;
@@ -61,6 +68,13 @@ export interface LinalgKernels {
    * activation to each tile of out while it is in L1, so out is written once.
    */
   matmulFused(a: StridedView, b: StridedView, out: StridedView, beta: number, bias: StridedView | null, activation: EpilogueActivation | null): void;
+  /**
+   * Two linear layers in a row for 2-D a [M, K]: hidden [M, H] = first(a), out [M, N] =
+   * second(hidden), hidden and out contiguous. The native backend runs a one-row pair of
+   * constant weights in one pass over both (Note [Linear pairs by hidden blocks] in
+   * runtime/native/linear-pair.cc).
+   */
+  linearPair(a: StridedView, first: LinearLayer, second: LinearLayer, hidden: StridedView, out: StridedView): void;
   /**
    * 2-D cross-correlation as PyTorch's conv2d: input [N, C, H, W], weight
    * [O, C / groups, KH, KW], bias [O] or null, out [N, O, OH, OW].

@@ -7,10 +7,16 @@
 //   -1 (none) or a parameterless UnaryOp code (then C's columns must be contiguous);
 //   packed: B packed ahead by packB (checked: a packed B, this ISA, K x N) or null
 // packB(M, K, N, aColStride, B, bOffset, bRowStride, bColStride, previous) -> Float32Array | null
+// linearPairRow(x, w1, w2t, b1, b2, h, y, numbers) with numbers a Float64Array of
+//   [k, hidden, n, xOffset, w1Offset, w1RowStride, w2tOffset, w2tRowStride, b1Offset,
+//    b2Offset, hOffset, yOffset, activation1, activation2]: one row through two linear
+//   layers (linear-pair.h); x, the rows of w1 and w2t, b1, b2, h and y contiguous; b1, b2
+//   null for none; h and y must not overlap each other or an input
 // sgemmBatched(batch, M, N, K, alpha, A, aOffset, aBatchStride, aRowStride, aColStride,
 //              B, bOffset, bBatchStride, bRowStride, bColStride, beta,
 //              C, cOffset, cBatchStride, cRowStride, cColStride)
 #include "args.h"
+#include "linear-pair.h"
 #include "bindings.h"
 #include "packed-b.h"
 #include "sgemm.h"
@@ -160,6 +166,70 @@ Napi::Value SgemmBatched(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// The floats [offset, offset + n) of a span, as addresses, for the overlap checks.
+struct Extent {
+  const char* name;
+  const float* lo;
+  const float* hi;
+};
+
+Extent extent_of(const char* name, const F32Span& span, int64_t offset, int64_t n) {
+  if (!span.present || n == 0) return {name, nullptr, nullptr};
+  return {name, span.data + offset, span.data + offset + n};
+}
+
+bool overlap(const Extent& a, const Extent& b) { return a.lo != nullptr && b.lo != nullptr && a.lo < b.hi && b.lo < a.hi; }
+
+void check_activation(Napi::Env env, const char* fn, const char* name, int64_t activation) {
+  if (activation != -1 && !is_epilogue_activation(activation)) {
+    throw_range(env, fn, std::string(name) + " " + std::to_string(activation) +
+                             " is not -1 (none), relu, tanh, sigmoid, gelu, gelu_tanh or silu");
+  }
+}
+
+Napi::Value LinearPairRowBinding(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* fn = "linearPairRow";
+  expect_arg_count(info, fn, 8);
+  const F32Span x = f32_span(info, 0, fn, "x", false), w1 = f32_span(info, 1, fn, "w1", false),
+                w2t = f32_span(info, 2, fn, "w2t", false), b1 = f32_span(info, 3, fn, "b1", true),
+                b2 = f32_span(info, 4, fn, "b2", true), h = f32_span(info, 5, fn, "h", false),
+                y = f32_span(info, 6, fn, "y", false);
+  const double* n = number_array(info, 7, fn, "numbers", 14);
+  const int64_t k = int_entry(env, n, 0, fn, "k", true), hidden = int_entry(env, n, 1, fn, "hidden", true),
+                width = int_entry(env, n, 2, fn, "n", true);
+  const int64_t xo = int_entry(env, n, 3, fn, "xOffset", true), w1o = int_entry(env, n, 4, fn, "w1Offset", true),
+                w1rs = int_entry(env, n, 5, fn, "w1RowStride", true), w2to = int_entry(env, n, 6, fn, "w2tOffset", true),
+                w2trs = int_entry(env, n, 7, fn, "w2tRowStride", true), b1o = int_entry(env, n, 8, fn, "b1Offset", true),
+                b2o = int_entry(env, n, 9, fn, "b2Offset", true), ho = int_entry(env, n, 10, fn, "hOffset", true),
+                yo = int_entry(env, n, 11, fn, "yOffset", true);
+  const int64_t act1 = int_entry(env, n, 12, fn, "activation1", false), act2 = int_entry(env, n, 13, fn, "activation2", false);
+  check_activation(env, fn, "activation1", act1);
+  check_activation(env, fn, "activation2", act2);
+  check_span(env, fn, "x", xo, k, x.length);
+  check_matrix(env, fn, "w1", hidden, k, w1o, w1rs, 1, w1.length);
+  check_matrix(env, fn, "w2t", hidden, width, w2to, w2trs, 1, w2t.length);
+  if (b1.present) check_span(env, fn, "b1", b1o, hidden, b1.length);
+  if (b2.present) check_span(env, fn, "b2", b2o, width, b2.length);
+  check_span(env, fn, "h", ho, hidden, h.length);
+  check_span(env, fn, "y", yo, width, y.length);
+  const int64_t w1_span = hidden == 0 || k == 0 ? 0 : (hidden - 1) * w1rs + k;
+  const int64_t w2t_span = hidden == 0 || width == 0 ? 0 : (hidden - 1) * w2trs + width;
+  const Extent inputs[] = {extent_of("x", x, xo, k), extent_of("w1", w1, w1o, w1_span), extent_of("w2t", w2t, w2to, w2t_span),
+                           extent_of("b1", b1, b1o, hidden), extent_of("b2", b2, b2o, width)};
+  const Extent outputs[] = {extent_of("h", h, ho, hidden), extent_of("y", y, yo, width)};
+  if (overlap(outputs[0], outputs[1])) throw_range(env, fn, "h overlaps y");
+  for (const Extent& out : outputs) {
+    for (const Extent& in : inputs) {
+      if (overlap(out, in)) throw_range(env, fn, std::string(out.name) + " overlaps " + in.name);
+    }
+  }
+  linear_pair_row(active_isa(), {size_t(k), size_t(hidden), size_t(width), x.data + xo, w1.data + w1o, w1rs,
+                                 b1.present ? b1.data + b1o : nullptr, int(act1), w2t.data + w2to, w2trs,
+                                 b2.present ? b2.data + b2o : nullptr, int(act2), h.data + ho, y.data + yo});
+  return env.Undefined();
+}
+
 }  // namespace
 
 void register_gemm(Napi::Env env, Napi::Object exports) {
@@ -167,6 +237,7 @@ void register_gemm(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemmFused", Napi::Function::New(env, SgemmFused));
   exports.Set("packB", Napi::Function::New(env, PackB));
   exports.Set("sgemmBatched", Napi::Function::New(env, SgemmBatched));
+  exports.Set("linearPairRow", Napi::Function::New(env, LinearPairRowBinding));
 }
 
 }  // namespace tsjit

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #endif
 #include "f32-gemm/f32-gemm-pack.h"
+#include "pass-directions.h"
 #include "threadpool.h"
 
 namespace tsjit {
@@ -230,38 +231,6 @@ void gemm_threaded(const GemmConfig& g, const Product& p, int threads) {
 // Rows of A per GEMV kernel call (their per-row outputs live on the stack).
 constexpr size_t kGemvRowBlock = 8;
 
-// Note [Alternating passes]: a GEMV reads every float of its weight once per call, so
-// when the weights a model reads in turn outgrow L2 (mlp b1: 2.7 MB; cnn's fc1 alone:
-// 4.7 MB; 2 MiB of L2 per core) a pass in the same order every call misses on every
-// line: the lines it needs first are the ones the last pass read first, and evicted
-// first. Taking the column blocks in the opposite order from one call to the next
-// starts each pass with the lines the previous one left in L2, so about an L2's worth
-// of every pass hits (on one core of our AVX-512 machine, cnn's fc1 152 -> 111 µs, the
-// three mlp b1 layers 66 -> 44 µs; the rate beyond L2 is ~28 GB/s per core with or
-// without software prefetch). Each weight, by its address, keeps its own direction:
-// one toggle for all products would not alternate a model's layers when it makes an
-// even number of GEMV calls per run. A direct-mapped table per calling thread; two
-// weights sharing a slot only lose the alternation, the results are the same floats.
-class PassDirections {
- public:
-  // The direction of this pass over b: the opposite of the last pass over it.
-  bool next_descending(const float* b) {
-    Slot& slot = slots_[(reinterpret_cast<uintptr_t>(b) >> 6) * 0x9E3779B97F4A7C15ull >> (64 - kLogSlots)];
-    slot.descending = slot.b == b && !slot.descending;
-    slot.b = b;
-    return slot.descending;
-  }
-
- private:
-  static constexpr int kLogSlots = 8;
-  struct Slot {
-    const float* b = nullptr;
-    bool descending = false;
-  };
-  Slot slots_[size_t(1) << kLogSlots];
-};
-
-thread_local PassDirections pass_directions;
 
 // Rows [m0, m1) x columns [n0, n1) of a GEMV-shaped product, kGemvRowBlock rows of A
 // per kernel call, each call's column blocks in the order `descending` says.
@@ -296,7 +265,7 @@ void gemv_part(const IsaKernels& isa, const Product& p, size_t m0, size_t m1, si
 void gemv(const IsaKernels& isa, const Product& p, int threads) {
   const size_t NR = size_t(isa.gemm.nr), unit_rows = 4;
   const bool by_rows = p.N <= NR;
-  const bool descending = pass_directions.next_descending(p.b.p);
+  const bool descending = pass_directions().next_descending(p.b.p);
   const size_t units = by_rows ? (p.M + unit_rows - 1) / unit_rows : (p.N + NR - 1) / NR;
   const int tasks = int(std::min<size_t>(size_t(threads), units));
   thread_pool().run_by_thread(tasks, [&](int t) {

@@ -6,7 +6,7 @@
 import { check, formatShape } from "../errors.js";
 import type { Backend } from "../kernels/Backend.js";
 import { resultType, type Scalar } from "../tensor/dtype.js";
-import { EPILOGUE_ACTIVATIONS, type EpilogueActivation } from "../kernels/linalg.js";
+import { EPILOGUE_ACTIVATIONS, type EpilogueActivation, type LinearLayer } from "../kernels/linalg.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, type Shape } from "../tensor/shape.js";
 import { stridedView, viewOf, type StridedView, type Tensor } from "../tensor/Tensor.js";
 import { callTensorOp } from "./dispatch.js";
@@ -16,7 +16,10 @@ import { requireFloat32 } from "./requireFloat32.js";
 
 type Pair = [self: Tensor, other: Tensor];
 
-function requireSameFloatDType(op: string, a: Tensor, b: Tensor): void {
+/** A tensor, or the dtype and shape a tensor will have (the hidden result of a linear pair). */
+type Operand = Pick<Tensor, "dtype" | "shape">;
+
+function requireSameFloatDType(op: string, a: Operand, b: Operand): void {
   check(
     a.dtype === b.dtype,
     op,
@@ -251,11 +254,11 @@ defineOp<[self: Tensor, mat1: Tensor, mat2: Tensor, beta: Scalar, alpha: Scalar]
 });
 
 /** linear's checks and result: input [..., in], weight [out, in], bias broadcasting to [..., out]. */
-function inferLinear(op: string, input: Tensor, weight: Tensor, bias: Tensor | null): TensorMeta {
-  check(input.ndim >= 1, op, () => `input must be at least 1-D, got shape ${formatShape(input.shape)}`, "SHAPE_MISMATCH");
+function inferLinear(op: string, input: Operand, weight: Tensor, bias: Tensor | null): TensorMeta {
+  check(input.shape.length >= 1, op, () => `input must be at least 1-D, got shape ${formatShape(input.shape)}`, "SHAPE_MISMATCH");
   requireRank(op, "weight", weight, 2);
   requireSameFloatDType(op, input, weight);
-  const inFeatures = input.shape[input.ndim - 1]!;
+  const inFeatures = input.shape[input.shape.length - 1]!;
   check(
     inFeatures === weight.shape[1],
     op,
@@ -337,6 +340,60 @@ defineOp<[input: Tensor, weight: Tensor, bias: Tensor | null, activation: string
   },
   run: ([input, weight, bias, activation], [out], backend) =>
     runLinear(input, weight, bias, out!, backend, requireEpilogueActivation("linear_act", activation)),
+});
+
+/** A linear pair's activation: an epilogue activation, or "none". */
+function requirePairActivation(name: string, activation: string): EpilogueActivation | null {
+  check(
+    activation === "none" || (EPILOGUE_ACTIVATIONS as readonly string[]).includes(activation),
+    "linear_act_linear",
+    () => `${name} must be "none" or one of ${EPILOGUE_ACTIVATIONS.join(", ")}, got ${JSON.stringify(activation)}`,
+  );
+  return activation === "none" ? null : (activation as EpilogueActivation);
+}
+
+/** One layer of a pair for the backend, or null when its bias is not one row of [rows, N]. */
+function pairLayer(weight: Tensor, bias: Tensor | null, activation: EpilogueActivation | null): LinearLayer | null {
+  const biasRow = bias ? asBiasRow(bias, weight.shape[0]!) : null;
+  if (bias && !biasRow) return null;
+  return { weight, bias: biasRow, activation };
+}
+
+/**
+ * Note [Linear pairs]: `tsjit::linear_act_linear(input, weight1, bias1, activation1,
+ * weight2, bias2, activation2)` is two linear layers in a row, each with its activation
+ * or "none": hidden = activation1(linear(input, weight1, bias1)) and output =
+ * activation2(linear(hidden, weight2, bias2)), with linear's checks on each, and returns
+ * both. The graph reads only the output; the hidden result is where the kernel puts the
+ * layer between, so the executor's arena recycles it as it would the first layer's
+ * output. fuseLinearPairs makes it, so that the native backend can stream both weights
+ * of a one-row pair in one pass (runtime/native/linear-pair.cc).
+ */
+defineOp<[input: Tensor, weight1: Tensor, bias1: Tensor | null, activation1: string, weight2: Tensor, bias2: Tensor | null, activation2: string]>({
+  schema:
+    "tsjit::linear_act_linear(Tensor input, Tensor weight1, Tensor? bias1, str activation1, Tensor weight2, Tensor? bias2, str activation2) -> (Tensor hidden, Tensor output)",
+  kind: "kernel",
+  infer: ([input, weight1, bias1, activation1, weight2, bias2, activation2]) => {
+    requirePairActivation("activation1", activation1);
+    requirePairActivation("activation2", activation2);
+    const hidden = inferLinear("linear_act_linear", input, weight1, bias1);
+    return [hidden, inferLinear("linear_act_linear", hidden, weight2, bias2)];
+  },
+  run: ([input, weight1, bias1, activation1, weight2, bias2, activation2], [hidden, out], backend) => {
+    const act1 = requirePairActivation("activation1", activation1);
+    const act2 = requirePairActivation("activation2", activation2);
+    const rows = asRows(input);
+    const first = pairLayer(weight1, bias1, act1);
+    const second = pairLayer(weight2, bias2, act2);
+    if (rows && first && second) {
+      const M = rows.shape[0]!;
+      const [H, N] = [weight1.shape[0]!, weight2.shape[0]!];
+      backend.linearPair(rows, first, second, stridedView(hidden!, [M, H], [H, 1], hidden!.offset), stridedView(out!, [M, N], [N, 1], out!.offset));
+      return;
+    }
+    runLinear(input, weight1, bias1, hidden!, backend, act1);
+    runLinear(hidden!, weight2, bias2, out!, backend, act2);
+  },
 });
 
 /**

@@ -12,6 +12,7 @@
 export const OVERWRITING_OPS: ReadonlySet<string> = new Set([
   "aten::linear",
   "tsjit::linear_act",
+  "tsjit::linear_act_linear",
   "aten::matmul",
   "aten::mm",
   "aten::bmm",

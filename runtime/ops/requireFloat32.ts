@@ -2,7 +2,7 @@
 import { check, formatShape } from "../errors.js";
 import type { Tensor } from "../tensor/Tensor.js";
 
-export function requireFloat32(op: string, argName: string, t: Tensor): void {
+export function requireFloat32(op: string, argName: string, t: Pick<Tensor, "dtype" | "shape">): void {
   check(
     t.dtype === "float32",
     op,

@@ -102,9 +102,9 @@ describe("replayed plans compute what the plan computes", () => {
     const module = optimizeForInference(trace(model, example!.inputs));
     const loaded = (await load(await save(module))) as ScriptModule;
     const want = valuesOf(module.forward(...example!.inputs));
-    const run = vi.spyOn(kernel("linear_act"), "run");
+    const run = vi.spyOn(kernel("linear_act_linear"), "run");
     for (let call = 0; call < 4; call++) expect(valuesOf(loaded.forward(...example!.inputs)), `call ${call}`).toEqual(want);
-    expect(run).toHaveBeenCalledTimes(2 * 2);
+    expect(run).toHaveBeenCalledTimes(2);
   });
 
   it("random straight-line and branching graphs, over repeated runs, and kept outputs stay as they were", () => {

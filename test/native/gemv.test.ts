@@ -17,17 +17,7 @@ import { linalgKernels } from "../../runtime/kernels/js/linalg.js";
 import { callSgemmFused } from "../../runtime/kernels/native/gemm.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
-
-/** Uniform in [-1, 1), reproducible from the seed. */
-function randomFrom(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return (): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 2 ** 32) * 2 - 1;
-  };
-}
+import { randomFrom } from "./randomArray.js";
 
 /** The elements from `fill` at `offset` on, whatever the offset; NaN around them (a read out of bounds shows). */
 function matrix(rows: number, cols: number, transposed: boolean, fill: () => number, offset = 1): StridedView {

@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { sgemm as jsSgemm, type MatrixRef } from "../../runtime/kernels/js/gemm.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
+import { randomFrom } from "./randomArray.js";
 
 interface Layout {
   readonly transposed: boolean;
@@ -44,17 +45,6 @@ function nativeSgemm(M: number, N: number, K: number, alpha: number, a: MatrixRe
 
 const layout = fc.record({ transposed: fc.boolean(), pad: fc.integer({ min: 0, max: 3 }), offset: fc.integer({ min: 0, max: 5 }) });
 const dim = fc.oneof(fc.integer({ min: 1, max: 70 }), fc.constantFrom(1, 2, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16, 17, 31, 32, 33, 63, 64, 65, 95, 96, 97, 128, 129));
-
-/** Uniform in [-1, 1), reproducible from the seed. */
-function randomFrom(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return (): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 2 ** 32) * 2 - 1;
-  };
-}
 
 /** Checks one product; returns nothing, throws on a mismatch. */
 function check(M: number, N: number, K: number, alpha: number, beta: number, la: Layout, lb: Layout, lc: Layout, seed: number): void {

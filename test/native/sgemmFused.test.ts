@@ -19,17 +19,7 @@ import { UNARY_CODES } from "../../runtime/kernels/native/elementwise.js";
 import { callSgemmFused } from "../../runtime/kernels/native/gemm.js";
 import type { StridedView } from "../../runtime/tensor/Tensor.js";
 import { isas, native, suiteName } from "./nativeAvailability.js";
-
-/** Uniform in [-2, 2), reproducible from the seed. */
-function randomFrom(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return (): number => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return ((s >>> 0) / 2 ** 32) * 4 - 2;
-  };
-}
+import { randomFrom } from "./randomArray.js";
 
 /** rows x cols, row-major or transposed, with `pad` extra elements per line and an offset of 3. */
 function matrix(rows: number, cols: number, transposed: boolean, pad: number, fill: () => number): StridedView {
@@ -53,7 +43,7 @@ interface Case {
 }
 
 function check({ M, N, K, transposeA, transposeB, beta, withBias, activation, cColStride, seed }: Case): void {
-  const random = randomFrom(seed);
+  const random = randomFrom(seed, 2);
   const a = matrix(M, K, transposeA, 1, random);
   const b = matrix(K, N, transposeB, 2, random);
   const lead = N * cColStride + 1;

@@ -34,6 +34,15 @@ const linearArgs = fc
   .record({ rows: fc.array(dim(3), { maxLength: 2 }), K: dim(), N: dim(), bias: fc.boolean(), s: seed })
   .map(({ rows, K, N, bias, s }) => [t([...rows, K], s), t([N, K], s + 1), bias ? t([N], s + 2) : null] as unknown[]);
 
+/** A linear pair: input [...rows, K], weight1 [H, K], weight2 [N, H], each layer's bias and activation (or "none"). */
+const pairActivation = fc.constantFrom("none", ...EPILOGUE_ACTIVATIONS);
+const linearPairArgs = fc
+  .record({ rows: fc.array(dim(3), { maxLength: 2 }), K: dim(), H: dim(), N: dim(), bias1: fc.boolean(), bias2: fc.boolean(), act1: pairActivation, act2: pairActivation, s: seed })
+  .map(({ rows, K, H, N, bias1, bias2, act1, act2, s }) => [
+    t([...rows, K], s), t([H, K], s + 1), bias1 ? t([H], s + 2) : null, act1,
+    t([N, H], s + 3), bias2 ? t([N], s + 4) : null, act2,
+  ] as unknown[]);
+
 const addmmArgs = fc
   .record({ M: dim(), K: dim(), N: dim(), row: fc.boolean(), s: seed })
   .map(({ M, K, N, row, s }) => [t(row ? [N] : [M, N], s), t([M, K], s + 1), t([K, N], s + 2)] as unknown[]);
@@ -68,6 +77,7 @@ const reductionArgs = fc
 export const OP_ARGUMENTS: Record<string, fc.Arbitrary<unknown[]>> = {
   "aten::linear": linearArgs,
   "tsjit::linear_act": fc.tuple(linearArgs, activation).map(([args, act]) => [...args, act]),
+  "tsjit::linear_act_linear": linearPairArgs,
   "aten::matmul": matmulOperands,
   "aten::mm": fc.record({ M: dim(), K: dim(), N: dim(), s: seed }).map(({ M, K, N, s }) => [t([M, K], s), t([K, N], s + 1)]),
   "aten::bmm": fc.record({ B: dim(2), M: dim(), K: dim(), N: dim(), s: seed }).map(({ B, M, K, N, s }) => [t([B, M, K], s), t([B, K, N], s + 1)]),

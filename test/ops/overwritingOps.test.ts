@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Tensor } from "../../runtime/index.js";
 import { opOfKind } from "../../runtime/ir/opKinds.js";
 import { OVERWRITING_OPS } from "../../runtime/ops/overwritingOps.js";
+import { markConstantWeight } from "../../runtime/kernels/constantWeights.js";
 import { UNZEROED_MIN_BYTES } from "../../runtime/ops/unzeroedStorage.js";
 import { withBackend } from "../../runtime/kernels/index.js";
 import { jsBackend } from "../../runtime/kernels/js/index.js";
@@ -52,8 +53,24 @@ const LARGE_CASES: Record<string, (s: number) => unknown[][]> = {
   "aten::mul.Scalar": (s) => [[t([200, 128], s), 0.5]],
   "aten::relu": (s) => [[t([200, 129], s)], [int64(t([200, 129], s))]],
   "aten::gelu": (s) => [[t([200, 129], s), "tanh"]],
+  "tsjit::linear_act_linear": (s) => [
+    // One row of constant weights: the native backend's pass over both (runtime/native/linear-pair.cc).
+    [t([1, 64], s), constantWeight(t([1100, 64], s + 1)), t([1100], s + 2), "relu", constantWeight(t([1100, 1100], s + 3)), null, "none"],
+    [t([3, 40], s), t([1100, 40], s + 1), null, "gelu", t([1100, 1100], s + 3), t([1100], s + 4), "tanh"],
+  ],
   "aten::tanh": (s) => [[t([200, 129], s)]],
 };
+
+/** `weight` marked as a frozen graph's constant weight (kernels/constantWeights.ts). */
+function constantWeight(weight: Tensor): Tensor {
+  markConstantWeight(weight.storage);
+  return weight;
+}
+
+/** An op's outputs: its one tensor, or its list. */
+function outputsOf(result: unknown): Tensor[] {
+  return Array.isArray(result) ? (result as Tensor[]) : [result as Tensor];
+}
 
 function nanFilled(shape: Shape, dtype: DType): Tensor {
   const storage = typedArrayFor(dtype, shape.reduce((n, size) => n * size, 1));
@@ -90,10 +107,12 @@ describe("overwriting ops (Note [Overwriting ops])", () => {
       fc.assert(
         fc.property(OP_ARGUMENTS[kind]!, (args) => {
           run(() => {
-            const want = runOp(op, args, emptyTensor) as Tensor;
-            const got = runOp(op, args, nanFilled) as Tensor;
-            expect([...got.shape]).toEqual([...want.shape]);
-            expect(sameElements(got, want), `${kind} on ${describeArgs(args)}`).toBe(true);
+            const want = outputsOf(runOp(op, args, emptyTensor));
+            const got = outputsOf(runOp(op, args, nanFilled));
+            want.forEach((w, i) => {
+              expect([...got[i]!.shape]).toEqual([...w.shape]);
+              expect(sameElements(got[i]!, w), `${kind} on ${describeArgs(args)}, output ${i}`).toBe(true);
+            });
           });
         }),
         { numRuns: 40 },
@@ -104,10 +123,12 @@ describe("overwriting ops (Note [Overwriting ops])", () => {
       const op = opOfKind(kind);
       run(() => {
         for (const args of LARGE_CASES[kind]!(7)) {
-          const want = runOp(op, args, emptyTensor) as Tensor;
-          expect(want.numel() * want.storage.BYTES_PER_ELEMENT, `${kind} on ${describeArgs(args)}`).toBeGreaterThanOrEqual(UNZEROED_MIN_BYTES);
-          const got = runOp(op, args, nanFilled) as Tensor;
-          expect(sameElements(got, want), `${kind} on ${describeArgs(args)}`).toBe(true);
+          const want = outputsOf(runOp(op, args, emptyTensor));
+          const got = outputsOf(runOp(op, args, nanFilled));
+          want.forEach((w, i) => {
+            expect(w.numel() * w.storage.BYTES_PER_ELEMENT, `${kind} on ${describeArgs(args)}, output ${i}`).toBeGreaterThanOrEqual(UNZEROED_MIN_BYTES);
+            expect(sameElements(got[i]!, w), `${kind} on ${describeArgs(args)}, output ${i}`).toBe(true);
+          });
         }
       });
     });

@@ -7,7 +7,8 @@
  * the row selects of one tensor into one unbind (unbindSelects), products with the
  * tensor added to them (fuseMatmulAdd), products with their
  * activation (fuseActivationEpilogues), convolutions with the 2x2 max pooling after
- * them (fuseConvPool), then the pointwise chains left (fuseElementwiseChains), and
+ * them (fuseConvPool), two linear layers in a row (fuseLinearPairs), then the pointwise
+ * chains left (fuseElementwiseChains), and
  * drop what that left dead.
  */
 import type { Graph } from "../../ir/Graph.js";
@@ -18,6 +19,7 @@ import { eliminateDeadCode } from "./eliminateDeadCode.js";
 import { fuseActivationEpilogues } from "./fuseActivationEpilogues.js";
 import { fuseConvPool } from "./fuseConvPool.js";
 import { fuseElementwiseChains } from "./fuseElementwiseChains.js";
+import { fuseLinearPairs } from "./fuseLinearPairs.js";
 import { fuseMatmulAdd } from "./fuseMatmulAdd.js";
 import { freeze, frozenModuleWith, isFrozen, type FreezeOptions } from "./freeze.js";
 import { propagateConstants } from "./propagateConstants.js";
@@ -40,7 +42,7 @@ export function optimizeForInference(module: ScriptModule, options: OptimizeOpti
 
 /** The constants the fused nodes no longer read (an alpha, an approximate) go too. */
 function fuse(graph: Graph, elementwise: boolean): Graph {
-  const epilogues = fuseConvPool(fuseActivationEpilogues(fuseMatmulAdd(unbindSelects(stackMatmuls(graph)))));
+  const epilogues = fuseLinearPairs(fuseConvPool(fuseActivationEpilogues(fuseMatmulAdd(unbindSelects(stackMatmuls(graph))))));
   return eliminateDeadCode(elementwise ? fuseElementwiseChains(epilogues) : epilogues);
 }
 

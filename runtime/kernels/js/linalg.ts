@@ -1,4 +1,4 @@
-import type { EpilogueActivation, LinalgKernels } from "../linalg.js";
+import type { EpilogueActivation, LinalgKernels, LinearLayer } from "../linalg.js";
 import type { StridedView } from "../../tensor/Tensor.js";
 import { convKernels } from "./conv.js";
 import { elementwiseKernels } from "./elementwise.js";
@@ -140,4 +140,16 @@ function matmulFused(a: StridedView, b: StridedView, out: StridedView, beta: num
   if (activation) elementwiseKernels.unary(activation, out, out, []);
 }
 
-export const linalgKernels: LinalgKernels = { matmul, matmulFused, ...convKernels, ...poolKernels };
+/** A linear layer's weight [out, in] read as the product's B [in, out], in place. */
+export function transposedWeight(weight: StridedView): StridedView {
+  const { storage, shape, strides, offset, dtype } = weight;
+  return { storage, shape: [shape[1]!, shape[0]!], strides: [strides[1]!, strides[0]!], offset, dtype };
+}
+
+/** The reference: one layer's product, then the other's. */
+function linearPair(a: StridedView, first: LinearLayer, second: LinearLayer, hidden: StridedView, out: StridedView): void {
+  matmulFused(a, transposedWeight(first.weight), hidden, 0, first.bias, first.activation);
+  matmulFused(hidden, transposedWeight(second.weight), out, 0, second.bias, second.activation);
+}
+
+export const linalgKernels: LinalgKernels = { matmul, matmulFused, linearPair, ...convKernels, ...poolKernels };

@@ -5,7 +5,9 @@
  */
 import type { Backend } from "../Backend.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
-import { linalgKernels as jsLinalg, matmulWith, type BatchedGemm } from "../js/linalg.js";
+import { linalgKernels as jsLinalg, matmulWith, transposedWeight, type BatchedGemm } from "../js/linalg.js";
+import type { LinearLayer } from "../linalg.js";
+import type { StridedView } from "../../tensor/Tensor.js";
 import { isConstantWeight, storageWrites } from "../constantWeights.js";
 import { UNARY_CODES } from "./elementwise.js";
 import type { CoreBinding } from "./loader.js";
@@ -39,6 +41,16 @@ export interface GemmBinding {
     B: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
     previous: Float32Array | null,
   ): Float32Array | null;
+  /**
+   * One row through two linear layers (runtime/native/linear-pair.h): h = act1(w1 . x +
+   * b1), y = act2(w2t^T . h + b2); `numbers` holds [k, hidden, n, xOffset, w1Offset,
+   * w1RowStride, w2tOffset, w2tRowStride, b1Offset, b2Offset, hOffset, yOffset,
+   * activation1, activation2], activations a UNARY_CODES code without parameters or -1.
+   */
+  linearPairRow(
+    x: Float32Array, w1: Float32Array, w2t: Float32Array, b1: Float32Array | null, b2: Float32Array | null,
+    h: Float32Array, y: Float32Array, numbers: Float64Array,
+  ): void;
   sgemmBatched(
     batch: number, M: number, N: number, K: number, alpha: number,
     A: Float32Array, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -161,7 +173,50 @@ interface PackedView {
   readonly unpackedProducts: Set<number>;
 }
 
-export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaGeneration" | "misalignment">): Pick<Backend, "matmul" | "matmulFused"> {
+/** Reused for every call: the binding reads it before returning. */
+const pairNumbers = new Float64Array(14);
+
+/** A bias the native kernels read: float32 with contiguous entries. */
+function isNativeBias(bias: StridedView | null): boolean {
+  return !bias || (bias.storage instanceof Float32Array && (bias.strides[0] === 1 || bias.shape[0] === 1));
+}
+
+/** The addon's one-row pair, or false when the operands are not what it reads (then the caller runs two products). */
+function callLinearPairRow(
+  binding: GemmBinding, streamedWeights: StreamedWeights,
+  a: StridedView, first: LinearLayer, second: LinearLayer, hidden: StridedView, out: StridedView,
+): boolean {
+  const [M, K] = a.shape as [number, number];
+  const [H, N] = [first.weight.shape[0]!, second.weight.shape[0]!];
+  const float32 = a.storage instanceof Float32Array && hidden.storage instanceof Float32Array && out.storage instanceof Float32Array;
+  if (M !== 1 || !float32 || a.strides[1] !== 1 || !isNativeBias(first.bias) || !isNativeBias(second.bias)) return false;
+  const transposed = (w: StridedView): MatrixRef => ({ data: w.storage, offset: w.offset, rowStride: w.strides[1]!, colStride: w.strides[0]! });
+  const weights = streamedWeights.forLinearPair(K, H, N, transposed(first.weight), transposed(second.weight));
+  if (!weights) return false;
+  const n = pairNumbers;
+  n[0] = K;
+  n[1] = H;
+  n[2] = N;
+  n[3] = a.offset;
+  n[4] = weights.first.offset;
+  n[5] = weights.first.colStride;
+  n[6] = weights.second.offset;
+  n[7] = weights.second.rowStride;
+  n[8] = first.bias ? first.bias.offset : 0;
+  n[9] = second.bias ? second.bias.offset : 0;
+  n[10] = hidden.offset;
+  n[11] = out.offset;
+  n[12] = first.activation ? UNARY_CODES[first.activation]! : -1;
+  n[13] = second.activation ? UNARY_CODES[second.activation]! : -1;
+  binding.linearPairRow(
+    a.storage as Float32Array, weights.first.data as Float32Array, weights.second.data as Float32Array,
+    first.bias ? (first.bias.storage as Float32Array) : null, second.bias ? (second.bias.storage as Float32Array) : null,
+    hidden.storage as Float32Array, out.storage as Float32Array, n,
+  );
+  return true;
+}
+
+export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaGeneration" | "misalignment">): Pick<Backend, "matmul" | "matmulFused" | "linearPair"> {
   const packedWeights = new PackedWeights(binding);
   const streamedWeights = new StreamedWeights(binding);
   /** The contract of js/gemm.ts's sgemm; float32 storage goes native, anything else stays in JS. */
@@ -193,7 +248,12 @@ export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaG
       c.data, c.offset, cBatch, c.rowStride, c.colStride,
     );
   };
-  return {
+  const kernels: Pick<Backend, "matmul" | "matmulFused" | "linearPair"> = {
+    linearPair(a, first, second, hidden, out) {
+      if (callLinearPairRow(binding, streamedWeights, a, first, second, hidden, out)) return;
+      kernels.matmulFused(a, transposedWeight(first.weight), hidden, 0, first.bias, first.activation);
+      kernels.matmulFused(hidden, transposedWeight(second.weight), out, 0, second.bias, second.activation);
+    },
     matmul(a, b, out, alpha, beta) {
       if (out.shape.length === 2 && a.storage instanceof Float32Array && b.storage instanceof Float32Array && out.storage instanceof Float32Array) {
         // One product: the addon's sgemm as is, the product sgemmBatched ran as a batch of one (B unpacked).
@@ -215,8 +275,7 @@ export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaG
       const [M, K] = a.shape as [number, number];
       const N = b.shape[1]!;
       const float32 = a.storage instanceof Float32Array && b.storage instanceof Float32Array && out.storage instanceof Float32Array;
-      const nativeBias = !bias || (bias.storage instanceof Float32Array && (bias.strides[0] === 1 || N === 1));
-      if (!float32 || !nativeBias || out.strides[1] !== 1) {
+      if (!float32 || !isNativeBias(bias) || out.strides[1] !== 1) {
         jsLinalg.matmulFused(a, b, out, beta, bias, activation);
         return;
       }
@@ -234,4 +293,5 @@ export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaG
       });
     },
   };
+  return kernels;
 }

@@ -24,6 +24,11 @@
  * from a copy on a 64-byte boundary when they are not on one already, and row-major
  * copies are made on one. The copy is the same floats in the same layout: results do
  * not change. It costs a second copy of those weights in memory, as the row-major ones do.
+ *
+ * A linear pair (Note [Linear pairs by hidden blocks] in runtime/native/linear-pair.cc)
+ * reads its first weight's rows from a 64-byte boundary and its second weight
+ * transposed, row-major, whatever their sizes: `forLinearPair` keeps those copies the
+ * same way, apart from the ones for single products.
  */
 import { isConstantWeight, storageWrites } from "../constantWeights.js";
 import type { MatrixRef } from "../js/gemm.js";
@@ -36,6 +41,11 @@ const MAX_FLOATS = 128 * 1024;
 /** Smaller weights are read where they are: a one-row product of them costs its call, not its loads. */
 const MIN_ALIGNED_FLOATS = 16 * 1024;
 
+/** A constant weight read transposed: each column of B is a run of K floats. */
+function isStreamableWeight(b: MatrixRef, K: number): boolean {
+  return b.rowStride === 1 && b.colStride >= K && b.data instanceof Float32Array && isConstantWeight(b.data);
+}
+
 interface RowMajorCopy {
   readonly offset: number;
   readonly rowStride: number;
@@ -46,30 +56,60 @@ interface RowMajorCopy {
   readonly rows: MatrixRef;
 }
 
+/** B's layouts for a linear pair: the first weight's rows (B's columns), the second weight transposed (B's rows). */
+export interface LinearPairWeights {
+  readonly first: MatrixRef;
+  readonly second: MatrixRef;
+}
+
 export class StreamedWeights {
   readonly #copies = new WeakMap<Float32Array, RowMajorCopy>();
+  readonly #pairFirst = new WeakMap<Float32Array, RowMajorCopy>();
+  readonly #pairSecond = new WeakMap<Float32Array, RowMajorCopy>();
 
   constructor(private readonly binding: Pick<CoreBinding, "misalignment">) {}
 
   /** B to read for a product of M rows: a copy when the notes say so (row-major, or on a 64-byte boundary), else B itself. */
   forProduct(M: number, K: number, N: number, b: MatrixRef): MatrixRef {
-    if (M !== 1 || b.rowStride !== 1 || b.colStride < K || !(b.data instanceof Float32Array) || !isConstantWeight(b.data)) return b;
-    const writes = storageWrites(b.data);
-    const known = this.#copies.get(b.data);
+    if (M !== 1 || !isStreamableWeight(b, K)) return b;
+    return this.#cached(this.#copies, b, K, N, () => this.#readAs(b, K, N));
+  }
+
+  /**
+   * For a one-row pair of products, the first's B [K, H] and the second's [H, N], both
+   * constant weights read transposed (rowStride 1): the first's columns from a 64-byte
+   * boundary and the second row-major. Null when either is not such a weight.
+   */
+  forLinearPair(K: number, H: number, N: number, first: MatrixRef, second: MatrixRef): LinearPairWeights | null {
+    if (!isStreamableWeight(first, K) || !isStreamableWeight(second, H)) return null;
+    return {
+      first: this.#cached(this.#pairFirst, first, K, H, () => this.#alignedColumns(first, K, H)),
+      second: this.#cached(this.#pairSecond, second, H, N, () => ({ data: this.#rowMajor(second, H, N), offset: 0, rowStride: N, colStride: 1 })),
+    };
+  }
+
+  #cached(copies: WeakMap<Float32Array, RowMajorCopy>, b: MatrixRef, K: number, N: number, make: () => MatrixRef): MatrixRef {
+    const data = b.data as Float32Array;
+    const writes = storageWrites(data);
+    const known = copies.get(data);
     if (known && known.offset === b.offset && known.rowStride === b.rowStride && known.colStride === b.colStride && known.K === K && known.N === N && known.writes === writes) {
       return known.rows;
     }
-    const rows = this.#readAs(b, K, N);
-    this.#copies.set(b.data, { offset: b.offset, rowStride: b.rowStride, colStride: b.colStride, K, N, writes, rows });
+    const rows = make();
+    copies.set(data, { offset: b.offset, rowStride: b.rowStride, colStride: b.colStride, K, N, writes, rows });
     return rows;
   }
 
-  /** The row-major copy, an aligned copy, or B itself when its columns are on boundaries already, cannot all be (K not a multiple of 16), or are few. */
+  /** B's columns from a 64-byte boundary: an aligned copy, or B itself when they are on boundaries already or cannot all be (K not a multiple of 16). */
+  #alignedColumns(b: MatrixRef, K: number, N: number): MatrixRef {
+    const onBoundary = (this.binding.misalignment(b.data as Float32Array) + 4 * b.offset) % 64 === 0 && (4 * b.colStride) % 64 === 0;
+    return onBoundary || K % 16 !== 0 ? b : { data: this.#aligned(b, K, N), offset: 0, rowStride: 1, colStride: K };
+  }
+
+  /** The row-major copy, the aligned columns, or B itself when they are few. */
   #readAs(b: MatrixRef, K: number, N: number): MatrixRef {
     if (N >= MIN_COLUMNS && K * N <= MAX_FLOATS) return { data: this.#rowMajor(b, K, N), offset: 0, rowStride: N, colStride: 1 };
-    const onBoundary = (this.binding.misalignment(b.data as Float32Array) + 4 * b.offset) % 64 === 0 && (4 * b.colStride) % 64 === 0;
-    if (onBoundary || K % 16 !== 0 || K * N < MIN_ALIGNED_FLOATS) return b;
-    return { data: this.#aligned(b, K, N), offset: 0, rowStride: 1, colStride: K };
+    return K * N < MIN_ALIGNED_FLOATS ? b : this.#alignedColumns(b, K, N);
   }
 
   #rowMajor(b: MatrixRef, K: number, N: number): Float32Array {

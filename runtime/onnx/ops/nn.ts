@@ -35,13 +35,27 @@ function transposedWeight(n: NodeLowering, index: number): LoweredTensor {
   return n.op("Transpose", [w], w.dtype, 2, { perm: { ints: [1, 0] } });
 }
 
-/** linear(x, W, b): Gemm for a 2-D input, MatMul by Wᵀ (+ Add b) otherwise. */
-function linear(n: NodeLowering): LoweredTensor {
-  const x = n.tensor(0);
-  const bias = n.optionalTensor(2);
-  if (x.rank === 2) return n.op("Gemm", bias ? [x, n.tensor(1), bias] : [x, n.tensor(1)], x.dtype, 2, { transB: { int: 1 } });
-  const product = matmul(n, x, transposedWeight(n, 1));
+/** linear(x, W, b) with W and b the node's inputs at weightIndex and biasIndex: Gemm for a 2-D x, MatMul by Wᵀ (+ Add b) otherwise. */
+function linearOf(n: NodeLowering, x: LoweredTensor, weightIndex: number, biasIndex: number): LoweredTensor {
+  const bias = n.optionalTensor(biasIndex);
+  const weight = () => n.tensor(weightIndex);
+  if (x.rank === 2) return n.op("Gemm", bias ? [x, weight(), bias] : [x, weight()], x.dtype, 2, { transB: { int: 1 } });
+  const product = matmul(n, x, transposedWeight(n, weightIndex));
   return bias ? n.op("Add", [product, bias], x.dtype, product.rank) : product;
+}
+
+function linear(n: NodeLowering): LoweredTensor {
+  return linearOf(n, n.tensor(0), 1, 2);
+}
+
+/** tsjit::linear_act_linear: each layer as tsjit::linear_act (or aten::linear, for "none") lowers; the hidden result and the output. */
+function linearPair(n: NodeLowering): LoweredTensor[] {
+  const layer = (x: LoweredTensor, weightIndex: number) => {
+    const product = linearOf(n, x, weightIndex, weightIndex + 1);
+    return n.str(weightIndex + 2) === "none" ? product : fusedActivation(n, product, weightIndex + 2);
+  };
+  const hidden = layer(n.tensor(0), 1);
+  return [hidden, layer(hidden, 4)];
 }
 
 /** Conv's attributes: ONNX pads are all begins, then all ends. */
@@ -279,6 +293,7 @@ function convActivationPool2x2(n: NodeLowering): LoweredTensor {
 export const NN_MAPPINGS: OpMappingTable = {
   "aten::linear": { onnx: "Gemm (2-D input) or MatMul + Add", lower: linear },
   "tsjit::linear_act": { onnx: "linear's mapping, then the activation's", lower: (n) => fusedActivation(n, linear(n), 3) },
+  "tsjit::linear_act_linear": { onnx: "linear_act's mapping twice (linear's for \"none\")", lower: linearPair },
   "aten::matmul": { onnx: "MatMul", lower: (n) => matmul(n, n.tensor(0), n.tensor(1)) },
   "aten::mm": { onnx: "MatMul", lower: (n) => matmul(n, n.tensor(0), n.tensor(1)) },
   "aten::bmm": { onnx: "MatMul", lower: (n) => matmul(n, n.tensor(0), n.tensor(1)) },
