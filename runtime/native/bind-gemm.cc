@@ -11,7 +11,8 @@
 //   [k, hidden, n, xOffset, w1Offset, w1RowStride, w2tOffset, w2tRowStride, b1Offset,
 //    b2Offset, hOffset, yOffset, activation1, activation2]: one row through two linear
 //   layers (linear-pair.h); x, the rows of w1 and w2t, b1, b2, h and y contiguous; b1, b2
-//   null for none; h and y must not overlap each other or an input
+//   null for none; h and y must not overlap each other or an input. Returns false,
+//   writing nothing, when the pair is too large for one pass (linear-pair.h)
 // sgemmBatched(batch, M, N, K, alpha, A, aOffset, aBatchStride, aRowStride, aColStride,
 //              B, bOffset, bBatchStride, bRowStride, bColStride, beta,
 //              C, cOffset, cBatchStride, cRowStride, cColStride)
@@ -224,10 +225,10 @@ Napi::Value LinearPairRowBinding(const Napi::CallbackInfo& info) {
       if (overlap(out, in)) throw_range(env, fn, std::string(out.name) + " overlaps " + in.name);
     }
   }
-  linear_pair_row(active_isa(), {size_t(k), size_t(hidden), size_t(width), x.data + xo, w1.data + w1o, w1rs,
-                                 b1.present ? b1.data + b1o : nullptr, int(act1), w2t.data + w2to, w2trs,
-                                 b2.present ? b2.data + b2o : nullptr, int(act2), h.data + ho, y.data + yo});
-  return env.Undefined();
+  const bool done = linear_pair_row(active_isa(), {size_t(k), size_t(hidden), size_t(width), x.data + xo, w1.data + w1o, w1rs,
+                                                   b1.present ? b1.data + b1o : nullptr, int(act1), w2t.data + w2to, w2trs,
+                                                   b2.present ? b2.data + b2o : nullptr, int(act2), h.data + ho, y.data + yo});
+  return Napi::Boolean::New(env, done);
 }
 
 }  // namespace

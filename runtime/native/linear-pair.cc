@@ -39,15 +39,16 @@ void run_block(const IsaKernels& isa, const LinearPairRow& p, size_t block, bool
 
 }  // namespace
 
-void linear_pair_row(const IsaKernels& isa, const LinearPairRow& p) {
+bool linear_pair_row(const IsaKernels& isa, const LinearPairRow& p) {
+  const size_t blocks = (p.hidden + kHiddenBlock - 1) / kHiddenBlock;
+  if (blocks * p.n > kMaxPartialFloats) return false;
   if (p.hidden == 0) {
     // y = act2(b2): no hidden unit adds a term.
     for (size_t j = 0; j < p.n; j++) p.y[j] = p.b2 != nullptr ? p.b2[j] : 0.0f;
     const double no_params[2] = {0.0, 0.0};
     if (p.act2 >= 0 && p.n > 0) isa.vunary(p.act2, p.n, p.y, p.y, no_params);
-    return;
+    return true;
   }
-  const size_t blocks = (p.hidden + kHiddenBlock - 1) / kHiddenBlock;
   static thread_local std::vector<float> partials;
   if (partials.size() < blocks * p.n) partials.resize(blocks * p.n);
   float* partial = partials.data();
@@ -68,6 +69,7 @@ void linear_pair_row(const IsaKernels& isa, const LinearPairRow& p) {
   }
   const double no_params[2] = {0.0, 0.0};
   if (p.act2 >= 0) isa.vunary(p.act2, p.n, p.y, p.y, no_params);
+  return true;
 }
 
 }  // namespace tsjit

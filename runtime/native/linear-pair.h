@@ -10,6 +10,9 @@ namespace tsjit {
 // of n floats (row stride rs_w2t); b1 (hidden floats), b2 (n floats): null for none;
 // act1, act2: -1 or a parameterless UnaryOp (is_epilogue_activation). Writes h and y,
 // which must not overlap the inputs (the binding checks). Inputs must be validated.
+// Returns false, writing nothing, when the pair's partial sums (one row of n per block of
+// hidden units) would take more than kMaxPartialFloats: the caller runs the two
+// products instead.
 struct LinearPairRow {
   size_t k, hidden, n;
   const float* x;
@@ -25,6 +28,7 @@ struct LinearPairRow {
   float* y;
 };
 
-void linear_pair_row(const IsaKernels& isa, const LinearPairRow& p);
+constexpr size_t kMaxPartialFloats = size_t(256) * 1024;
+bool linear_pair_row(const IsaKernels& isa, const LinearPairRow& p);
 
 }  // namespace tsjit

@@ -6,8 +6,9 @@
  * biases or none, every activation and none, weights off a 64-byte boundary. Within
  * 1.2e-4 of the sum of the absolute terms (plus the activations' own rounding); NaN around every output, so a write out of
  * bounds shows; the same floats on every call (the passes alternate direction) and on
- * 1 and 2 threads; NaN and infinities as the reference has them; and the binding's
- * refusals of bad arguments, which leave the outputs untouched.
+ * 1 and 2 threads; NaN and infinities as the reference has them; a pair too large for
+ * one pass left to two products; and the binding's refusals of bad arguments, which
+ * leave the outputs untouched.
  */
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
@@ -186,6 +187,25 @@ describe.skipIf(!native)(suiteName("the native one-row linear pair equals the JS
     for (const s of specials) check({ K: 100, H: 130, N: 90, bias1: true, bias2: false, act1: null, act2: "sigmoid", weightOffset: 1, seed: 3, specials: s });
   });
 
+  it("leaves a pair too large for one pass to two products: the addon declines it, the backend runs the products", () => {
+    // One block of hidden units whose partial sums take more than 256 Ki floats: declined, nothing written.
+    const n = 256 * 1024 + 1;
+    const y = new Float32Array(n).fill(7);
+    const h = new Float32Array(1).fill(7);
+    const numbers = new Float64Array([2, 1, n, 0, 0, 2, 0, n, 0, 0, 0, 0, -1, -1]);
+    expect(native!.binding.linearPairRow(new Float32Array(2), new Float32Array(2), new Float32Array(n), null, null, h, y, numbers)).toBe(false);
+    expect(h[0]).toBe(7);
+    expect(y.every((v) => v === 7)).toBe(true);
+    // A second weight past 2 Mi floats is not copied transposed: the two products run, and equal the reference.
+    const calls = vi.spyOn(native!.binding, "linearPairRow");
+    try {
+      check({ K: 16, H: 64, N: 32 * 1024 + 1, bias1: true, bias2: true, act1: "relu", act2: null, weightOffset: 0, seed: 9 });
+      expect(calls).not.toHaveBeenCalled();
+    } finally {
+      calls.mockRestore();
+    }
+  });
+
   describe("linearPairRow refuses bad arguments and leaves h and y untouched", () => {
     const [K, H, N] = [4, 3, 2];
     type Args = [Float32Array, Float32Array, Float32Array, Float32Array | null, Float32Array | null, Float32Array, Float32Array, Float64Array];
@@ -208,7 +228,7 @@ describe.skipIf(!native)(suiteName("the native one-row linear pair equals the JS
 
     it("accepts the valid call", () => {
       const args = good();
-      native!.binding.linearPairRow(...args);
+      expect(native!.binding.linearPairRow(...args)).toBe(true);
       expect(Array.from(args[5])).toEqual([5, 5, 5]);
       expect(Array.from(args[6])).toEqual([15, 15]);
     });

@@ -46,11 +46,13 @@ export interface GemmBinding {
    * b1), y = act2(w2t^T . h + b2); `numbers` holds [k, hidden, n, xOffset, w1Offset,
    * w1RowStride, w2tOffset, w2tRowStride, b1Offset, b2Offset, hOffset, yOffset,
    * activation1, activation2], activations a UNARY_CODES code without parameters or -1.
+   * False, with nothing written, when the pair is too large for one pass (its partial
+   * sums, n floats per 64 hidden units, past 256 Ki floats).
    */
   linearPairRow(
     x: Float32Array, w1: Float32Array, w2t: Float32Array, b1: Float32Array | null, b2: Float32Array | null,
     h: Float32Array, y: Float32Array, numbers: Float64Array,
-  ): void;
+  ): boolean;
   sgemmBatched(
     batch: number, M: number, N: number, K: number, alpha: number,
     A: Float32Array, aOffset: number, aBatchStride: number, aRowStride: number, aColStride: number,
@@ -181,7 +183,7 @@ function isNativeBias(bias: StridedView | null): boolean {
   return !bias || (bias.storage instanceof Float32Array && (bias.strides[0] === 1 || bias.shape[0] === 1));
 }
 
-/** The addon's one-row pair, or false when the operands are not what it reads (then the caller runs two products). */
+/** The addon's one-row pair, or false when the operands are not what it reads or the pair is too large for one pass (then the caller runs two products). */
 function callLinearPairRow(
   binding: GemmBinding, streamedWeights: StreamedWeights,
   a: StridedView, first: LinearLayer, second: LinearLayer, hidden: StridedView, out: StridedView,
@@ -208,12 +210,11 @@ function callLinearPairRow(
   n[11] = out.offset;
   n[12] = first.activation ? UNARY_CODES[first.activation]! : -1;
   n[13] = second.activation ? UNARY_CODES[second.activation]! : -1;
-  binding.linearPairRow(
+  return binding.linearPairRow(
     a.storage as Float32Array, weights.first.data as Float32Array, weights.second.data as Float32Array,
     first.bias ? (first.bias.storage as Float32Array) : null, second.bias ? (second.bias.storage as Float32Array) : null,
     hidden.storage as Float32Array, out.storage as Float32Array, n,
   );
-  return true;
 }
 
 export function nativeGemmKernels(binding: GemmBinding & Pick<CoreBinding, "isaGeneration" | "misalignment">): Pick<Backend, "matmul" | "matmulFused" | "linearPair"> {

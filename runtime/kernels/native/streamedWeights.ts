@@ -27,8 +27,10 @@
  *
  * A linear pair (Note [Linear pairs by hidden blocks] in runtime/native/linear-pair.cc)
  * reads its first weight's rows from a 64-byte boundary and its second weight
- * transposed, row-major, whatever their sizes: `forLinearPair` keeps those copies the
- * same way, apart from the ones for single products.
+ * transposed, row-major: `forLinearPair` keeps those copies the same way, apart from the
+ * ones for single products, for a second weight of at most MAX_PAIR_FLOATS. A larger
+ * one is not copied (the pair runs as two products): the copy would cost its size again
+ * in memory, and weights that large stream from beyond L2 in whichever order they go.
  */
 import { isConstantWeight, storageWrites } from "../constantWeights.js";
 import type { MatrixRef } from "../js/gemm.js";
@@ -38,6 +40,8 @@ import type { CoreBinding } from "./loader.js";
 const MIN_COLUMNS = 256;
 /** Larger weights keep them too: a quarter of a 2 MiB L2. */
 const MAX_FLOATS = 128 * 1024;
+/** Larger second weights of a linear pair are not copied (see the note): 8 MiB. */
+const MAX_PAIR_FLOATS = 2 * 1024 * 1024;
 /** Smaller weights are read where they are: a one-row product of them costs its call, not its loads. */
 const MIN_ALIGNED_FLOATS = 16 * 1024;
 
@@ -78,10 +82,11 @@ export class StreamedWeights {
   /**
    * For a one-row pair of products, the first's B [K, H] and the second's [H, N], both
    * constant weights read transposed (rowStride 1): the first's columns from a 64-byte
-   * boundary and the second row-major. Null when either is not such a weight.
+   * boundary and the second row-major. Null when either is not such a weight, or the
+   * second is larger than MAX_PAIR_FLOATS.
    */
   forLinearPair(K: number, H: number, N: number, first: MatrixRef, second: MatrixRef): LinearPairWeights | null {
-    if (!isStreamableWeight(first, K) || !isStreamableWeight(second, H)) return null;
+    if (!isStreamableWeight(first, K) || !isStreamableWeight(second, H) || H * N > MAX_PAIR_FLOATS) return null;
     return {
       first: this.#cached(this.#pairFirst, first, K, H, () => this.#alignedColumns(first, K, H)),
       second: this.#cached(this.#pairSecond, second, H, N, () => ({ data: this.#rowMajor(second, H, N), offset: 0, rowStride: N, colStride: 1 })),
