@@ -1,7 +1,8 @@
 /**
  * SGEMM under matmul/mm/bmm/linear/addmm, for float32 storage (conv2d has its own
  * native kernel: conv.ts), reading constant weights packed once (PackedWeights), or
- * for a one-row product, row-major once (StreamedWeights).
+ * for a one-row product, row-major once (StreamedWeights); and linear pairs
+ * (tsjit::linear_act_linear), one row of them in one native pass.
  */
 import type { Backend } from "../Backend.js";
 import { sgemm as jsSgemm, type MatrixRef } from "../js/gemm.js";
