@@ -35,6 +35,14 @@ const double* number_array(const Napi::CallbackInfo& info, size_t i, const char*
 // Entry k of a number_array, checked as int_arg checks an argument.
 int64_t int_entry(Napi::Env env, const double* numbers, size_t k, const char* fn, const char* name, bool non_negative);
 
+// The bytes an operand's elements span (null: none, an empty operand), for the checks
+// that an output overlaps no input.
+struct ByteRange {
+  const char* lo = nullptr;
+  const char* hi = nullptr;  // one past the last byte
+  bool overlaps(const ByteRange& o) const { return lo != nullptr && o.lo != nullptr && lo < o.hi && o.lo < hi; }
+};
+
 // A rows x cols matrix at `offset` with the given strides must lie inside `length`.
 void check_matrix(Napi::Env env, const char* fn, const char* name, int64_t rows, int64_t cols, int64_t offset,
                   int64_t rs, int64_t cs, size_t length);

@@ -16,17 +16,10 @@ namespace {
 
 constexpr size_t kViewArgs = 10;
 
-// The bytes a view's elements span, for the overlap check.
-struct Span {
-  const char* lo = nullptr;
-  const char* hi = nullptr;  // one past the last byte
-  bool overlaps(const Span& o) const { return lo != nullptr && o.lo != nullptr && lo < o.hi && o.lo < hi; }
-};
-
 struct ViewArg {
   float* data;  // element [0, 0, 0, 0]
   int64_t dim[4], stride[4];
-  Span span;
+  ByteRange span;
   View4<const float> in() const { return {data, {dim[0], dim[1], dim[2], dim[3]}, {stride[0], stride[1], stride[2], stride[3]}}; }
   View4<float> out() const { return {data, {dim[0], dim[1], dim[2], dim[3]}, {stride[0], stride[1], stride[2], stride[3]}}; }
 };
@@ -86,7 +79,7 @@ void expect_at_least(Napi::Env env, const char* fn, const char* name, int64_t v,
   expect(env, fn, v >= min, [&] { return std::string(name) + " must be >= " + std::to_string(min) + ", got " + std::to_string(v); });
 }
 
-void expect_disjoint(Napi::Env env, const char* fn, const Span& out, const Span& in, const char* name) {
+void expect_disjoint(Napi::Env env, const char* fn, const ByteRange& out, const ByteRange& in, const char* name) {
   expect(env, fn, !out.overlaps(in), [&] { return std::string("out overlaps ") + name; });
 }
 
@@ -181,7 +174,7 @@ Napi::Value Conv2dCall(const Napi::CallbackInfo& info, ConvEpilogue epilogue) {
          [] { return "out's [OH, OW] must be one run (stride 2 == OW x stride 3)"; });
   const float* bias = nullptr;
   int64_t bias_stride = 0;
-  Span bias_span;
+  ByteRange bias_span;
   if (!info[b].IsNull()) {
     Napi::Float32Array bias_array = f32_arg(info, b, fn, "bias");
     const int64_t bias_offset = int_arg(info, b + 1, fn, "biasOffset", true);

@@ -53,6 +53,14 @@ Napi::Value Sgemm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// An epilogue activation code: -1 (none) or a parameterless UnaryOp.
+void check_activation(Napi::Env env, const char* fn, const char* name, int64_t activation) {
+  if (activation != -1 && !is_epilogue_activation(activation)) {
+    throw_range(env, fn, std::string(name) + " " + std::to_string(activation) +
+                             " is not -1 (none), relu, tanh, sigmoid, gelu, gelu_tanh or silu");
+  }
+}
+
 Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* fn = "sgemmFused";
@@ -75,9 +83,7 @@ Napi::Value SgemmFused(const Napi::CallbackInfo& info) {
   const int64_t bias_offset = int_entry(env, n, 13, fn, "biasOffset", true);
   const int64_t activation = int_entry(env, n, 14, fn, "activation", false);
   if (bias.present) check_span(env, fn, "bias", bias_offset, N, bias.length);
-  if (activation != -1 && !is_epilogue_activation(activation)) {
-    throw_range(env, fn, "activation " + std::to_string(activation) + " is not -1 (none), relu, tanh, sigmoid, gelu, gelu_tanh or silu");
-  }
+  check_activation(env, fn, "activation", activation);
   if (activation != -1 && ccs != 1) {
     throw_range(env, fn, "C's column stride must be 1 with an activation, got " + std::to_string(ccs));
   }
@@ -167,25 +173,15 @@ Napi::Value SgemmBatched(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// The floats [offset, offset + n) of a span, as addresses, for the overlap checks.
+// An operand of linearPairRow: its name and the floats [offset, offset + n) it spans.
 struct Extent {
   const char* name;
-  const float* lo;
-  const float* hi;
+  ByteRange bytes;
 };
 
 Extent extent_of(const char* name, const F32Span& span, int64_t offset, int64_t n) {
-  if (!span.present || n == 0) return {name, nullptr, nullptr};
-  return {name, span.data + offset, span.data + offset + n};
-}
-
-bool overlap(const Extent& a, const Extent& b) { return a.lo != nullptr && b.lo != nullptr && a.lo < b.hi && b.lo < a.hi; }
-
-void check_activation(Napi::Env env, const char* fn, const char* name, int64_t activation) {
-  if (activation != -1 && !is_epilogue_activation(activation)) {
-    throw_range(env, fn, std::string(name) + " " + std::to_string(activation) +
-                             " is not -1 (none), relu, tanh, sigmoid, gelu, gelu_tanh or silu");
-  }
+  if (!span.present || n == 0) return {name, {}};
+  return {name, {reinterpret_cast<const char*>(span.data + offset), reinterpret_cast<const char*>(span.data + offset + n)}};
 }
 
 Napi::Value LinearPairRowBinding(const Napi::CallbackInfo& info) {
@@ -219,10 +215,10 @@ Napi::Value LinearPairRowBinding(const Napi::CallbackInfo& info) {
   const Extent inputs[] = {extent_of("x", x, xo, k), extent_of("w1", w1, w1o, w1_span), extent_of("w2t", w2t, w2to, w2t_span),
                            extent_of("b1", b1, b1o, hidden), extent_of("b2", b2, b2o, width)};
   const Extent outputs[] = {extent_of("h", h, ho, hidden), extent_of("y", y, yo, width)};
-  if (overlap(outputs[0], outputs[1])) throw_range(env, fn, "h overlaps y");
+  if (outputs[0].bytes.overlaps(outputs[1].bytes)) throw_range(env, fn, "h overlaps y");
   for (const Extent& out : outputs) {
     for (const Extent& in : inputs) {
-      if (overlap(out, in)) throw_range(env, fn, std::string(out.name) + " overlaps " + in.name);
+      if (out.bytes.overlaps(in.bytes)) throw_range(env, fn, std::string(out.name) + " overlaps " + in.name);
     }
   }
   const bool done = linear_pair_row(active_isa(), {size_t(k), size_t(hidden), size_t(width), x.data + xo, w1.data + w1o, w1rs,

@@ -42,24 +42,24 @@ void run_block(const IsaKernels& isa, const LinearPairRow& p, size_t block, bool
 bool linear_pair_row(const IsaKernels& isa, const LinearPairRow& p) {
   const size_t blocks = (p.hidden + kHiddenBlock - 1) / kHiddenBlock;
   if (blocks * p.n > kMaxPartialFloats) return false;
-  if (p.hidden == 0) {
-    // y = act2(b2): no hidden unit adds a term.
-    for (size_t j = 0; j < p.n; j++) p.y[j] = p.b2 != nullptr ? p.b2[j] : 0.0f;
-    const double no_params[2] = {0.0, 0.0};
-    if (p.act2 >= 0 && p.n > 0) isa.vunary(p.act2, p.n, p.y, p.y, no_params);
-    return true;
-  }
   static thread_local std::vector<float> partials;
   if (partials.size() < blocks * p.n) partials.resize(blocks * p.n);
   float* partial = partials.data();
-  const bool descending = pass_directions().next_descending(p.w1);
-  const double macs = double(p.hidden) * double(p.k + p.n);
-  const int tasks = macs > kParallelMacs ? int(std::min<size_t>(size_t(usable_threads()), blocks)) : 1;
-  thread_pool().run_by_thread(tasks, [&](int t) {
-    const size_t b0 = blocks * size_t(t) / size_t(tasks), b1 = blocks * size_t(t + 1) / size_t(tasks);
-    for (size_t i = b0; i < b1; i++) run_block(isa, p, descending ? b1 - 1 - (i - b0) : i, descending, partial);
-  });
-  std::copy(partial, partial + p.n, p.y);
+  if (blocks > 0) {
+    const bool descending = pass_directions().next_descending(p.w1);
+    const double macs = double(p.hidden) * double(p.k + p.n);
+    const int tasks = macs > kParallelMacs ? int(std::min<size_t>(size_t(usable_threads()), blocks)) : 1;
+    thread_pool().run_by_thread(tasks, [&](int t) {
+      const size_t b0 = blocks * size_t(t) / size_t(tasks), b1 = blocks * size_t(t + 1) / size_t(tasks);
+      for (size_t i = b0; i < b1; i++) run_block(isa, p, descending ? b1 - 1 - (i - b0) : i, descending, partial);
+    });
+  }
+  // With no hidden unit (hidden 0) no term is added: y = act2(b2).
+  if (blocks == 0) {
+    std::fill(p.y, p.y + p.n, 0.0f);
+  } else {
+    std::copy(partial, partial + p.n, p.y);
+  }
   for (size_t block = 1; block < blocks; block++) {
     const float* terms = partial + block * p.n;
     for (size_t j = 0; j < p.n; j++) p.y[j] += terms[j];
@@ -68,7 +68,7 @@ bool linear_pair_row(const IsaKernels& isa, const LinearPairRow& p) {
     for (size_t j = 0; j < p.n; j++) p.y[j] += p.b2[j];
   }
   const double no_params[2] = {0.0, 0.0};
-  if (p.act2 >= 0) isa.vunary(p.act2, p.n, p.y, p.y, no_params);
+  if (p.act2 >= 0 && p.n > 0) isa.vunary(p.act2, p.n, p.y, p.y, no_params);
   return true;
 }
 
